@@ -1,0 +1,427 @@
+import validateAsl = require("asl-validator");
+import * as fs from "fs";
+import * as path from "path";
+
+/**
+ * stepgate's settings: the one place that knows their names, defaults, where
+ * they come from and what they accept. Nothing else reads `process.env`.
+ *
+ * Each setting is read from, in order of precedence:
+ * 1. the environment variable of the same name;
+ * 2. the `context` object of `cdktf.json` (same name as key);
+ * 3. the built-in default.
+ */
+
+export const LOG_LEVELS = ["ALL", "ERROR", "FATAL", "OFF"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const QUOTA_PERIODS = ["DAY", "WEEK", "MONTH"] as const;
+export type QuotaPeriod = (typeof QUOTA_PERIODS)[number];
+
+/** How a client must authorize the WebSocket `$connect` request. */
+export const CONNECT_AUTHS = ["NONE", "AWS_IAM", "API_KEY"] as const;
+export type ConnectAuth = (typeof CONNECT_AUTHS)[number];
+
+/** Who manages the region's API Gateway CloudWatch Logs role. */
+export const APIGW_ACCOUNT_MODES = ["external", "managed"] as const;
+export type ApiGatewayAccountMode = (typeof APIGW_ACCOUNT_MODES)[number];
+
+/** The retention periods CloudWatch Logs accepts (0, "never expire", is refused on purpose). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+export interface StepgateConfig {
+  /** Prefix of every resource name, so several copies can share an account. */
+  readonly prefix: string;
+  /** AWS region both stacks deploy to. */
+  readonly region: string;
+  /** Path of the state machine definition, as given (relative to the project folder). */
+  readonly definitionPath: string;
+  /** The definition, validated and serialized compactly. */
+  readonly definition: string;
+  readonly logLevel: LogLevel;
+  /** Whether the state machine's log events include execution input and output. */
+  readonly logExecutionData: boolean;
+  readonly logRetentionDays: number;
+  readonly websocket: {
+    readonly stageName: string;
+    readonly rateLimit: number;
+    readonly burstLimit: number;
+    readonly connectAuth: ConnectAuth;
+  };
+  readonly rest: {
+    readonly stageName: string;
+    readonly rateLimit: number;
+    readonly burstLimit: number;
+    readonly quotaLimit: number;
+    readonly quotaPeriod: QuotaPeriod;
+    /** Send the API key's value (the seed's behaviour) instead of its id in the execution input. */
+    readonly sendApiKeyValue: boolean;
+  };
+  readonly apiGatewayAccount: ApiGatewayAccountMode;
+  /** Tags applied to every resource through the provider's `default_tags`. */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Every resource name derived from the prefix. */
+  readonly names: ResourceNames;
+}
+
+/** One setting: its name, default and what it accepts. */
+export interface Setting {
+  readonly name: string;
+  readonly default: string;
+  /** What the setting accepts, as shown in errors, `help` and the README. */
+  readonly accepts: string;
+  readonly description: string;
+}
+
+type Parser<T> = (raw: string) => T | undefined;
+
+interface SettingSpec<T> extends Setting {
+  readonly parse: Parser<T>;
+}
+
+const oneOf =
+  <T extends string>(values: readonly T[]): Parser<T> =>
+  (raw) =>
+    values.find((v) => v === raw);
+
+const positiveNumber: Parser<number> = (raw) => {
+  const n = Number(raw);
+  return raw.trim() !== "" && Number.isFinite(n) && n > 0 ? n : undefined;
+};
+
+const wholeNumberAtLeastOne: Parser<number> = (raw) => {
+  const n = Number(raw);
+  return /^\s*\d+\s*$/.test(raw) && Number.isSafeInteger(n) && n >= 1 ? n : undefined;
+};
+
+const boolean: Parser<boolean> = (raw) => (raw === "true" ? true : raw === "false" ? false : undefined);
+
+const matching =
+  (pattern: RegExp): Parser<string> =>
+  (raw) =>
+    pattern.test(raw) ? raw : undefined;
+
+const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** `key=value,key=value`, or a JSON object of strings (as `cdktf.json` context naturally holds it). */
+const tags: Parser<Record<string, string>> = (raw) => {
+  let entries: [string, unknown][];
+  if (raw.trim().startsWith("{")) {
+    try {
+      entries = Object.entries(JSON.parse(raw) as Record<string, unknown>);
+    } catch {
+      return undefined;
+    }
+  } else {
+    entries = raw
+      .split(",")
+      .filter((pair) => pair.trim() !== "")
+      .map((pair) => {
+        const eq = pair.indexOf("=");
+        return eq < 0 ? ["", undefined] : [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
+      });
+  }
+  const valid = entries.every(
+    ([k, v]) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(k) && !k.startsWith("aws:") && typeof v === "string" && v.length <= 256,
+  );
+  return valid ? Object.fromEntries(entries as [string, string][]) : undefined;
+};
+
+function spec<T>(s: SettingSpec<T>): SettingSpec<T> {
+  return s;
+}
+
+const SPECS = {
+  prefix: spec({
+    name: "STEPGATE_PREFIX",
+    default: "stepgate",
+    accepts: "lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen",
+    description: "Prefix of every resource name, so two copies can live in one account",
+    parse: matching(/^[a-z](?:[a-z0-9-]*[a-z0-9])?$/),
+  }),
+  region: spec({
+    name: "STEPGATE_REGION",
+    default: "us-east-1",
+    accepts: "an AWS region such as us-east-1 or eu-central-1",
+    description: "AWS region of both stacks",
+    parse: matching(/^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/),
+  }),
+  definition: spec({
+    name: "STEPGATE_DEFINITION",
+    default: "templates/workflow.asl.json",
+    accepts: "the path of an Amazon States Language JSON file, relative to the project folder",
+    description: "State machine definition",
+    parse: matching(/\S/),
+  }),
+  logLevel: spec({
+    name: "STEPGATE_LOG_LEVEL",
+    default: "ERROR",
+    accepts: LOG_LEVELS.join("|"),
+    description: "State machine log level",
+    parse: oneOf(LOG_LEVELS),
+  }),
+  logExecutionData: spec({
+    name: "STEPGATE_LOG_EXECUTION_DATA",
+    default: "false",
+    accepts: "true|false",
+    description: "Include execution input and output in state machine logs (they hold request payloads)",
+    parse: boolean,
+  }),
+  logRetentionDays: spec({
+    name: "STEPGATE_LOG_RETENTION_DAYS",
+    default: "30",
+    accepts: `one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    description: "Retention of every log group, in days",
+    parse: (raw) => LOG_RETENTION_DAYS.find((d) => String(d) === raw.trim()),
+  }),
+  wsStage: spec({
+    name: "STEPGATE_WS_STAGE",
+    default: "api",
+    accepts: "1 to 128 letters, digits, hyphens or underscores",
+    description: "WebSocket API stage name",
+    parse: matching(STAGE_NAME),
+  }),
+  wsRateLimit: spec({
+    name: "STEPGATE_WS_RATE_LIMIT",
+    default: "10",
+    accepts: "a number greater than 0 (requests per second)",
+    description: "WebSocket route throttling: steady-state messages per second",
+    parse: positiveNumber,
+  }),
+  wsBurstLimit: spec({
+    name: "STEPGATE_WS_BURST_LIMIT",
+    default: "20",
+    accepts: "a whole number of at least 1",
+    description: "WebSocket route throttling: burst",
+    parse: wholeNumberAtLeastOne,
+  }),
+  wsConnectAuth: spec({
+    name: "STEPGATE_WS_CONNECT_AUTH",
+    default: "NONE",
+    accepts: CONNECT_AUTHS.join("|"),
+    description: "Authorization of the WebSocket $connect request (NONE: anyone with the URL)",
+    parse: oneOf(CONNECT_AUTHS),
+  }),
+  restStage: spec({
+    name: "STEPGATE_REST_STAGE",
+    default: "api",
+    accepts: "1 to 128 letters, digits, hyphens or underscores",
+    description: "REST API stage name",
+    parse: matching(STAGE_NAME),
+  }),
+  restRateLimit: spec({
+    name: "STEPGATE_REST_RATE_LIMIT",
+    default: "10",
+    accepts: "a number greater than 0 (requests per second)",
+    description: "REST throttling (stage and usage plan): steady-state requests per second",
+    parse: positiveNumber,
+  }),
+  restBurstLimit: spec({
+    name: "STEPGATE_REST_BURST_LIMIT",
+    default: "20",
+    accepts: "a whole number of at least 1",
+    description: "REST throttling (stage and usage plan): burst",
+    parse: wholeNumberAtLeastOne,
+  }),
+  quotaLimit: spec({
+    name: "STEPGATE_QUOTA_LIMIT",
+    default: "10000",
+    accepts: "a whole number of at least 1",
+    description: "Usage plan quota: requests per API key per period",
+    parse: wholeNumberAtLeastOne,
+  }),
+  quotaPeriod: spec({
+    name: "STEPGATE_QUOTA_PERIOD",
+    default: "DAY",
+    accepts: QUOTA_PERIODS.join("|"),
+    description: "Usage plan quota period",
+    parse: oneOf(QUOTA_PERIODS),
+  }),
+  sendApiKeyValue: spec({
+    name: "STEPGATE_REST_SEND_API_KEY_VALUE",
+    default: "false",
+    accepts: "true|false",
+    description: "Put the API key's value (as the seed does) instead of its id into the execution input",
+    parse: boolean,
+  }),
+  apiGatewayAccount: spec({
+    name: "STEPGATE_APIGW_ACCOUNT",
+    default: "external",
+    accepts: APIGW_ACCOUNT_MODES.join("|"),
+    description: "Who sets the region's API Gateway CloudWatch Logs role: external (done once by hand) or managed (the apigw-account stack)",
+    parse: oneOf(APIGW_ACCOUNT_MODES),
+  }),
+  tags: spec({
+    name: "STEPGATE_TAGS",
+    default: "",
+    accepts: "key=value pairs separated by commas, or a JSON object of strings",
+    description: "Tags for every resource, besides stepgate:prefix",
+    parse: tags,
+  }),
+};
+
+/** Every setting, in the order `help` and the README list them. */
+export const SETTINGS: readonly Setting[] = Object.values(SPECS).map(({ name, default: d, accepts, description }) => ({
+  name,
+  default: d,
+  accepts,
+  description,
+}));
+
+/** Names derived from the prefix, each with the longest name AWS accepts. */
+export interface ResourceNames {
+  readonly stateMachine: string;
+  readonly stateMachineRole: string;
+  readonly stateMachineLogGroup: string;
+  readonly startSyncExecutionRole: string;
+  readonly websocketApi: string;
+  readonly restApi: string;
+  readonly usagePlan: string;
+  readonly apiKey: string;
+  readonly websocketAccessLogGroup: string;
+  readonly restAccessLogGroup: string;
+}
+
+export function resourceNames(prefix: string): ResourceNames {
+  return {
+    stateMachine: `${prefix}-workflow`,
+    stateMachineRole: `${prefix}-workflow`,
+    stateMachineLogGroup: `/aws/vendedlogs/states/${prefix}-workflow`,
+    startSyncExecutionRole: `${prefix}-start-sync-execution`,
+    websocketApi: `${prefix}-websocket`,
+    restApi: `${prefix}-rest`,
+    usagePlan: `${prefix}-rest`,
+    apiKey: `${prefix}-rest`,
+    websocketAccessLogGroup: `/aws/apigateway/${prefix}-websocket/access`,
+    restAccessLogGroup: `/aws/apigateway/${prefix}-rest/access`,
+  };
+}
+
+const NAME_LIMITS: Record<keyof ResourceNames, number> = {
+  stateMachine: 80,
+  stateMachineRole: 64,
+  stateMachineLogGroup: 512,
+  startSyncExecutionRole: 64,
+  websocketApi: 128,
+  restApi: 1024,
+  usagePlan: 1024,
+  apiKey: 1024,
+  websocketAccessLogGroup: 512,
+  restAccessLogGroup: 512,
+};
+
+/** The longest prefix whose every derived name fits its AWS limit. */
+export const MAX_PREFIX_LENGTH = Math.min(
+  ...Object.entries(resourceNames("")).map(([key, name]) => NAME_LIMITS[key as keyof ResourceNames] - name.length),
+);
+
+/** Raised when settings are wrong; its message lists every problem, one a line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`stepgate: invalid settings, nothing was synthesized:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface ConfigSources {
+  /** Environment variables; defaults to `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** `cdktf.json` context values (what `app.node.tryGetContext` returns). */
+  readonly context?: (key: string) => unknown;
+  /** Folder that relative paths are resolved against; defaults to the current directory. */
+  readonly projectDir?: string;
+}
+
+/** Reads, checks and returns the settings; throws `ConfigError` listing every problem. */
+export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
+  const env = sources.env ?? process.env;
+  const context = sources.context ?? (() => undefined);
+  const problems: string[] = [];
+
+  function read<T>(s: SettingSpec<T>): T {
+    let raw: string = s.default;
+    let from = "default";
+    const fromEnv = env[s.name];
+    const fromContext = context(s.name);
+    if (fromEnv !== undefined) {
+      raw = fromEnv;
+      from = "environment";
+    } else if (fromContext !== undefined && fromContext !== null) {
+      raw = typeof fromContext === "string" ? fromContext : JSON.stringify(fromContext);
+      from = "cdktf.json context";
+    }
+    const value = s.parse(raw);
+    if (value === undefined) {
+      problems.push(`${s.name}=${JSON.stringify(raw)} (from ${from}): expected ${s.accepts}`);
+      // Keep going with the default so that every other problem is reported too.
+      return s.parse(s.default) as T;
+    }
+    return value;
+  }
+
+  const prefix = read(SPECS.prefix);
+  if (prefix.length > MAX_PREFIX_LENGTH) {
+    problems.push(
+      `STEPGATE_PREFIX=${JSON.stringify(prefix)}: at most ${MAX_PREFIX_LENGTH} characters, so that every derived name fits its AWS limit`,
+    );
+  }
+  const definitionPath = read(SPECS.definition);
+  const definition = loadDefinition(path.resolve(sources.projectDir ?? process.cwd(), definitionPath), problems);
+
+  const config: StepgateConfig = {
+    prefix,
+    region: read(SPECS.region),
+    definitionPath,
+    definition,
+    logLevel: read(SPECS.logLevel),
+    logExecutionData: read(SPECS.logExecutionData),
+    logRetentionDays: read(SPECS.logRetentionDays),
+    websocket: {
+      stageName: read(SPECS.wsStage),
+      rateLimit: read(SPECS.wsRateLimit),
+      burstLimit: read(SPECS.wsBurstLimit),
+      connectAuth: read(SPECS.wsConnectAuth),
+    },
+    rest: {
+      stageName: read(SPECS.restStage),
+      rateLimit: read(SPECS.restRateLimit),
+      burstLimit: read(SPECS.restBurstLimit),
+      quotaLimit: read(SPECS.quotaLimit),
+      quotaPeriod: read(SPECS.quotaPeriod),
+      sendApiKeyValue: read(SPECS.sendApiKeyValue),
+    },
+    apiGatewayAccount: read(SPECS.apiGatewayAccount),
+    tags: read(SPECS.tags),
+    names: resourceNames(prefix),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Reads and validates an ASL file; returns it compactly serialized, or "" after recording problems. */
+function loadDefinition(file: string, problems: string[]): string {
+  const where = `STEPGATE_DEFINITION (${file})`;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    problems.push(`${where}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? e})`);
+    return "";
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    problems.push(`${where}: not JSON (${(e as Error).message})`);
+    return "";
+  }
+  // The validator adds defaults (QueryLanguage) to what it is given: give it a copy.
+  const result = validateAsl(structuredClone(parsed));
+  for (const error of result.errors) {
+    problems.push(`${where}: not valid Amazon States Language: ${error.Message}`);
+  }
+  return result.isValid ? JSON.stringify(parsed) : "";
+}
