@@ -1,0 +1,65 @@
+import { App, Testing } from "cdktf";
+import * as os from "os";
+import * as path from "path";
+import { ApiStack } from "../../stacks/api-stack";
+import { loadConfig, StepgateConfig } from "../../stacks/config";
+import { WorkflowStack } from "../../stacks/workflow-stack";
+
+export const PROJECT_DIR = path.join(__dirname, "..", "..");
+
+/** The settings as a user with only these environment variables (and no cdktf.json context) gets them. */
+export function configWith(env: Record<string, string> = {}): StepgateConfig {
+  return loadConfig({ env, context: () => undefined, projectDir: PROJECT_DIR });
+}
+
+/** An app for tests; synth in tests writes nothing, so its outdir is never filled. */
+export function testApp(): App {
+  return Testing.app({ outdir: os.tmpdir() });
+}
+
+export function synthWorkflow(config: StepgateConfig = configWith()): string {
+  return Testing.synth(new WorkflowStack(testApp(), "workflow", { config }));
+}
+
+export function synthApi(config: StepgateConfig = configWith()): string {
+  return Testing.synth(new ApiStack(testApp(), "api", { config }));
+}
+
+type Block = Record<string, Record<string, Record<string, unknown>>>;
+
+/** The synthesized JSON as an object. */
+export interface Synthesized {
+  resource: Block;
+  data: Block;
+  output: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
+  terraform: Record<string, unknown>;
+  provider: Record<string, unknown[]>;
+}
+
+export function parse(synthesized: string): Synthesized {
+  return JSON.parse(synthesized) as Synthesized;
+}
+
+/** A resource of the synthesized JSON: its logical id and its properties. */
+export interface SynthesizedResource {
+  readonly logicalId: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly props: Record<string, any>;
+}
+
+/** Every resource of a type. */
+export function resources(synthesized: string, type: string): SynthesizedResource[] {
+  return Object.entries(parse(synthesized).resource[type] ?? {}).map(([logicalId, props]) => ({ logicalId, props }));
+}
+
+/** The one resource of a type; throws when there are none or several. */
+export function only(synthesized: string, type: string): SynthesizedResource {
+  const all = resources(synthesized, type);
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+/** The Terraform address (`type.logicalId`) of the one resource of a type. */
+export function address(synthesized: string, type: string): string {
+  return `${type}.${only(synthesized, type).logicalId}`;
+}
