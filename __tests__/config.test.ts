@@ -1,0 +1,150 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ConfigError, loadConfig, MAX_PREFIX_LENGTH, resourceNames, SETTINGS } from "../stacks/config";
+import { PROJECT_DIR } from "./support/stacks";
+
+const load = (env: Record<string, string> = {}, context: Record<string, unknown> = {}) =>
+  loadConfig({ env, context: (key) => context[key], projectDir: PROJECT_DIR });
+
+/** The problems `loadConfig` reports for these settings. */
+function problems(env: Record<string, string>, context: Record<string, unknown> = {}): readonly string[] {
+  try {
+    load(env, context);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+function tempFile(name: string, text: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-")), name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe("loadConfig", () => {
+  it("has a default for every setting", () => {
+    const config = load();
+    expect(config).toMatchObject({
+      prefix: "stepgate",
+      region: "us-east-1",
+      definitionPath: "templates/workflow.asl.json",
+      logLevel: "ERROR",
+      logExecutionData: false,
+      logRetentionDays: 30,
+      websocket: { stageName: "api", rateLimit: 10, burstLimit: 20, connectAuth: "NONE" },
+      rest: { stageName: "api", rateLimit: 10, burstLimit: 20, quotaLimit: 10000, quotaPeriod: "DAY", sendApiKeyValue: false },
+      apiGatewayAccount: "external",
+      tags: {},
+    });
+    expect(JSON.parse(config.definition).StartAt).toBe("Wait for 3 Seconds");
+  });
+
+  it("takes cdktf.json context over defaults, and the environment over both", () => {
+    const context = { STEPGATE_PREFIX: "from-context", STEPGATE_REGION: "eu-west-1", STEPGATE_QUOTA_LIMIT: 42, STEPGATE_LOG_EXECUTION_DATA: true };
+    const config = load({ STEPGATE_PREFIX: "from-env" }, context);
+    expect(config.prefix).toBe("from-env");
+    expect(config.region).toBe("eu-west-1");
+    expect(config.rest.quotaLimit).toBe(42);
+    expect(config.logExecutionData).toBe(true);
+  });
+
+  it("reads tags as key=value pairs or as a JSON object (as cdktf.json context holds them)", () => {
+    expect(load({ STEPGATE_TAGS: "team=payments, env=dev" }).tags).toEqual({ team: "payments", env: "dev" });
+    expect(load({}, { STEPGATE_TAGS: { "cost-center": "42", owner: "a@b.c" } }).tags).toEqual({ "cost-center": "42", owner: "a@b.c" });
+    expect(load({ STEPGATE_TAGS: '{"a":"1"}' }).tags).toEqual({ a: "1" });
+  });
+
+  it.each([
+    ["STEPGATE_PREFIX", "Has_Capitals", "lowercase letters"],
+    ["STEPGATE_PREFIX", "trailing-", "not ending with a hyphen"],
+    ["STEPGATE_REGION", "mars-1", "an AWS region"],
+    ["STEPGATE_LOG_LEVEL", "DEBUG", "ALL|ERROR|FATAL|OFF"],
+    ["STEPGATE_LOG_EXECUTION_DATA", "yes", "true|false"],
+    ["STEPGATE_LOG_RETENTION_DAYS", "0", "one of 1, 3, 5"],
+    ["STEPGATE_LOG_RETENTION_DAYS", "10", "one of 1, 3, 5"],
+    ["STEPGATE_WS_STAGE", "has space", "letters, digits, hyphens or underscores"],
+    ["STEPGATE_WS_RATE_LIMIT", "0", "a number greater than 0"],
+    ["STEPGATE_WS_RATE_LIMIT", "fast", "a number greater than 0"],
+    ["STEPGATE_WS_BURST_LIMIT", "1.5", "a whole number of at least 1"],
+    ["STEPGATE_WS_CONNECT_AUTH", "COGNITO", "NONE|AWS_IAM|API_KEY"],
+    ["STEPGATE_REST_STAGE", "", "letters, digits, hyphens or underscores"],
+    ["STEPGATE_REST_RATE_LIMIT", "-1", "a number greater than 0"],
+    ["STEPGATE_REST_BURST_LIMIT", "0", "a whole number of at least 1"],
+    ["STEPGATE_QUOTA_LIMIT", "1e3", "a whole number of at least 1"],
+    ["STEPGATE_QUOTA_PERIOD", "YEAR", "DAY|WEEK|MONTH"],
+    ["STEPGATE_REST_SEND_API_KEY_VALUE", "1", "true|false"],
+    ["STEPGATE_APIGW_ACCOUNT", "mine", "external|managed"],
+    ["STEPGATE_TAGS", "novalue", "key=value pairs"],
+    ["STEPGATE_TAGS", "aws:reserved=x", "key=value pairs"],
+  ])("refuses %s=%j, saying what it accepts", (name, value, accepts) => {
+    const [problem, ...rest] = problems({ [name]: value });
+    expect(rest).toEqual([]);
+    expect(problem).toContain(`${name}=${JSON.stringify(value)} (from environment)`);
+    expect(problem).toContain(accepts);
+  });
+
+  it("says where a bad value came from", () => {
+    expect(problems({}, { STEPGATE_QUOTA_PERIOD: "YEAR" })).toEqual([
+      'STEPGATE_QUOTA_PERIOD="YEAR" (from cdktf.json context): expected DAY|WEEK|MONTH',
+    ]);
+  });
+
+  it("reports every problem at once", () => {
+    expect(problems({ STEPGATE_LOG_LEVEL: "x", STEPGATE_QUOTA_LIMIT: "0", STEPGATE_DEFINITION: "nope.json" })).toEqual([
+      expect.stringContaining("STEPGATE_DEFINITION"),
+      expect.stringContaining("STEPGATE_LOG_LEVEL"),
+      expect.stringContaining("STEPGATE_QUOTA_LIMIT"),
+    ]);
+  });
+
+  it("refuses a prefix that would make a derived name longer than AWS allows", () => {
+    const longest = "p".repeat(MAX_PREFIX_LENGTH);
+    expect(load({ STEPGATE_PREFIX: longest }).names.startSyncExecutionRole).toHaveLength(64);
+    expect(problems({ STEPGATE_PREFIX: longest + "p" })).toEqual([expect.stringContaining(`at most ${MAX_PREFIX_LENGTH} characters`)]);
+  });
+
+  it("derives every name from the prefix", () => {
+    expect(Object.values(resourceNames("abc")).every((name) => name.includes("abc-"))).toBe(true);
+  });
+
+  describe("STEPGATE_DEFINITION", () => {
+    it("refuses a missing file", () => {
+      expect(problems({ STEPGATE_DEFINITION: "templates/missing.asl.json" })).toEqual([
+        expect.stringMatching(/^STEPGATE_DEFINITION \(.*templates\/missing\.asl\.json\): cannot read the file \(ENOENT\)$/),
+      ]);
+    });
+
+    it("refuses a file that is not JSON", () => {
+      expect(problems({ STEPGATE_DEFINITION: tempFile("bad.json", "{ StartAt: ") })).toEqual([expect.stringContaining("not JSON")]);
+    });
+
+    it("refuses JSON that is not valid Amazon States Language, naming each problem", () => {
+      const file = tempFile("bad.asl.json", JSON.stringify({ StartAt: "Missing", States: { W: { Type: "Wait", End: true } } }));
+      const found = problems({ STEPGATE_DEFINITION: file });
+      expect(found.length).toBeGreaterThanOrEqual(2);
+      expect(found.every((p) => p.startsWith(`STEPGATE_DEFINITION (${file}): not valid Amazon States Language:`))).toBe(true);
+      expect(found.join("\n")).toContain("Missing");
+    });
+
+    it("accepts a valid definition from any path and serializes it compactly, unchanged", () => {
+      const definition = { StartAt: "P", States: { P: { Type: "Pass", End: true } } };
+      const config = load({ STEPGATE_DEFINITION: tempFile("ok.json", JSON.stringify(definition, null, 2)) });
+      expect(config.definition).toBe(JSON.stringify(definition));
+    });
+  });
+
+  it("lists every setting once, with a default, what it accepts and a description", () => {
+    const names = SETTINGS.map((s) => s.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const s of SETTINGS) {
+      expect(s.name).toMatch(/^STEPGATE_[A-Z_]+$/);
+      expect(s.accepts).not.toBe("");
+      expect(s.description).not.toBe("");
+    }
+    // Every default is itself accepted.
+    expect(() => load(Object.fromEntries(SETTINGS.filter((s) => s.default !== "").map((s) => [s.name, s.default])))).not.toThrow();
+  });
+});

@@ -1,0 +1,41 @@
+import * as fs from "fs";
+import * as path from "path";
+import { SETTINGS } from "../stacks/config";
+import { PROJECT_DIR } from "./support/stacks";
+
+const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
+
+describe("the docs", () => {
+  const readme = read("README.md");
+  const help = read("help");
+
+  it.each(SETTINGS.map((s) => [s.name, s.default]))("document %s with its default in the README and in help", (name, value) => {
+    const shown = value === "" ? "(none)" : value;
+    const row = readme.split("\n").find((line) => line.startsWith(`| \`${name}\` |`));
+    expect(row).toBeDefined();
+    expect(row?.split("|")[2].trim()).toBe(value === "" ? shown : `\`${shown}\``);
+    const line = help.split("\n").find((l) => l.trim().startsWith(`${name} `));
+    expect(line?.trim().split(/\s+/)[1]).toBe(shown);
+  });
+
+  it("document no setting that does not exist", () => {
+    const names = new Set(SETTINGS.map((s) => s.name));
+    for (const text of [readme, help]) {
+      for (const mentioned of text.match(/STEPGATE_[A-Z_]+/g) ?? []) expect(names).toContain(mentioned);
+    }
+  });
+
+  it("give a two-command quick start, whose test command is the one CI runs", () => {
+    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Deploy"));
+    const commands = (quickStart.match(/```sh\n([\s\S]*?)```/)?.[1] ?? "").split("\n").filter(Boolean);
+    expect(commands.map((c) => c.split("#")[0].trim())).toEqual(["npx cdktf synth", "npm test"]);
+    expect(read(".ci/run")).toMatch(/\nnpm ci\nnpm test\n$/);
+  });
+
+  it("name only npm scripts that exist", () => {
+    const scripts = Object.keys(JSON.parse(read("package.json")).scripts);
+    for (const text of [readme, help]) {
+      for (const [, script] of text.matchAll(/npm run ([\w:-]+)/g)) expect(scripts).toContain(script);
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { promisify } from "util";
+import { PROJECT_DIR } from "./support/stacks";
+
+const run = promisify(execFile);
+const TSX = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
+
+/** Runs the app as `cdktf synth` does (the same command, cwd and CDKTF_OUTDIR); returns what it wrote. */
+async function synth(outdir: string, env: Record<string, string> = {}): Promise<{ code: number; stderr: string; files: Record<string, string> }> {
+  const result = await run(TSX, ["main.ts"], {
+    cwd: PROJECT_DIR,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir, ...env },
+  }).then(
+    ({ stderr }) => ({ code: 0, stderr }),
+    (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+  );
+  const files: Record<string, string> = {};
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files[path.relative(outdir, full)] = fs.readFileSync(full, "utf8");
+    }
+  };
+  walk(outdir);
+  return { ...result, files };
+}
+
+const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-synth-"));
+
+// Each run is a whole synth in a new process; on a loaded 2-core machine that takes seconds.
+jest.setTimeout(60_000);
+
+describe("main.ts (the app cdktf synth runs)", () => {
+  it.concurrent("writes the workflow and api stacks, identical bytes on every run and in any output folder, with no absolute path", async () => {
+    const [a, b] = await Promise.all([synth(path.join(tempDir(), "cdktf.out")), synth(path.join(tempDir(), "out"))]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(Object.keys(a.files).sort()).toEqual(["manifest.json", "stacks/api/cdk.tf.json", "stacks/workflow/cdk.tf.json"]);
+    expect(b.files).toEqual(a.files);
+    const everything = Object.values(a.files).join("\n");
+    for (const machinePath of [PROJECT_DIR, os.tmpdir(), os.homedir()]) expect(everything).not.toContain(machinePath);
+    expect(JSON.parse(a.files["manifest.json"]).stacks.api.dependencies).toEqual(["workflow"]);
+  });
+
+  it.concurrent("stops on a bad setting with every problem, exit code 1, and writes nothing", async () => {
+    const outdir = path.join(tempDir(), "cdktf.out");
+    const { code, stderr, files } = await synth(outdir, { STEPGATE_QUOTA_PERIOD: "YEAR", STEPGATE_LOG_LEVEL: "LOUD" });
+    expect(code).toBe(1);
+    expect(stderr).toContain("invalid settings, nothing was synthesized");
+    expect(stderr).toContain('STEPGATE_LOG_LEVEL="LOUD" (from environment): expected ALL|ERROR|FATAL|OFF');
+    expect(stderr).toContain('STEPGATE_QUOTA_PERIOD="YEAR" (from environment): expected DAY|WEEK|MONTH');
+    expect(files).toEqual({});
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  it.concurrent("takes settings from the context the cdktf CLI passes; with STEPGATE_APIGW_ACCOUNT=managed adds the apigw-account stack, which api depends on", async () => {
+    const { files } = await synth(path.join(tempDir(), "cdktf.out"), {
+      CDKTF_CONTEXT_JSON: JSON.stringify({ STEPGATE_PREFIX: "from-cli-context", STEPGATE_APIGW_ACCOUNT: "managed" }),
+    });
+    expect(files["stacks/workflow/cdk.tf.json"]).toContain('"name": "from-cli-context-workflow"');
+    expect(Object.keys(files).filter((f) => f.startsWith("stacks/")).sort()).toEqual([
+      "stacks/api/cdk.tf.json",
+      "stacks/apigw-account/cdk.tf.json",
+      "stacks/workflow/cdk.tf.json",
+    ]);
+    expect(JSON.parse(files["manifest.json"]).stacks.api.dependencies.sort()).toEqual(["apigw-account", "workflow"]);
+  });
+});

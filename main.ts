@@ -1,0 +1,28 @@
+import { App } from "cdktf";
+import { ApiGatewayAccountStack, API_GATEWAY_ACCOUNT_STACK_ID } from "./stacks/api-gateway-account-stack";
+import { ApiStack } from "./stacks/api-stack";
+import { ConfigError, loadConfig, StepgateConfig } from "./stacks/config";
+import { WorkflowStack } from "./stacks/workflow-stack";
+
+// Settings first: a bad one stops synth before anything is written.
+const config = settingsOrExit();
+const app = new App();
+
+const workflow = new WorkflowStack(app, "workflow", { config });
+const api = new ApiStack(app, "api", { config });
+api.addDependency(workflow);
+if (config.apiGatewayAccount === "managed") {
+  // The stages' logging needs the region's CloudWatch Logs role set first.
+  api.addDependency(new ApiGatewayAccountStack(app, API_GATEWAY_ACCOUNT_STACK_ID, { config }));
+}
+app.synth();
+
+function settingsOrExit(): StepgateConfig {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(e.message);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,106 @@
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { StepgateConfig } from "./config";
+import { RestApi } from "./rest-api";
+import { StartSyncExecutionRole, startSyncExecutionUri } from "./start-sync-execution";
+import { readStackState } from "./state";
+import { StepgateStack } from "./stepgate-stack";
+import { UsagePlan } from "./usage-plan";
+import { WebSocketApi } from "./websocket-api";
+import { WORKFLOW_OUTPUTS } from "./workflow-stack";
+
+/** Names of the api stack's outputs. */
+export const API_OUTPUTS = {
+  websocketUrl: "websocket_url",
+  restInvokeUrl: "rest_invoke_url",
+  apiKeyId: "api_key_id",
+  apiKeyValue: "api_key_value",
+} as const;
+
+export interface ApiStackProps {
+  readonly config: StepgateConfig;
+  /** Id of the stack whose state holds the state machine's outputs. @default "workflow" */
+  readonly workflowStackId?: string;
+}
+
+/** The WebSocket and REST APIs in front of the workflow stack's state machine. */
+export class ApiStack extends StepgateStack {
+  readonly webSocketApi: WebSocketApi;
+  readonly restApi: RestApi;
+  readonly usagePlan: UsagePlan;
+
+  constructor(scope: Construct, id: string, { config, workflowStackId = "workflow" }: ApiStackProps) {
+    super(scope, id, config);
+    const { names } = config;
+    // The state machine comes from the workflow stack's state: this stack neither creates nor
+    // looks it up.
+    const workflow = readStackState(this, workflowStackId);
+    const stateMachineArn = workflow.getString(WORKFLOW_OUTPUTS.stateMachineArn);
+    const partition = new DataAwsPartition(this, "partition");
+    const integrationUri = startSyncExecutionUri(partition.partition, config.region);
+
+    const role = new StartSyncExecutionRole(this, "start_sync_execution", {
+      name: names.startSyncExecutionRole,
+      stateMachineArn,
+    });
+    const common = {
+      integrationUri,
+      credentialsArn: role.role.arn,
+      stateMachineArn,
+      logRetentionDays: config.logRetentionDays,
+      stageDependsOn: [role.policy],
+    };
+
+    this.webSocketApi = new WebSocketApi(this, "websocket", {
+      ...common,
+      name: names.websocketApi,
+      stageName: config.websocket.stageName,
+      rateLimit: config.websocket.rateLimit,
+      burstLimit: config.websocket.burstLimit,
+      connectAuth: config.websocket.connectAuth,
+      accessLogGroupName: names.websocketAccessLogGroup,
+    });
+
+    this.restApi = new RestApi(this, "rest", {
+      ...common,
+      name: names.restApi,
+      stageName: config.rest.stageName,
+      sendApiKeyValue: config.rest.sendApiKeyValue,
+      rateLimit: config.rest.rateLimit,
+      burstLimit: config.rest.burstLimit,
+      accessLogGroupName: names.restAccessLogGroup,
+    });
+
+    const stages = [{ apiId: this.restApi.api.id, stage: this.restApi.stage.stageName }];
+    if (config.websocket.connectAuth === "API_KEY") {
+      stages.push({ apiId: this.webSocketApi.api.id, stage: this.webSocketApi.stage.name });
+    }
+    this.usagePlan = new UsagePlan(this, "usage_plan", {
+      name: names.usagePlan,
+      stages,
+      rateLimit: config.rest.rateLimit,
+      burstLimit: config.rest.burstLimit,
+      quotaLimit: config.rest.quotaLimit,
+      quotaPeriod: config.rest.quotaPeriod,
+    });
+
+    new TerraformOutput(this, API_OUTPUTS.websocketUrl, {
+      value: this.webSocketApi.stage.invokeUrl,
+      description: "WebSocket URL to connect to (wscat -c <url>)",
+    });
+    new TerraformOutput(this, API_OUTPUTS.restInvokeUrl, {
+      value: this.restApi.stage.invokeUrl,
+      description: "REST URL to POST JSON to, with the x-api-key header",
+    });
+    new TerraformOutput(this, API_OUTPUTS.apiKeyId, {
+      value: this.usagePlan.apiKey.id,
+      description: "Id of the API key (its value is the sensitive output api_key_value)",
+    });
+    new TerraformOutput(this, API_OUTPUTS.apiKeyValue, {
+      value: this.usagePlan.apiKey.value,
+      sensitive: true,
+      description: "Value of the API key: terraform output -raw api_key_value",
+    });
+  }
+}

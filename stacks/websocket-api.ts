@@ -1,0 +1,167 @@
+import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
+import { Apigatewayv2Deployment } from "@cdktf/provider-aws/lib/apigatewayv2-deployment";
+import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
+import { Apigatewayv2IntegrationResponse } from "@cdktf/provider-aws/lib/apigatewayv2-integration-response";
+import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
+import { Apigatewayv2RouteResponse } from "@cdktf/provider-aws/lib/apigatewayv2-route-response";
+import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { Fn, ITerraformDependable, TerraformResource } from "cdktf";
+import { Construct } from "constructs";
+import { ConnectAuth } from "./config";
+import { mappingTemplate } from "./templates";
+
+export interface WebSocketApiProps {
+  /** Name of the API. */
+  readonly name: string;
+  /** Name of the stage. */
+  readonly stageName: string;
+  /** URI of the StartSyncExecution integration (see `startSyncExecutionUri`). */
+  readonly integrationUri: string;
+  /** ARN of the role API Gateway assumes to call StartSyncExecution. */
+  readonly credentialsArn: string;
+  /** ARN of the state machine every message starts. */
+  readonly stateMachineArn: string;
+  /** Default route throttling: steady-state messages per second. */
+  readonly rateLimit: number;
+  /** Default route throttling: burst. */
+  readonly burstLimit: number;
+  /**
+   * Authorization of the `$connect` request.
+   * @default "NONE" (no `$connect` route: anyone with the URL can connect, as in the seed)
+   */
+  readonly connectAuth?: ConnectAuth;
+  /** Name of the access log group. */
+  readonly accessLogGroupName: string;
+  /** Retention of the access and execution log groups, in days. */
+  readonly logRetentionDays: number;
+  /** What the stage must wait for (the role's policy, the account's CloudWatch role). */
+  readonly stageDependsOn?: ITerraformDependable[];
+}
+
+/** The `$request.body.action` route selection falls through to `$default` for every message. */
+const ROUTE_SELECTION_EXPRESSION = "$request.body.action";
+/** Where a client puts the API key when `$connect` requires one. */
+export const WEBSOCKET_API_KEY_SELECTION_EXPRESSION = "$request.header.x-api-key";
+
+/**
+ * A WebSocket API whose `$default` route starts a synchronous Express execution with each message
+ * and sends the StartSyncExecution result back on the same connection (a two-way route).
+ */
+export class WebSocketApi extends Construct {
+  readonly api: Apigatewayv2Api;
+  readonly stage: Apigatewayv2Stage;
+
+  constructor(scope: Construct, id: string, props: WebSocketApiProps) {
+    super(scope, id);
+    const connectAuth = props.connectAuth ?? "NONE";
+
+    this.api = new Apigatewayv2Api(this, "api", {
+      name: props.name,
+      protocolType: "WEBSOCKET",
+      routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
+      apiKeySelectionExpression: connectAuth === "API_KEY" ? WEBSOCKET_API_KEY_SELECTION_EXPRESSION : undefined,
+    });
+
+    const integration = new Apigatewayv2Integration(this, "default_integration", {
+      apiId: this.api.id,
+      integrationType: "AWS",
+      integrationMethod: "POST",
+      integrationUri: props.integrationUri,
+      credentialsArn: props.credentialsArn,
+      timeoutMilliseconds: 29000,
+      // A literal "$default" key: unescaped, "$default" would be read as a selection expression.
+      templateSelectionExpression: "\\$default",
+      requestTemplates: {
+        $default: mappingTemplate("websocket-request.vtl", { STATE_MACHINE_ARN: props.stateMachineArn }),
+      },
+    });
+    // No response template: the client receives the StartSyncExecution result as is.
+    const integrationResponse = new Apigatewayv2IntegrationResponse(this, "default_integration_response", {
+      apiId: this.api.id,
+      integrationId: integration.id,
+      integrationResponseKey: "$default",
+    });
+    const route = new Apigatewayv2Route(this, "default_route", {
+      apiId: this.api.id,
+      routeKey: "$default",
+      authorizationType: "NONE",
+      target: `integrations/${integration.id}`,
+      // Two-way: without a route response API Gateway would not send the result back.
+      routeResponseSelectionExpression: "$default",
+    });
+    const routeResponse = new Apigatewayv2RouteResponse(this, "default_route_response", {
+      apiId: this.api.id,
+      routeId: route.id,
+      routeResponseKey: "$default",
+    });
+    const shapers: TerraformResource[] = [integration, integrationResponse, route, routeResponse];
+
+    if (connectAuth !== "NONE") {
+      const connectIntegration = new Apigatewayv2Integration(this, "connect_integration", {
+        apiId: this.api.id,
+        integrationType: "MOCK",
+        templateSelectionExpression: "\\$default",
+        requestTemplates: { $default: mappingTemplate("websocket-connect.vtl") },
+      });
+      const connectRoute = new Apigatewayv2Route(this, "connect_route", {
+        apiId: this.api.id,
+        routeKey: "$connect",
+        authorizationType: connectAuth === "AWS_IAM" ? "AWS_IAM" : "NONE",
+        apiKeyRequired: connectAuth === "API_KEY",
+        target: `integrations/${connectIntegration.id}`,
+      });
+      shapers.push(connectIntegration, connectRoute);
+    }
+
+    // A deployment is a snapshot: redeploy whenever anything that shapes the API changes, and
+    // create the new one before the old is destroyed so the stage always points at one.
+    const deployment = new Apigatewayv2Deployment(this, "deployment", {
+      apiId: this.api.id,
+      description: "stepgate",
+      triggers: { redeployment: Fn.sha1(Fn.jsonencode(shapers.map((r) => r.fqn))) },
+      lifecycle: { createBeforeDestroy: true },
+      dependsOn: shapers,
+    });
+
+    const accessLogs = new CloudwatchLogGroup(this, "access_logs", {
+      name: props.accessLogGroupName,
+      retentionInDays: props.logRetentionDays,
+    });
+    // API Gateway writes execution logs to this group and would create it without expiry.
+    const executionLogs = new CloudwatchLogGroup(this, "execution_logs", {
+      name: `/aws/apigateway/${this.api.id}/${props.stageName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+
+    this.stage = new Apigatewayv2Stage(this, "stage", {
+      apiId: this.api.id,
+      name: props.stageName,
+      deploymentId: deployment.id,
+      defaultRouteSettings: {
+        throttlingRateLimit: props.rateLimit,
+        throttlingBurstLimit: props.burstLimit,
+        loggingLevel: "ERROR",
+        dataTraceEnabled: false,
+        detailedMetricsEnabled: true,
+      },
+      accessLogSettings: {
+        destinationArn: accessLogs.arn,
+        format: JSON.stringify({
+          requestId: "$context.requestId",
+          connectionId: "$context.connectionId",
+          eventType: "$context.eventType",
+          routeKey: "$context.routeKey",
+          requestTime: "$context.requestTimeEpoch",
+          sourceIp: "$context.identity.sourceIp",
+          status: "$context.status",
+          integrationStatus: "$context.integrationStatus",
+          integrationLatency: "$context.integrationLatency",
+          error: "$context.error.message",
+          integrationError: "$context.integrationErrorMessage",
+        }),
+      },
+      dependsOn: [executionLogs, ...(props.stageDependsOn ?? [])],
+    });
+  }
+}
