@@ -1,4 +1,4 @@
-import validateAsl = require("asl-validator");
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -329,17 +329,22 @@ export class ConfigError extends Error {
 export interface ConfigSources {
   /** Environment variables; defaults to `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** `cdktf.json` context values (what `app.node.tryGetContext` returns). */
+  /**
+   * `cdktf.json` context values.
+   * @default the context the cdktf CLI passes in CDKTF_CONTEXT_JSON or, when the app runs without
+   * the CLI, the `context` of `<projectDir>/cdktf.json`
+   */
   readonly context?: (key: string) => unknown;
-  /** Folder that relative paths are resolved against; defaults to the current directory. */
+  /** Folder of `cdktf.json`, against which relative paths are resolved; defaults to the current directory. */
   readonly projectDir?: string;
 }
 
 /** Reads, checks and returns the settings; throws `ConfigError` listing every problem. */
 export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
   const env = sources.env ?? process.env;
-  const context = sources.context ?? (() => undefined);
+  const projectDir = sources.projectDir ?? process.cwd();
   const problems: string[] = [];
+  const context = sources.context ?? cdktfContext(env, projectDir, problems);
 
   function read<T>(s: SettingSpec<T>): T {
     let raw: string = s.default;
@@ -369,7 +374,7 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
     );
   }
   const definitionPath = read(SPECS.definition);
-  const definition = loadDefinition(path.resolve(sources.projectDir ?? process.cwd(), definitionPath), problems);
+  const definition = loadDefinition(path.resolve(projectDir, definitionPath), problems);
 
   const config: StepgateConfig = {
     prefix,
@@ -401,6 +406,20 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
   return config;
 }
 
+/** The `cdktf.json` context, as the cdktf CLI passes it or, without the CLI, from the file. */
+function cdktfContext(env: ConfigSources["env"] & object, projectDir: string, problems: string[]): (key: string) => unknown {
+  let context: Record<string, unknown> = {};
+  const [where, read] = env.CDKTF_CONTEXT_JSON
+    ? ["CDKTF_CONTEXT_JSON", () => JSON.parse(env.CDKTF_CONTEXT_JSON as string)]
+    : ["cdktf.json", () => JSON.parse(fs.readFileSync(path.join(projectDir, "cdktf.json"), "utf8")).context];
+  try {
+    context = read() ?? {};
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") problems.push(`${where}: cannot read its context (${(e as Error).message})`);
+  }
+  return (key) => context[key];
+}
+
 /** Reads and validates an ASL file; returns it compactly serialized, or "" after recording problems. */
 function loadDefinition(file: string, problems: string[]): string {
   const where = `STEPGATE_DEFINITION (${file})`;
@@ -418,10 +437,46 @@ function loadDefinition(file: string, problems: string[]): string {
     problems.push(`${where}: not JSON (${(e as Error).message})`);
     return "";
   }
-  // The validator adds defaults (QueryLanguage) to what it is given: give it a copy.
-  const result = validateAsl(structuredClone(parsed));
-  for (const error of result.errors) {
-    problems.push(`${where}: not valid Amazon States Language: ${error.Message}`);
+  const compact = JSON.stringify(parsed);
+  const errors = aslErrors(compact);
+  for (const error of errors) problems.push(`${where}: not valid Amazon States Language: ${error}`);
+  return errors.length === 0 ? compact : "";
+}
+
+/**
+ * The validator's findings for a definition. The validator compiles its JSON schemas anew on every
+ * call (0.1-0.4 s, the slowest step of synth), so findings are remembered in memory and, across
+ * runs, in node_modules/.cache, keyed by the definition and the validator's version.
+ */
+function aslErrors(definition: string): readonly string[] {
+  const key = createHash("sha256").update(`${ASL_VALIDATOR_VERSION}\0${definition}`).digest("hex");
+  let errors = aslErrorsByKey.get(key);
+  if (errors !== undefined) return errors;
+  const cacheFile = path.join(ASL_CACHE_DIR, `${key}.json`);
+  try {
+    errors = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as string[];
+  } catch {
+    // Loaded only when needed. It adds defaults (QueryLanguage) to what it is given: give it a copy.
+    const validateAsl = require("asl-validator") as typeof import("asl-validator");
+    errors = validateAsl(JSON.parse(definition)).errors.map((e) => e.Message);
+    writeAtomically(cacheFile, JSON.stringify(errors));
   }
-  return result.isValid ? JSON.stringify(parsed) : "";
+  aslErrorsByKey.set(key, errors);
+  return errors;
+}
+
+const ASL_CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "stepgate", "asl");
+const ASL_VALIDATOR_VERSION: string = require("asl-validator/package.json").version;
+const aslErrorsByKey = new Map<string, readonly string[]>();
+
+/** Best effort: a cache that cannot be written is only slower. */
+function writeAtomically(file: string, text: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, text);
+    fs.renameSync(temp, file);
+  } catch {
+    // ignored
+  }
 }
