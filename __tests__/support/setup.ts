@@ -1,4 +1,4 @@
-import { Testing } from "cdktf";
+// cdktf's matchers (toHaveResourceWithProperties, toHaveDataSourceWithProperties, ...) and their types.
+import { setupJest } from "cdktf/lib/testing/adapters/jest";
 
-// cdktf's matchers: toHaveResourceWithProperties, toHaveDataSourceWithProperties, ...
-Testing.setupJest();
+setupJest();
