@@ -8,9 +8,9 @@ import { ApiGatewayModel } from "@cdktf/provider-aws/lib/api-gateway-model";
 import { ApiGatewayRequestValidator } from "@cdktf/provider-aws/lib/api-gateway-request-validator";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { Fn, ITerraformDependable, TerraformResource } from "cdktf";
+import { ITerraformDependable, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
+import { redeployedOnChangeOf, stageLogGroups } from "./stage";
 import { mappingTemplate } from "./templates";
 
 export interface RestApiProps {
@@ -141,23 +141,14 @@ export class RestApi extends Construct {
     );
     const shapers: TerraformResource[] = [model, validator, method, integration, ...methodResponses, ...integrationResponses];
 
-    // A deployment is a snapshot: redeploy whenever anything that shapes the API changes, and
-    // create the new one before the old is destroyed so the stage always points at one.
     const deployment = new ApiGatewayDeployment(this, "deployment", {
       restApiId: this.api.id,
       description: "stepgate",
-      triggers: { redeployment: Fn.sha1(Fn.jsonencode(shapers.map((r) => r.fqn))) },
-      lifecycle: { createBeforeDestroy: true },
-      dependsOn: shapers,
+      ...redeployedOnChangeOf(shapers),
     });
-
-    const accessLogs = new CloudwatchLogGroup(this, "access_logs", {
-      name: props.accessLogGroupName,
-      retentionInDays: props.logRetentionDays,
-    });
-    // API Gateway writes execution logs to this group and would create it without expiry.
-    const executionLogs = new CloudwatchLogGroup(this, "execution_logs", {
-      name: `API-Gateway-Execution-Logs_${this.api.id}/${props.stageName}`,
+    const { accessLogs, executionLogs } = stageLogGroups(this, {
+      accessLogGroupName: props.accessLogGroupName,
+      executionLogGroupName: `API-Gateway-Execution-Logs_${this.api.id}/${props.stageName}`,
       retentionInDays: props.logRetentionDays,
     });
 

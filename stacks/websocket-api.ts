@@ -5,10 +5,10 @@ import { Apigatewayv2IntegrationResponse } from "@cdktf/provider-aws/lib/apigate
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2RouteResponse } from "@cdktf/provider-aws/lib/apigatewayv2-route-response";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { Fn, ITerraformDependable, TerraformResource } from "cdktf";
+import { ITerraformDependable, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { ConnectAuth } from "./config";
+import { redeployedOnChangeOf, stageLogGroups } from "./stage";
 import { mappingTemplate } from "./templates";
 
 export interface WebSocketApiProps {
@@ -114,23 +114,14 @@ export class WebSocketApi extends Construct {
       shapers.push(connectIntegration, connectRoute);
     }
 
-    // A deployment is a snapshot: redeploy whenever anything that shapes the API changes, and
-    // create the new one before the old is destroyed so the stage always points at one.
     const deployment = new Apigatewayv2Deployment(this, "deployment", {
       apiId: this.api.id,
       description: "stepgate",
-      triggers: { redeployment: Fn.sha1(Fn.jsonencode(shapers.map((r) => r.fqn))) },
-      lifecycle: { createBeforeDestroy: true },
-      dependsOn: shapers,
+      ...redeployedOnChangeOf(shapers),
     });
-
-    const accessLogs = new CloudwatchLogGroup(this, "access_logs", {
-      name: props.accessLogGroupName,
-      retentionInDays: props.logRetentionDays,
-    });
-    // API Gateway writes execution logs to this group and would create it without expiry.
-    const executionLogs = new CloudwatchLogGroup(this, "execution_logs", {
-      name: `/aws/apigateway/${this.api.id}/${props.stageName}`,
+    const { accessLogs, executionLogs } = stageLogGroups(this, {
+      accessLogGroupName: props.accessLogGroupName,
+      executionLogGroupName: `/aws/apigateway/${this.api.id}/${props.stageName}`,
       retentionInDays: props.logRetentionDays,
     });
 

@@ -1,0 +1,41 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { Fn, TerraformResource } from "cdktf";
+import { Construct } from "constructs";
+
+/**
+ * What makes a deployment follow its API. A deployment is a snapshot: it is redeployed whenever
+ * any resource that shapes the API changes (every attribute of each, through the hash), and the new
+ * one is created before the old is destroyed, so the stage always points at one.
+ */
+export function redeployedOnChangeOf(shapers: TerraformResource[]) {
+  return {
+    triggers: { redeployment: Fn.sha1(Fn.jsonencode(shapers.map((r) => r.fqn))) },
+    lifecycle: { createBeforeDestroy: true },
+    dependsOn: shapers,
+  };
+}
+
+export interface StageLogGroupsProps {
+  /** Name of the access log group. */
+  readonly accessLogGroupName: string;
+  /** Name of the group API Gateway writes the stage's execution logs to. */
+  readonly executionLogGroupName: string;
+  readonly retentionInDays: number;
+}
+
+/**
+ * A stage's two log groups, both with retention. API Gateway creates the execution log group on
+ * its first write, without expiry, unless it exists already: so the stage must depend on it.
+ */
+export function stageLogGroups(scope: Construct, props: StageLogGroupsProps) {
+  return {
+    accessLogs: new CloudwatchLogGroup(scope, "access_logs", {
+      name: props.accessLogGroupName,
+      retentionInDays: props.retentionInDays,
+    }),
+    executionLogs: new CloudwatchLogGroup(scope, "execution_logs", {
+      name: props.executionLogGroupName,
+      retentionInDays: props.retentionInDays,
+    }),
+  };
+}
