@@ -1,19 +1,19 @@
 import { App } from "cdktf";
-import { ApiGatewayAccountStack, API_GATEWAY_ACCOUNT_STACK_ID } from "./stacks/api-gateway-account-stack";
+import { ApiGatewayAccountStack } from "./stacks/api-gateway-account-stack";
 import { ApiStack } from "./stacks/api-stack";
-import { ConfigError, loadConfig, StepgateConfig } from "./stacks/config";
+import { ConfigError, loadConfig, STACK_IDS, StepgateConfig } from "./stacks/config";
 import { WorkflowStack } from "./stacks/workflow-stack";
 
 // Settings first: a bad one stops synth before anything is written.
 const config = settingsOrExit();
 const app = new App();
 
-const workflow = new WorkflowStack(app, "workflow", { config });
-const api = new ApiStack(app, "api", { config });
+const workflow = new WorkflowStack(app, STACK_IDS.workflow, { config });
+const api = new ApiStack(app, STACK_IDS.api, { config });
 api.addDependency(workflow);
 if (config.apiGatewayAccount === "managed") {
   // The stages' logging needs the region's CloudWatch Logs role set first.
-  api.addDependency(new ApiGatewayAccountStack(app, API_GATEWAY_ACCOUNT_STACK_ID, { config }));
+  api.addDependency(new ApiGatewayAccountStack(app, STACK_IDS.apiGatewayAccount, { config }));
 }
 app.synth();
 

@@ -4,13 +4,13 @@ import * as path from "path";
 import { ConfigError, loadConfig, MAX_PREFIX_LENGTH, resourceNames, SETTINGS } from "../stacks/config";
 import { PROJECT_DIR } from "./support/stacks";
 
-const load = (env: Record<string, string> = {}, context: Record<string, unknown> = {}) =>
-  loadConfig({ env, context: (key) => context[key], projectDir: PROJECT_DIR });
+const load = (env: Record<string, string> = {}, context: Record<string, unknown> = {}, terraformInstalled = true) =>
+  loadConfig({ env, context: (key) => context[key], projectDir: PROJECT_DIR, onPath: () => terraformInstalled });
 
 /** The problems `loadConfig` reports for these settings. */
-function problems(env: Record<string, string>, context: Record<string, unknown> = {}): readonly string[] {
+function problems(env: Record<string, string>, context: Record<string, unknown> = {}, terraformInstalled = true): readonly string[] {
   try {
-    load(env, context);
+    load(env, context, terraformInstalled);
   } catch (e) {
     if (e instanceof ConfigError) return e.problems;
     throw e;
@@ -51,6 +51,13 @@ describe("loadConfig", () => {
     expect(config.logExecutionData).toBe(true);
   });
 
+  it("counts an empty environment variable as not set, as CI systems pass unset variables", () => {
+    expect(load({ STEPGATE_BACKEND: "", STEPGATE_PREFIX: "" }, { STEPGATE_PREFIX: "from-context" })).toMatchObject({
+      state: { backend: "local" },
+      prefix: "from-context",
+    });
+  });
+
   it("reads tags as key=value pairs or as a JSON object (as cdktf.json context holds them)", () => {
     expect(load({ STEPGATE_TAGS: "team=payments, env=dev" }).tags).toEqual({ team: "payments", env: "dev" });
     expect(load({}, { STEPGATE_TAGS: { "cost-center": "42", owner: "a@b.c" } }).tags).toEqual({ "cost-center": "42", owner: "a@b.c" });
@@ -70,7 +77,7 @@ describe("loadConfig", () => {
     ["STEPGATE_WS_RATE_LIMIT", "fast", "a number greater than 0"],
     ["STEPGATE_WS_BURST_LIMIT", "1.5", "a whole number of at least 1"],
     ["STEPGATE_WS_CONNECT_AUTH", "COGNITO", "NONE|AWS_IAM|API_KEY"],
-    ["STEPGATE_REST_STAGE", "", "letters, digits, hyphens or underscores"],
+    ["STEPGATE_REST_STAGE", "v1.0", "letters, digits, hyphens or underscores"],
     ["STEPGATE_REST_RATE_LIMIT", "-1", "a number greater than 0"],
     ["STEPGATE_REST_BURST_LIMIT", "0", "a whole number of at least 1"],
     ["STEPGATE_QUOTA_LIMIT", "1e3", "a whole number of at least 1"],
@@ -79,6 +86,13 @@ describe("loadConfig", () => {
     ["STEPGATE_APIGW_ACCOUNT", "mine", "external|managed"],
     ["STEPGATE_TAGS", "novalue", "key=value pairs"],
     ["STEPGATE_TAGS", "aws:reserved=x", "key=value pairs"],
+    ["STEPGATE_BACKEND", "gcs", "local|s3|cloud"],
+    ["STEPGATE_S3_BUCKET", "Not_A_Bucket", "an S3 bucket name"],
+    ["STEPGATE_S3_REGION", "moon", "an AWS region"],
+    ["STEPGATE_S3_KEY_PREFIX", "/leading", "without leading or trailing slash"],
+    ["STEPGATE_TFC_ORGANIZATION", "acme corp", "organization name"],
+    ["STEPGATE_TFC_HOSTNAME", "not a host", "a host name"],
+    ["STEPGATE_TFC_WORKSPACE_API", "has/slash", "a workspace name"],
   ])("refuses %s=%j, saying what it accepts", (name, value, accepts) => {
     const [problem, ...rest] = problems({ [name]: value });
     expect(rest).toEqual([]);
@@ -98,6 +112,49 @@ describe("loadConfig", () => {
       expect.stringContaining("STEPGATE_LOG_LEVEL"),
       expect.stringContaining("STEPGATE_QUOTA_LIMIT"),
     ]);
+  });
+
+  describe("the backend", () => {
+    it("is local by default", () => {
+      expect(load().state).toEqual({ backend: "local" });
+    });
+
+    it("s3: requires the bucket, defaults the region to the deploy region and the key prefix to the prefix", () => {
+      expect(problems({ STEPGATE_BACKEND: "s3" })).toEqual([
+        "STEPGATE_S3_BUCKET: required when STEPGATE_BACKEND=s3 (s3 backend: the bucket that keeps the state)",
+      ]);
+      expect(load({ STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state", STEPGATE_REGION: "eu-west-1", STEPGATE_PREFIX: "pay" }).state).toEqual({
+        backend: "s3",
+        bucket: "acme-state",
+        region: "eu-west-1",
+        keyPrefix: "pay",
+      });
+    });
+
+    it("cloud: requires the organization, names a workspace per stack from the prefix", () => {
+      expect(problems({ STEPGATE_BACKEND: "cloud" })).toEqual([
+        "STEPGATE_TFC_ORGANIZATION: required when STEPGATE_BACKEND=cloud (cloud backend: the organization)",
+      ]);
+      expect(load({ STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme", STEPGATE_PREFIX: "pay" }).state).toEqual({
+        backend: "cloud",
+        organization: "acme",
+        hostname: "app.terraform.io",
+        project: undefined,
+        workspaces: { workflow: "pay-workflow", api: "pay-api", "apigw-account": "pay-apigw-account" },
+      });
+    });
+
+    it("cloud: says in one line that terraform is missing, since cdktf checks its version at synth", () => {
+      const found = problems({ STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme" }, {}, false);
+      expect(found).toEqual([expect.stringContaining("STEPGATE_BACKEND=cloud: cdktf checks Terraform's version")]);
+      expect(found[0]).not.toContain("\n");
+      // Only the cloud backend needs it.
+      expect(() => load({ STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state" }, {}, false)).not.toThrow();
+    });
+
+    it("does not ask for the settings of a backend it does not use", () => {
+      expect(load({ STEPGATE_BACKEND: "local", STEPGATE_S3_BUCKET: "" }).state).toEqual({ backend: "local" });
+    });
   });
 
   it("refuses a prefix that would make a derived name longer than AWS allows", () => {
@@ -140,7 +197,7 @@ describe("loadConfig", () => {
     const names = SETTINGS.map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);
     for (const s of SETTINGS) {
-      expect(s.name).toMatch(/^STEPGATE_[A-Z_]+$/);
+      expect(s.name).toMatch(/^STEPGATE_[A-Z0-9_]+$/);
       expect(s.accepts).not.toBe("");
       expect(s.description).not.toBe("");
     }

@@ -4,11 +4,8 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
-import { StepgateConfig } from "./config";
+import { StackId, StepgateConfig } from "./config";
 import { StepgateStack } from "./stepgate-stack";
-
-/** Id of the stack, synthesized only when STEPGATE_APIGW_ACCOUNT is `managed`. */
-export const API_GATEWAY_ACCOUNT_STACK_ID = "apigw-account";
 
 /** Name of the role: one per account and region, shared by every copy of stepgate (so no prefix). */
 export function apiGatewayCloudWatchRoleName(region: string): string {
@@ -20,7 +17,8 @@ export interface ApiGatewayAccountStackProps {
 }
 
 /**
- * The region's API Gateway account setting: the role API Gateway uses to write access and
+ * The region's API Gateway account setting (stack `apigw-account`, synthesized only when
+ * STEPGATE_APIGW_ACCOUNT is `managed`): the role API Gateway uses to write access and
  * execution logs of every REST and WebSocket API in the region.
  *
  * It is a stack of its own, outside any prefixed copy, because the setting is one per account and
@@ -31,7 +29,7 @@ export interface ApiGatewayAccountStackProps {
 export class ApiGatewayAccountStack extends StepgateStack {
   readonly account: ApiGatewayAccount;
 
-  constructor(scope: Construct, id: string, { config }: ApiGatewayAccountStackProps) {
+  constructor(scope: Construct, id: StackId, { config }: ApiGatewayAccountStackProps) {
     super(scope, id, config, { ...config.tags });
     const partition = new DataAwsPartition(this, "partition");
     const assumeRole = new DataAwsIamPolicyDocument(this, "assume_role", {

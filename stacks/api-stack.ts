@@ -1,7 +1,7 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { StepgateConfig } from "./config";
+import { STACK_IDS, StackId, StepgateConfig } from "./config";
 import { RestApi } from "./rest-api";
 import { StartSyncExecutionRole, startSyncExecutionUri } from "./start-sync-execution";
 import { readStackState } from "./state";
@@ -20,8 +20,6 @@ export const API_OUTPUTS = {
 
 export interface ApiStackProps {
   readonly config: StepgateConfig;
-  /** Id of the stack whose state holds the state machine's outputs. @default "workflow" */
-  readonly workflowStackId?: string;
 }
 
 /** The WebSocket and REST APIs in front of the workflow stack's state machine. */
@@ -30,12 +28,15 @@ export class ApiStack extends StepgateStack {
   readonly restApi: RestApi;
   readonly usagePlan: UsagePlan;
 
-  constructor(scope: Construct, id: string, { config, workflowStackId = "workflow" }: ApiStackProps) {
+  constructor(scope: Construct, id: StackId, { config }: ApiStackProps) {
     super(scope, id, config);
     const { names } = config;
     // The state machine comes from the workflow stack's state: this stack neither creates nor
-    // looks it up.
-    const workflow = readStackState(this, workflowStackId);
+    // looks it up. Until the workflow is applied (a first plan on a new backend), a placeholder in
+    // account 000000000000 stands in, plainly visible in the plan.
+    const workflow = readStackState(this, STACK_IDS.workflow, config.state, {
+      [WORKFLOW_OUTPUTS.stateMachineArn]: `arn:aws:states:${config.region}:000000000000:stateMachine:${names.stateMachine}`,
+    });
     const stateMachineArn = workflow.getString(WORKFLOW_OUTPUTS.stateMachineArn);
     const partition = new DataAwsPartition(this, "partition");
     const integrationUri = startSyncExecutionUri(partition.partition, config.region);

@@ -7,7 +7,7 @@ import * as path from "path";
  * they come from and what they accept. Nothing else reads `process.env`.
  *
  * Each setting is read from, in order of precedence:
- * 1. the environment variable of the same name;
+ * 1. the environment variable of the same name, unless it is empty;
  * 2. the `context` object of `cdktf.json` (same name as key);
  * 3. the built-in default.
  */
@@ -25,6 +25,30 @@ export type ConnectAuth = (typeof CONNECT_AUTHS)[number];
 /** Who manages the region's API Gateway CloudWatch Logs role. */
 export const APIGW_ACCOUNT_MODES = ["external", "managed"] as const;
 export type ApiGatewayAccountMode = (typeof APIGW_ACCOUNT_MODES)[number];
+
+/** Ids of the stacks, as `cdktf deploy <id>` and the state keys and workspaces name them. */
+export const STACK_IDS = { workflow: "workflow", api: "api", apiGatewayAccount: "apigw-account" } as const;
+export type StackId = (typeof STACK_IDS)[keyof typeof STACK_IDS];
+
+/** Where the stacks keep their Terraform state. */
+export const BACKENDS = ["local", "s3", "cloud"] as const;
+
+export type StateConfig =
+  | { readonly backend: "local" }
+  | {
+      readonly backend: "s3";
+      readonly bucket: string;
+      readonly region: string;
+      /** Each stack's state is `<keyPrefix>/<stack id>.tfstate`. */
+      readonly keyPrefix: string;
+    }
+  | {
+      readonly backend: "cloud";
+      readonly organization: string;
+      readonly hostname: string;
+      readonly project?: string;
+      readonly workspaces: Readonly<Record<StackId, string>>;
+    };
 
 /** The retention periods CloudWatch Logs accepts (0, "never expire", is refused on purpose). */
 export const LOG_RETENTION_DAYS = [
@@ -63,6 +87,7 @@ export interface StepgateConfig {
   readonly apiGatewayAccount: ApiGatewayAccountMode;
   /** Tags applied to every resource through the provider's `default_tags`. */
   readonly tags: Readonly<Record<string, string>>;
+  readonly state: StateConfig;
   /** Every resource name derived from the prefix. */
   readonly names: ResourceNames;
 }
@@ -71,6 +96,8 @@ export interface StepgateConfig {
 export interface Setting {
   readonly name: string;
   readonly default: string;
+  /** The default as the docs show it, where it derives from other settings. */
+  readonly shownDefault?: string;
   /** What the setting accepts, as shown in errors, `help` and the README. */
   readonly accepts: string;
   readonly description: string;
@@ -104,7 +131,15 @@ const matching =
   (raw) =>
     pattern.test(raw) ? raw : undefined;
 
+/** Accepts "" (not set) as well as what `parse` accepts. */
+const optional =
+  <T>(parse: Parser<T>): Parser<T | ""> =>
+  (raw) =>
+    raw === "" ? "" : parse(raw);
+
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const WORKSPACE = /^[A-Za-z0-9_-]{1,90}$/;
 
 /** `key=value,key=value`, or a JSON object of strings (as `cdktf.json` context naturally holds it). */
 const tags: Parser<Record<string, string>> = (raw) => {
@@ -147,7 +182,7 @@ const SPECS = {
     default: "us-east-1",
     accepts: "an AWS region such as us-east-1 or eu-central-1",
     description: "AWS region of both stacks",
-    parse: matching(/^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/),
+    parse: matching(REGION),
   }),
   definition: spec({
     name: "STEPGATE_DEFINITION",
@@ -261,15 +296,80 @@ const SPECS = {
     description: "Tags for every resource, besides stepgate:prefix",
     parse: tags,
   }),
+  backend: spec({
+    name: "STEPGATE_BACKEND",
+    default: "local",
+    accepts: BACKENDS.join("|"),
+    description: "Where both stacks keep their state: local files, an S3 bucket, or Terraform Cloud workspaces",
+    parse: oneOf(BACKENDS),
+  }),
+  s3Bucket: spec({
+    name: "STEPGATE_S3_BUCKET",
+    default: "",
+    shownDefault: "(none; required for s3)",
+    accepts: "an S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens)",
+    description: "s3 backend: the bucket that keeps the state",
+    parse: optional(matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)),
+  }),
+  s3Region: spec({
+    name: "STEPGATE_S3_REGION",
+    default: "",
+    shownDefault: "STEPGATE_REGION",
+    accepts: "an AWS region such as us-east-1",
+    description: "s3 backend: the bucket's region",
+    parse: optional(matching(REGION)),
+  }),
+  s3KeyPrefix: spec({
+    name: "STEPGATE_S3_KEY_PREFIX",
+    default: "",
+    shownDefault: "<prefix>",
+    accepts: "an S3 key prefix without leading or trailing slash",
+    description: "s3 backend: state keys are <key prefix>/<stack>.tfstate",
+    parse: optional(matching(/^[A-Za-z0-9!_.*'()-]+(?:\/[A-Za-z0-9!_.*'()-]+)*$/)),
+  }),
+  tfcOrganization: spec({
+    name: "STEPGATE_TFC_ORGANIZATION",
+    default: "",
+    shownDefault: "(none; required for cloud)",
+    accepts: "a Terraform Cloud organization name (letters, digits, _ and -)",
+    description: "cloud backend: the organization",
+    parse: optional(matching(/^[A-Za-z0-9_-]+$/)),
+  }),
+  tfcHostname: spec({
+    name: "STEPGATE_TFC_HOSTNAME",
+    default: "app.terraform.io",
+    accepts: "a host name",
+    description: "cloud backend: Terraform Cloud or Enterprise host",
+    parse: matching(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/),
+  }),
+  tfcProject: spec({
+    name: "STEPGATE_TFC_PROJECT",
+    default: "",
+    shownDefault: "(the organization's default)",
+    accepts: "a project name",
+    description: "cloud backend: project of the workspaces",
+    parse: optional(matching(/^[A-Za-z0-9 _-]{1,40}$/)),
+  }),
+  tfcWorkspaceWorkflow: spec({
+    name: "STEPGATE_TFC_WORKSPACE_WORKFLOW",
+    default: "",
+    shownDefault: "<prefix>-workflow",
+    accepts: "a workspace name (up to 90 letters, digits, _ and -)",
+    description: "cloud backend: workspace of the workflow stack",
+    parse: optional(matching(WORKSPACE)),
+  }),
+  tfcWorkspaceApi: spec({
+    name: "STEPGATE_TFC_WORKSPACE_API",
+    default: "",
+    shownDefault: "<prefix>-api",
+    accepts: "a workspace name (up to 90 letters, digits, _ and -)",
+    description: "cloud backend: workspace of the api stack",
+    parse: optional(matching(WORKSPACE)),
+  }),
 };
 
 /** Every setting, in the order `help` and the README list them. */
-export const SETTINGS: readonly Setting[] = Object.values(SPECS).map(({ name, default: d, accepts, description }) => ({
-  name,
-  default: d,
-  accepts,
-  description,
-}));
+export const SETTINGS: readonly Setting[] = Object.values(SPECS).map(({ parse: _parse, ...setting }) => setting);
 
 /** Names derived from the prefix, each with the longest name AWS accepts. */
 export interface ResourceNames {
@@ -337,6 +437,8 @@ export interface ConfigSources {
   readonly context?: (key: string) => unknown;
   /** Folder of `cdktf.json`, against which relative paths are resolved; defaults to the current directory. */
   readonly projectDir?: string;
+  /** Whether a command is on PATH; defaults to looking through the PATH of `env`. */
+  readonly onPath?: (command: string) => boolean;
 }
 
 /** Reads, checks and returns the settings; throws `ConfigError` listing every problem. */
@@ -344,6 +446,7 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
   const env = sources.env ?? process.env;
   const projectDir = sources.projectDir ?? process.cwd();
   const problems: string[] = [];
+  const invalid = new Set<string>();
   const context = sources.context ?? cdktfContext(env, projectDir, problems);
 
   function read<T>(s: SettingSpec<T>): T {
@@ -351,7 +454,8 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
     let from = "default";
     const fromEnv = env[s.name];
     const fromContext = context(s.name);
-    if (fromEnv !== undefined) {
+    // An empty variable counts as not set, as CI systems pass unset variables.
+    if (fromEnv !== undefined && fromEnv !== "") {
       raw = fromEnv;
       from = "environment";
     } else if (fromContext !== undefined && fromContext !== null) {
@@ -360,6 +464,7 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
     }
     const value = s.parse(raw);
     if (value === undefined) {
+      invalid.add(s.name);
       problems.push(`${s.name}=${JSON.stringify(raw)} (from ${from}): expected ${s.accepts}`);
       // Keep going with the default so that every other problem is reported too.
       return s.parse(s.default) as T;
@@ -373,12 +478,54 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
       `STEPGATE_PREFIX=${JSON.stringify(prefix)}: at most ${MAX_PREFIX_LENGTH} characters, so that every derived name fits its AWS limit`,
     );
   }
+  function readState(): StateConfig {
+    const backend = read(SPECS.backend);
+    const s3 = { bucket: read(SPECS.s3Bucket), region: read(SPECS.s3Region), keyPrefix: read(SPECS.s3KeyPrefix) };
+    const cloud = {
+      organization: read(SPECS.tfcOrganization),
+      hostname: read(SPECS.tfcHostname),
+      project: read(SPECS.tfcProject),
+      workflow: read(SPECS.tfcWorkspaceWorkflow),
+      api: read(SPECS.tfcWorkspaceApi),
+    };
+    const required = (setting: Setting, value: string) => {
+      if (value === "" && !invalid.has(setting.name)) problems.push(`${setting.name}: required when STEPGATE_BACKEND=${backend} (${setting.description})`);
+    };
+    switch (backend) {
+      case "local":
+        return { backend };
+      case "s3":
+        required(SPECS.s3Bucket, s3.bucket);
+        return { backend, bucket: s3.bucket, region: s3.region || region, keyPrefix: s3.keyPrefix || prefix };
+      case "cloud":
+        required(SPECS.tfcOrganization, cloud.organization);
+        if (!onPath("terraform")) {
+          problems.push(
+            "STEPGATE_BACKEND=cloud: cdktf checks Terraform's version when it synthesizes a cloud backend, and no terraform is on PATH; install Terraform >= 1.5, or synthesize with STEPGATE_BACKEND=local",
+          );
+        }
+        return {
+          backend,
+          organization: cloud.organization,
+          hostname: cloud.hostname,
+          project: cloud.project || undefined,
+          workspaces: {
+            workflow: cloud.workflow || `${prefix}-${STACK_IDS.workflow}`,
+            api: cloud.api || `${prefix}-${STACK_IDS.api}`,
+            "apigw-account": `${prefix}-${STACK_IDS.apiGatewayAccount}`,
+          },
+        };
+    }
+  }
+
+  const onPath = sources.onPath ?? ((command: string) => executableOnPath(command, env));
+  const region = read(SPECS.region);
   const definitionPath = read(SPECS.definition);
   const definition = loadDefinition(path.resolve(projectDir, definitionPath), problems);
 
   const config: StepgateConfig = {
     prefix,
-    region: read(SPECS.region),
+    region,
     definitionPath,
     definition,
     logLevel: read(SPECS.logLevel),
@@ -400,10 +547,28 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
     },
     apiGatewayAccount: read(SPECS.apiGatewayAccount),
     tags: read(SPECS.tags),
+    state: readState(),
     names: resourceNames(prefix),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function executableOnPath(command: string, env: Readonly<Record<string, string | undefined>>): boolean {
+  const extensions = process.platform === "win32" ? (env.PATHEXT ?? ".EXE").split(";") : [""];
+  return (env.PATH ?? "")
+    .split(path.delimiter)
+    .filter(Boolean)
+    .some((dir) =>
+      extensions.some((ext) => {
+        try {
+          fs.accessSync(path.join(dir, command + ext), fs.constants.X_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    );
 }
 
 /** The `cdktf.json` context, as the cdktf CLI passes it or, without the CLI, from the file. */

@@ -1,11 +1,9 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { StepgateConfig } from "./config";
-import { useStateBackend } from "./state";
+import { StackId, StepgateConfig } from "./config";
+import { requiredTerraformVersion, useStateBackend } from "./state";
 
-/** Terraform versions every stack accepts. */
-export const REQUIRED_TERRAFORM_VERSION = ">= 1.5.0, < 2.0.0";
 /** AWS provider versions: the bindings of @cdktf/provider-aws 21.22 are generated from 6.25. */
 export const AWS_PROVIDER_VERSION = "~> 6.25";
 
@@ -17,14 +15,14 @@ export class StepgateStack extends TerraformStack {
    */
   constructor(
     scope: Construct,
-    id: string,
+    id: StackId,
     config: StepgateConfig,
     tags: Readonly<Record<string, string>> = { "stepgate:prefix": config.prefix, ...config.tags },
   ) {
     super(scope, id);
     new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags }] });
-    useStateBackend(this, id);
-    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    useStateBackend(this, id, config.state);
+    this.addOverride("terraform.required_version", requiredTerraformVersion(config.state));
     this.addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_VERSION);
   }
 }

@@ -7,7 +7,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { StepgateConfig } from "./config";
+import { StackId, StepgateConfig } from "./config";
 import { StepgateStack } from "./stepgate-stack";
 import { terraformLiteral } from "./templates";
 
@@ -27,7 +27,7 @@ export interface WorkflowStackProps {
 export class WorkflowStack extends StepgateStack {
   readonly stateMachine: SfnStateMachine;
 
-  constructor(scope: Construct, id: string, { config }: WorkflowStackProps) {
+  constructor(scope: Construct, id: StackId, { config }: WorkflowStackProps) {
     super(scope, id, config);
     const { names } = config;
     const account = new DataAwsCallerIdentity(this, "account");

@@ -7,9 +7,9 @@ import { WorkflowStack } from "../../stacks/workflow-stack";
 
 export const PROJECT_DIR = path.join(__dirname, "..", "..");
 
-/** The settings as a user with only these environment variables (and no cdktf.json context) gets them. */
+/** The settings as a user with only these environment variables (no cdktf.json context, terraform installed) gets them. */
 export function configWith(env: Record<string, string> = {}): StepgateConfig {
-  return loadConfig({ env, context: () => undefined, projectDir: PROJECT_DIR });
+  return loadConfig({ env, context: () => undefined, projectDir: PROJECT_DIR, onPath: () => true });
 }
 
 /** An app for tests; synth in tests writes nothing, so its outdir is never filled. */
@@ -32,7 +32,8 @@ export interface Synthesized {
   resource: Block;
   data: Block;
   output: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
-  terraform: Record<string, unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  terraform: Record<string, any>;
   provider: Record<string, unknown[]>;
 }
 
