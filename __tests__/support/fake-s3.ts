@@ -1,0 +1,68 @@
+import * as http from "http";
+import { AddressInfo } from "net";
+
+/**
+ * An S3 endpoint on loopback with what Terraform's S3 backend uses: objects (GET, HEAD, PUT with
+ * If-None-Match for its lock file, DELETE) and ListObjectsV2, path-style, in memory.
+ */
+export interface FakeS3 {
+  readonly url: string;
+  readonly objects: Map<string, Buffer>;
+  /** "METHOD bucket/key" of every request, in order. */
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+export async function startFakeS3(): Promise<FakeS3> {
+  const objects = new Map<string, Buffer>();
+  const requests: string[] = [];
+  const xml = (res: http.ServerResponse, status: number, body: string) => {
+    res.writeHead(status, { "content-type": "application/xml" }).end(`<?xml version="1.0" encoding="UTF-8"?>${body}`);
+  };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://s3");
+      const [bucket, ...rest] = url.pathname.slice(1).split("/");
+      const key = `${bucket}/${decodeURIComponent(rest.join("/"))}`;
+      requests.push(`${req.method} ${key}${req.headers["if-none-match"] ? " if-none-match" : ""}`);
+      if (rest.length === 0 || rest.join("") === "") {
+        if (req.method === "GET" && url.searchParams.get("list-type") === "2") {
+          const prefix = `${bucket}/${url.searchParams.get("prefix") ?? ""}`;
+          const contents = [...objects.keys()]
+            .filter((k) => k.startsWith(prefix))
+            .map((k) => `<Contents><Key>${k.slice(bucket.length + 1)}</Key><Size>${objects.get(k)?.length}</Size></Contents>`)
+            .join("");
+          return xml(res, 200, `<ListBucketResult><Name>${bucket}</Name><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`);
+        }
+        return res.writeHead(200).end();
+      }
+      const body = objects.get(key);
+      switch (req.method) {
+        case "PUT":
+          if (req.headers["if-none-match"] === "*" && body) return xml(res, 412, "<Error><Code>PreconditionFailed</Code></Error>");
+          objects.set(key, Buffer.concat(chunks));
+          return res.writeHead(200, { etag: `"${objects.size}"` }).end();
+        case "GET":
+        case "HEAD":
+          if (!body) return xml(res, 404, `<Error><Code>NoSuchKey</Code><Key>${key}</Key></Error>`);
+          res.writeHead(200, { "content-length": body.length, etag: '"1"' });
+          return res.end(req.method === "GET" ? body : undefined);
+        case "DELETE":
+          objects.delete(key);
+          return res.writeHead(204).end();
+        default:
+          return xml(res, 405, "<Error><Code>MethodNotAllowed</Code></Error>");
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    objects,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
