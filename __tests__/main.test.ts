@@ -9,9 +9,13 @@ const run = promisify(execFile);
 const TSX = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
 
 /** Runs the app as `cdktf synth` does (the same command, cwd and CDKTF_OUTDIR); returns what it wrote. */
-async function synth(outdir: string, env: Record<string, string> = {}): Promise<{ code: number; stderr: string; files: Record<string, string> }> {
+async function synth(
+  outdir: string,
+  env: Record<string, string> = {},
+  cwd = PROJECT_DIR,
+): Promise<{ code: number; stderr: string; files: Record<string, string> }> {
   const result = await run(TSX, ["main.ts"], {
-    cwd: PROJECT_DIR,
+    cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir, ...env },
   }).then(
     ({ stderr }) => ({ code: 0, stderr }),
@@ -32,27 +36,40 @@ async function synth(outdir: string, env: Record<string, string> = {}): Promise<
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-synth-"));
 
+/** The project as another clone in another folder would have it. */
+function projectCopy(): string {
+  const copy = path.join(tempDir(), "elsewhere", "stepgate");
+  fs.mkdirSync(copy, { recursive: true });
+  for (const entry of ["main.ts", "stacks", "templates", "cdktf.json", "package.json", "tsconfig.json"]) {
+    fs.cpSync(path.join(PROJECT_DIR, entry), path.join(copy, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(copy, "node_modules"));
+  return copy;
+}
+
 // Each run is a whole synth in a new process; on a loaded 2-core machine that takes seconds.
 jest.setTimeout(60_000);
 
 describe("main.ts (the app cdktf synth runs)", () => {
-  it.concurrent("writes the workflow and api stacks, identical bytes on every run and in any output folder, with no absolute path", async () => {
-    const [a, b] = await Promise.all([synth(path.join(tempDir(), "cdktf.out")), synth(path.join(tempDir(), "out"))]);
+  it.concurrent("writes the workflow and api stacks, identical bytes on every run, in every folder, with no absolute path", async () => {
+    const elsewhere = projectCopy();
+    const [a, b] = await Promise.all([synth(path.join(tempDir(), "cdktf.out")), synth(path.join(elsewhere, "cdktf.out"), {}, elsewhere)]);
     expect([a.code, b.code]).toEqual([0, 0]);
     expect(Object.keys(a.files).sort()).toEqual(["manifest.json", "stacks/api/cdk.tf.json", "stacks/workflow/cdk.tf.json"]);
     expect(b.files).toEqual(a.files);
     const everything = Object.values(a.files).join("\n");
-    for (const machinePath of [PROJECT_DIR, os.tmpdir(), os.homedir()]) expect(everything).not.toContain(machinePath);
+    for (const machinePath of [PROJECT_DIR, elsewhere, os.tmpdir(), os.homedir()]) expect(everything).not.toContain(machinePath);
     expect(JSON.parse(a.files["manifest.json"]).stacks.api.dependencies).toEqual(["workflow"]);
   });
 
-  it.concurrent("stops on a bad setting with every problem, exit code 1, and writes nothing", async () => {
+  it.concurrent("stops on bad or missing settings with every problem, exit code 1, and writes nothing", async () => {
     const outdir = path.join(tempDir(), "cdktf.out");
-    const { code, stderr, files } = await synth(outdir, { STEPGATE_QUOTA_PERIOD: "YEAR", STEPGATE_LOG_LEVEL: "LOUD" });
+    const { code, stderr, files } = await synth(outdir, { STEPGATE_QUOTA_PERIOD: "YEAR", STEPGATE_LOG_LEVEL: "LOUD", STEPGATE_BACKEND: "s3" });
     expect(code).toBe(1);
     expect(stderr).toContain("invalid settings, nothing was synthesized");
     expect(stderr).toContain('STEPGATE_LOG_LEVEL="LOUD" (from environment): expected ALL|ERROR|FATAL|OFF');
     expect(stderr).toContain('STEPGATE_QUOTA_PERIOD="YEAR" (from environment): expected DAY|WEEK|MONTH');
+    expect(stderr).toContain("STEPGATE_S3_BUCKET: required when STEPGATE_BACKEND=s3");
     expect(files).toEqual({});
     expect(fs.existsSync(outdir)).toBe(false);
   });

@@ -1,0 +1,81 @@
+import { Testing } from "cdktf";
+import { ApiGatewayAccountStack } from "../stacks/api-gateway-account-stack";
+import { configWith, parse, synthApi, synthWorkflow, testApp } from "./support/stacks";
+
+/**
+ * Every resource's Terraform address, pinned. Terraform knows resources by address: a refactor
+ * that changes one (a renamed construct, a resource moved into another) makes every deployed copy
+ * destroy and recreate it, an API with a new URL, a state machine with its history gone. If this
+ * test fails, keep the old address (overrideLogicalId) or move the state (moveFromId / a moved
+ * block), and only then update the list.
+ */
+const addresses = (synthesized: string) =>
+  Object.entries(parse(synthesized).resource)
+    .flatMap(([type, block]) => Object.keys(block).map((id) => `${type}.${id}`))
+    .sort();
+
+describe("Terraform addresses", () => {
+  it("of the workflow stack", () => {
+    expect(addresses(synthWorkflow())).toEqual([
+      "aws_cloudwatch_log_group.log_group",
+      "aws_iam_role.role",
+      "aws_iam_role_policy.role_policy",
+      "aws_sfn_state_machine.state_machine",
+    ]);
+  });
+
+  it("of the api stack, $connect authorization included", () => {
+    expect(addresses(synthApi(configWith({ STEPGATE_WS_CONNECT_AUTH: "AWS_IAM" })))).toEqual([
+      "aws_api_gateway_api_key.usage_plan_key_8F8B8187",
+      "aws_api_gateway_deployment.rest_deployment_7A40EB2A",
+      "aws_api_gateway_integration.rest_integration_6556E536",
+      "aws_api_gateway_integration_response.rest_integration_response_execution_C043DF6D",
+      "aws_api_gateway_integration_response.rest_integration_response_refused_61508850",
+      "aws_api_gateway_integration_response.rest_integration_response_unavailable_D1C09AB0",
+      "aws_api_gateway_method.rest_method_645D6AF2",
+      "aws_api_gateway_method_response.rest_method_response_200_76E5B281",
+      "aws_api_gateway_method_response.rest_method_response_400_4BB387B2",
+      "aws_api_gateway_method_response.rest_method_response_429_0500F0E0",
+      "aws_api_gateway_method_response.rest_method_response_500_78FECB4C",
+      "aws_api_gateway_method_response.rest_method_response_502_BE63323F",
+      "aws_api_gateway_method_response.rest_method_response_504_785C67E5",
+      "aws_api_gateway_method_settings.rest_method_settings_9FD31C4B",
+      "aws_api_gateway_model.rest_model_B1563604",
+      "aws_api_gateway_request_validator.rest_validator_2FAD90AD",
+      "aws_api_gateway_rest_api.rest_api_857A4092",
+      "aws_api_gateway_stage.rest_stage_63DDDE7F",
+      "aws_api_gateway_usage_plan.usage_plan_C13E1CAD",
+      "aws_api_gateway_usage_plan_key.usage_plan_plan_key_CD83AB33",
+      "aws_apigatewayv2_api.websocket_api_821B65E4",
+      "aws_apigatewayv2_deployment.websocket_deployment_37958E80",
+      "aws_apigatewayv2_integration.websocket_connect_integration_9131557E",
+      "aws_apigatewayv2_integration.websocket_default_integration_368032D3",
+      "aws_apigatewayv2_integration_response.websocket_default_integration_response_15BB1442",
+      "aws_apigatewayv2_route.websocket_connect_route_D9838AF6",
+      "aws_apigatewayv2_route.websocket_default_route_928C99DE",
+      "aws_apigatewayv2_route_response.websocket_default_route_response_00D65C19",
+      "aws_apigatewayv2_stage.websocket_stage_63485756",
+      "aws_cloudwatch_log_group.rest_access_logs_E8A3496A",
+      "aws_cloudwatch_log_group.rest_execution_logs_B57A67FB",
+      "aws_cloudwatch_log_group.websocket_access_logs_7ED791C9",
+      "aws_cloudwatch_log_group.websocket_execution_logs_6F6AD02B",
+      "aws_iam_role.start_sync_execution_role_B8A7B774",
+      "aws_iam_role_policy.start_sync_execution_policy_E8D21C69",
+    ]);
+  });
+
+  it("of the apigw-account stack", () => {
+    const stack = new ApiGatewayAccountStack(testApp(), "apigw-account", { config: configWith() });
+    expect(addresses(Testing.synth(stack))).toEqual([
+      "aws_api_gateway_account.account",
+      "aws_iam_role.role",
+      "aws_iam_role_policy_attachment.role_policy",
+    ]);
+  });
+
+  it("do not depend on the settings", () => {
+    const custom = configWith({ STEPGATE_PREFIX: "other", STEPGATE_REGION: "eu-west-1", STEPGATE_REST_STAGE: "v2", STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state" });
+    expect(addresses(synthWorkflow(custom))).toEqual(addresses(synthWorkflow()));
+    expect(addresses(synthApi(custom))).toEqual(addresses(synthApi()));
+  });
+});
