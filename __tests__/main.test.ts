@@ -1,12 +1,13 @@
-import { execFile } from "child_process";
+import { exec } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { PROJECT_DIR } from "./support/stacks";
 
-const run = promisify(execFile);
-const TSX = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
+const run = promisify(exec);
+/** The command cdktf runs to synthesize: cdktf.json's `app`. */
+const APP: string = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "cdktf.json"), "utf8")).app;
 
 /** Runs the app as `cdktf synth` does (the same command, cwd and CDKTF_OUTDIR); returns what it wrote. */
 async function synth(
@@ -14,7 +15,7 @@ async function synth(
   env: Record<string, string> = {},
   cwd = PROJECT_DIR,
 ): Promise<{ code: number; stderr: string; files: Record<string, string> }> {
-  const result = await run(TSX, ["main.ts"], {
+  const result = await run(APP, {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir, ...env },
   }).then(

@@ -622,13 +622,16 @@ function aslErrors(definition: string): readonly string[] {
     errors = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as string[];
   } catch {
     // Loaded only when needed. It adds defaults (QueryLanguage) to what it is given: give it a copy.
-    const validateAsl = require("asl-validator") as typeof import("asl-validator");
+    const validateAsl = require("asl-validator") as AslValidator;
     errors = validateAsl(JSON.parse(definition)).errors.map((e) => e.Message);
     writeAtomically(cacheFile, JSON.stringify(errors));
   }
   aslErrorsByKey.set(key, errors);
   return errors;
 }
+
+/** The part of asl-validator (which ships no types) that stepgate uses. */
+type AslValidator = (definition: unknown) => { isValid: boolean; errors: Array<{ Message: string }> };
 
 const ASL_CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "stepgate", "asl");
 const ASL_VALIDATOR_VERSION: string = require("asl-validator/package.json").version;
