@@ -38,6 +38,7 @@ describe("loadConfig", () => {
       rest: { stageName: "api", rateLimit: 10, burstLimit: 20, quotaLimit: 10000, quotaPeriod: "DAY", sendApiKeyValue: false },
       apiGatewayAccount: "external",
       tags: {},
+      local: { wsPort: 8080, httpPort: 8081, apiKey: "", waitScale: 1 },
     });
     expect(JSON.parse(config.definition).StartAt).toBe("Wait for 3 Seconds");
   });
@@ -93,6 +94,10 @@ describe("loadConfig", () => {
     ["STEPGATE_TFC_ORGANIZATION", "acme corp", "organization name"],
     ["STEPGATE_TFC_HOSTNAME", "not a host", "a host name"],
     ["STEPGATE_TFC_WORKSPACE_API", "has/slash", "a workspace name"],
+    ["STEPGATE_LOCAL_WS_PORT", "70000", "a port, 0 to 65535"],
+    ["STEPGATE_LOCAL_HTTP_PORT", "http", "a port, 0 to 65535"],
+    ["STEPGATE_LOCAL_API_KEY", "too-short", "20 to 128 printable ASCII characters"],
+    ["STEPGATE_LOCAL_WAIT_SCALE", "-1", "a number of at least 0"],
   ])("refuses %s=%j, saying what it accepts", (name, value, accepts) => {
     const [problem, ...rest] = problems({ [name]: value });
     expect(rest).toEqual([]);

@@ -1,5 +1,5 @@
 import { deployedTemplates } from "./support/deployed-templates";
-import { renderMappingTemplate } from "./support/api-gateway-vtl";
+import { renderMappingTemplate } from "../stacks/local/mapping-template";
 
 const NAMESPACE = "com.amazonaws.swf.service.v2.model#";
 

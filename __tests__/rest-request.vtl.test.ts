@@ -1,7 +1,8 @@
 import { configWith } from "./support/stacks";
 import { deployedTemplates, STATE_MACHINE_ARN } from "./support/deployed-templates";
+import { MAX_INPUT_BYTES } from "../stacks/local/step-functions";
 import { PAYLOADS } from "./support/payloads";
-import { renderMappingTemplate } from "./support/api-gateway-vtl";
+import { renderMappingTemplate } from "../stacks/local/mapping-template";
 
 const CONTEXT = {
   httpMethod: "POST",
@@ -22,6 +23,17 @@ describe("templates/rest-request.vtl, as deployed", () => {
       data: JSON.parse(body),
       apiInfo: { httpMethod: "POST", resourcePath: "/", stage: "api", requestId: CONTEXT.requestId, apiKeyId: "a1b2c3d4e5" },
     });
+  });
+
+  it.each([
+    ["just under", -1],
+    ["just over", 1],
+  ])("sends a body that makes the input %s Step Functions' 256 KB whole (Step Functions judges its size)", (_name, offset) => {
+    const overhead = Buffer.byteLength(startSyncExecution('{"pad":""}').input) - Buffer.byteLength('{"pad":""}');
+    const body = JSON.stringify({ pad: "é".repeat(Math.floor((MAX_INPUT_BYTES - overhead - 10 + offset) / 2)) + "x".repeat(((MAX_INPUT_BYTES - overhead - 10 + offset) % 2 + 2) % 2) });
+    const request = startSyncExecution(body);
+    expect(Buffer.byteLength(request.input) - MAX_INPUT_BYTES).toBe(offset);
+    expect(JSON.parse(request.input).data).toEqual(JSON.parse(body));
   });
 
   it("keeps the API key's value out of the execution input by default", () => {

@@ -1,5 +1,5 @@
 import { deployedTemplates } from "./support/deployed-templates";
-import { renderMappingTemplate } from "./support/api-gateway-vtl";
+import { renderMappingTemplate } from "../stacks/local/mapping-template";
 
 /** A StartSyncExecution result (HTTP 200), as Step Functions sends it. */
 function result(fields: Record<string, unknown>): string {

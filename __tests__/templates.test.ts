@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { mappingTemplate, TEMPLATES_DIR, terraformLiteral } from "../stacks/templates";
-import { evaluateTerraformString } from "./support/terraform";
+import { evaluateTerraformString } from "../stacks/local/terraform-string";
 
 describe("terraformLiteral", () => {
   it("escapes Terraform's ${ and %{ so Terraform gives back the text unchanged", () => {

@@ -1,4 +1,4 @@
-import { renderMappingTemplate } from "./support/api-gateway-vtl";
+import { renderMappingTemplate } from "../stacks/local/mapping-template";
 import { deployedTemplates } from "./support/deployed-templates";
 import { configWith } from "./support/stacks";
 

@@ -1,6 +1,7 @@
 import { deployedTemplates, STATE_MACHINE_ARN } from "./support/deployed-templates";
+import { MAX_WEBSOCKET_MESSAGE_BYTES } from "../stacks/local/gateway";
 import { PAYLOADS } from "./support/payloads";
-import { renderMappingTemplate } from "./support/api-gateway-vtl";
+import { renderMappingTemplate } from "../stacks/local/mapping-template";
 
 describe("templates/websocket-request.vtl, as deployed", () => {
   const template = deployedTemplates().websocketRequest;
@@ -16,6 +17,14 @@ describe("templates/websocket-request.vtl, as deployed", () => {
   it("keeps the apostrophe plain: escapeJavaScript's \\' is not JSON", () => {
     const request = startSyncExecution(`{"name":"O'Brien"}`);
     expect(request.input).toBe(`{"name":"O'Brien"}`);
+  });
+
+  it("sends a 128 KB message, the largest API Gateway passes on, whole, unicode and escapes included", () => {
+    const unit = JSON.stringify({ k: "it's é 😀 \\ \"q\"" });
+    const message = `[${Array.from({ length: Math.floor(MAX_WEBSOCKET_MESSAGE_BYTES / (Buffer.byteLength(unit) + 1)) }, () => unit).join(",")}]`;
+    expect(Buffer.byteLength(message)).toBeLessThanOrEqual(MAX_WEBSOCKET_MESSAGE_BYTES);
+    expect(Buffer.byteLength(message)).toBeGreaterThan(MAX_WEBSOCKET_MESSAGE_BYTES - 40);
+    expect(JSON.parse(startSyncExecution(message).input)).toEqual(JSON.parse(message));
   });
 
   it("passes a message that is not JSON through as text, for Step Functions to refuse", () => {

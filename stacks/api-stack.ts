@@ -1,14 +1,13 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { STACK_IDS, StackId, StepgateConfig } from "./config";
+import { STACK_IDS, StackId, StepgateConfig, WORKFLOW_OUTPUTS } from "./config";
 import { RestApi } from "./rest-api";
 import { StartSyncExecutionRole, startSyncExecutionUri } from "./start-sync-execution";
 import { readStackState } from "./state";
 import { StepgateStack } from "./stepgate-stack";
 import { UsagePlan } from "./usage-plan";
 import { WebSocketApi } from "./websocket-api";
-import { WORKFLOW_OUTPUTS } from "./workflow-stack";
 
 /** Names of the api stack's outputs. */
 export const API_OUTPUTS = {

@@ -30,6 +30,14 @@ export type ApiGatewayAccountMode = (typeof APIGW_ACCOUNT_MODES)[number];
 export const STACK_IDS = { workflow: "workflow", api: "api", apiGatewayAccount: "apigw-account" } as const;
 export type StackId = (typeof STACK_IDS)[keyof typeof STACK_IDS];
 
+/** Names of the workflow stack's outputs, which the api stack (and the local gateway) read. */
+export const WORKFLOW_OUTPUTS = {
+  stateMachineArn: "state_machine_arn",
+  stateMachineName: "state_machine_name",
+  stateMachineRoleArn: "state_machine_role_arn",
+  logGroupName: "log_group_name",
+} as const;
+
 /** Where the stacks keep their Terraform state. */
 export const BACKENDS = ["local", "s3", "cloud"] as const;
 
@@ -88,6 +96,14 @@ export interface StepgateConfig {
   /** Tags applied to every resource through the provider's `default_tags`. */
   readonly tags: Readonly<Record<string, string>>;
   readonly state: StateConfig;
+  /** `npm run local`: the local gateway's settings. */
+  readonly local: {
+    readonly wsPort: number;
+    readonly httpPort: number;
+    /** The API key it accepts; "" to generate one. */
+    readonly apiKey: string;
+    readonly waitScale: number;
+  };
   /** Every resource name derived from the prefix. */
   readonly names: ResourceNames;
 }
@@ -130,6 +146,16 @@ const matching =
   (pattern: RegExp): Parser<string> =>
   (raw) =>
     pattern.test(raw) ? raw : undefined;
+
+const port: Parser<number> = (raw) => {
+  const n = Number(raw);
+  return /^\s*\d+\s*$/.test(raw) && n <= 65535 ? n : undefined;
+};
+
+const atLeastZero: Parser<number> = (raw) => {
+  const n = Number(raw);
+  return raw.trim() !== "" && Number.isFinite(n) && n >= 0 ? n : undefined;
+};
 
 /** Accepts "" (not set) as well as what `parse` accepts. */
 const optional =
@@ -366,6 +392,35 @@ const SPECS = {
     description: "cloud backend: workspace of the api stack",
     parse: optional(matching(WORKSPACE)),
   }),
+  localWsPort: spec({
+    name: "STEPGATE_LOCAL_WS_PORT",
+    default: "8080",
+    accepts: "a port, 0 to 65535 (0 picks a free one)",
+    description: "npm run local: port of the WebSocket API on 127.0.0.1",
+    parse: port,
+  }),
+  localHttpPort: spec({
+    name: "STEPGATE_LOCAL_HTTP_PORT",
+    default: "8081",
+    accepts: "a port, 0 to 65535 (0 picks a free one)",
+    description: "npm run local: port of the REST API on 127.0.0.1",
+    parse: port,
+  }),
+  localApiKey: spec({
+    name: "STEPGATE_LOCAL_API_KEY",
+    default: "",
+    shownDefault: "(generated and printed)",
+    accepts: "20 to 128 printable ASCII characters, as API Gateway's keys",
+    description: "npm run local: the API key the local REST API accepts",
+    parse: optional(matching(/^[\x21-\x7e]{20,128}$/)),
+  }),
+  localWaitScale: spec({
+    name: "STEPGATE_LOCAL_WAIT_SCALE",
+    default: "1",
+    accepts: "a number of at least 0",
+    description: "npm run local: multiplies Wait states' durations (0: no waiting)",
+    parse: atLeastZero,
+  }),
 };
 
 /** Every setting, in the order `help` and the README list them. */
@@ -548,6 +603,12 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
     apiGatewayAccount: read(SPECS.apiGatewayAccount),
     tags: read(SPECS.tags),
     state: readState(),
+    local: {
+      wsPort: read(SPECS.localWsPort),
+      httpPort: read(SPECS.localHttpPort),
+      apiKey: read(SPECS.localApiKey),
+      waitScale: read(SPECS.localWaitScale),
+    },
     names: resourceNames(prefix),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -7,17 +7,9 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { StackId, StepgateConfig } from "./config";
+import { StackId, StepgateConfig, WORKFLOW_OUTPUTS } from "./config";
 import { StepgateStack } from "./stepgate-stack";
 import { terraformLiteral } from "./templates";
-
-/** Names of the workflow stack's outputs, which the api stack reads from its state. */
-export const WORKFLOW_OUTPUTS = {
-  stateMachineArn: "state_machine_arn",
-  stateMachineName: "state_machine_name",
-  stateMachineRoleArn: "state_machine_role_arn",
-  logGroupName: "log_group_name",
-} as const;
 
 export interface WorkflowStackProps {
   readonly config: StepgateConfig;

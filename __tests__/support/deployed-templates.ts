@@ -1,6 +1,6 @@
 import { StepgateConfig } from "../../stacks/config";
 import { configWith, resources, synthApi } from "./stacks";
-import { evaluateTerraformString } from "./terraform";
+import { evaluateTerraformString } from "../../stacks/local/terraform-string";
 
 /** The state machine ARN the tests pretend the workflow stack's state holds. */
 export const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:stepgate-workflow";

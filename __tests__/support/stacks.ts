@@ -1,4 +1,5 @@
 import { App, Testing } from "cdktf";
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ApiStack } from "../../stacks/api-stack";
@@ -63,4 +64,23 @@ export function only(synthesized: string, type: string): SynthesizedResource {
 /** The Terraform address (`type.logicalId`) of the one resource of a type. */
 export function address(synthesized: string, type: string): string {
   return `${type}.${only(synthesized, type).logicalId}`;
+}
+
+/** Synthesizes both stacks into a new temporary folder, as `cdktf synth` would; returns the folder. */
+export function synthesizeToFolder(env: Record<string, string> = {}): string {
+  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-out-")), "cdktf.out");
+  fs.mkdirSync(outdir);
+  const config = configWith(env);
+  const app = new App({ outdir, stackTraces: false });
+  new WorkflowStack(app, "workflow", { config });
+  new ApiStack(app, "api", { config });
+  app.synth();
+  return outdir;
+}
+
+/** A state machine definition in a temporary file, for STEPGATE_DEFINITION. */
+export function definitionFile(definition: object): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-definition-")), "workflow.asl.json");
+  fs.writeFileSync(file, JSON.stringify(definition));
+  return file;
 }

@@ -1,7 +1,7 @@
 /**
  * Evaluates a string of synthesized Terraform JSON the way Terraform does before handing it to
  * AWS: `$${` and `%%{` become `${` and `%{`, and each `${expression}` becomes its value.
- * An expression missing from `values`, or a template directive, fails the test.
+ * An expression missing from `values`, or a template directive (stepgate never writes one), throws.
  */
 export function evaluateTerraformString(text: string, values: Readonly<Record<string, string>> = {}): string {
   let out = "";

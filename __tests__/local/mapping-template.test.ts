@@ -1,7 +1,6 @@
-import { escapeJavaScript, renderMappingTemplate } from "./api-gateway-vtl";
-import { evaluateTerraformString } from "./terraform";
+import { escapeJavaScript, renderMappingTemplate } from "../../stacks/local/mapping-template";
 
-describe("the mapping-template harness", () => {
+describe("renderMappingTemplate", () => {
   it("escapes as commons-lang's escapeJavaScript does", () => {
     expect(escapeJavaScript(`it's "x" \\ / \n\t\r\b\f \u0001\u001f \u007f é 日 😀 \u2028`)).toBe(
       `it\\'s \\"x\\" \\\\ \\/ \\n\\t\\r\\b\\f \\u0001\\u001F \u007f \\u00E9 \\u65E5 \\uD83D\\uDE00 \\u2028`,
@@ -27,6 +26,25 @@ describe("the mapping-template harness", () => {
     );
   });
 
+  it("gives $util's encoders and $input.params() as API Gateway documents them", () => {
+    const { output } = renderMappingTemplate(
+      "$util.urlEncode($input.params('q'))|$util.urlDecode('a+b%21')|$util.base64Encode('é')|$util.base64Decode('w6k=')|$input.params('X-Trace')|$input.params().path.id",
+      { body: "", params: { path: { id: "7" }, querystring: { q: "a b&c" }, header: { "x-trace": "t-1" } } },
+    );
+    expect(output).toBe("a+b%26c|a b!|w6k=|é|t-1|7");
+  });
+
+  it("renders $context as given: REST and WebSocket variables alike", () => {
+    const context = { httpMethod: "POST", identity: { apiKeyId: "k1" }, connectionId: "c1", routeKey: "$default" };
+    expect(renderMappingTemplate("$context.httpMethod $context.identity.apiKeyId $context.connectionId $context.routeKey", { body: "", context }).output).toBe(
+      "POST k1 c1 $default",
+    );
+  });
+
+  it("refuses JSONPath it does not know rather than guessing", () => {
+    expect(() => renderMappingTemplate("$input.json('$..deep')", { body: "{}" })).toThrow(/not supported/);
+  });
+
   it("reports $context.responseOverride.status", () => {
     expect(renderMappingTemplate("#set($context.responseOverride.status = 504)", { body: "" }).status).toBe(504);
   });
@@ -45,16 +63,5 @@ describe("the mapping-template harness", () => {
   it("catches escapeJavaScript alone: an apostrophe becomes \\', which is not JSON", () => {
     const { output } = renderMappingTemplate(`{"input": "$util.escapeJavaScript($input.body)"}`, { body: `{"n":"O'Brien"}` });
     expect(() => JSON.parse(output)).toThrow();
-  });
-});
-
-describe("evaluateTerraformString", () => {
-  it("unescapes $${ and %%{ and substitutes interpolations", () => {
-    expect(evaluateTerraformString("$${a} %%{b} ${x.y} $", { "x.y": "v" })).toBe("${a} %{b} v $");
-  });
-
-  it("fails on an interpolation it has no value for, or on a directive", () => {
-    expect(() => evaluateTerraformString("${unknown}")).toThrow(/unknown/);
-    expect(() => evaluateTerraformString("%{ if true }")).toThrow(/directive/);
   });
 });

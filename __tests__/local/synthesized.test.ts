@@ -1,0 +1,48 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { readSynthesizedApp } from "../../stacks/local/synthesized";
+import { PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
+
+describe("readSynthesizedApp", () => {
+  const app = readSynthesizedApp(synthesizeToFolder({ STEPGATE_WS_CONNECT_AUTH: "API_KEY", STEPGATE_QUOTA_PERIOD: "WEEK" }));
+
+  it("reads the state machine as Terraform would create it", () => {
+    const seed = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "templates/workflow.asl.json"), "utf8"));
+    expect(app.region).toBe("us-east-1");
+    expect(app.stateMachine).toEqual({ arn: "arn:aws:states:us-east-1:123456789012:stateMachine:stepgate-workflow", name: "stepgate-workflow", definition: seed });
+  });
+
+  it("reads the WebSocket API: template with the state machine's ARN filled in, $connect, throttling, timeout", () => {
+    expect(app.websocket).toEqual({
+      stage: "api",
+      requestTemplate: expect.stringContaining(`"stateMachineArn": "${app.stateMachine.arn}"`),
+      integrationTimeoutMs: 29000,
+      connectAuth: "API_KEY",
+      throttle: { rateLimit: 10, burstLimit: 20 },
+    });
+    expect(app.websocket.requestTemplate).not.toContain("${");
+  });
+
+  it("reads the REST API: key, validation, passthrough, templates, responses, throttling and quota", () => {
+    expect(app.rest).toMatchObject({
+      stage: "api",
+      apiKeyRequired: true,
+      validateBody: true,
+      passthroughBehavior: "NEVER",
+      integrationTimeoutMs: 29000,
+      throttle: { rateLimit: 10, burstLimit: 20 },
+      usagePlan: { throttle: { rateLimit: 10, burstLimit: 20 }, quota: { limit: 10000, period: "WEEK" } },
+    });
+    expect(Object.keys(app.rest.requestTemplates)).toEqual(["application/json"]);
+    expect(app.rest.responses.map((r) => [r.selectionPattern, r.statusCode])).toEqual([
+      [undefined, 200],
+      ["4\\d{2}", 400],
+      ["5\\d{2}", 502],
+    ]);
+  });
+
+  it("says to synthesize first when there is nothing to read", () => {
+    expect(() => readSynthesizedApp(fs.mkdtempSync(path.join(os.tmpdir(), "empty-")))).toThrow(/missing: synthesize first/);
+  });
+});
