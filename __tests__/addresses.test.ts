@@ -73,6 +73,13 @@ describe("Terraform addresses", () => {
     ]);
   });
 
+  it("of the KMS keys, when STEPGATE_LOG_KMS_KEY=create", () => {
+    const config = configWith({ STEPGATE_LOG_KMS_KEY: "create" });
+    const keys = (synthesized: string) => addresses(synthesized).filter((a) => a.startsWith("aws_kms_"));
+    expect(keys(synthWorkflow(config))).toEqual(["aws_kms_alias.logs_key_alias_3A97F619", "aws_kms_key.logs_key_514BF2D1"]);
+    expect(keys(synthApi(config))).toEqual(["aws_kms_alias.logs_key_alias_3A97F619", "aws_kms_key.logs_key_514BF2D1"]);
+  });
+
   it("do not depend on the settings", () => {
     const custom = configWith({ STEPGATE_PREFIX: "other", STEPGATE_REGION: "eu-west-1", STEPGATE_REST_STAGE: "v2", STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state" });
     expect(addresses(synthWorkflow(custom))).toEqual(addresses(synthWorkflow()));

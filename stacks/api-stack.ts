@@ -49,6 +49,7 @@ export class ApiStack extends StepgateStack {
       credentialsArn: role.role.arn,
       stateMachineArn,
       logRetentionDays: config.logRetentionDays,
+      logKmsKeyId: this.logsKmsKeyArn(config),
       stageDependsOn: [role.policy],
     };
 

@@ -77,6 +77,8 @@ export interface StepgateConfig {
   /** Whether the state machine's log events include execution input and output. */
   readonly logExecutionData: boolean;
   readonly logRetentionDays: number;
+  /** KMS key of every log group: "" for CloudWatch Logs' own encryption, "create" for a key per stack, or a key's ARN. */
+  readonly logKmsKey: string;
   readonly websocket: {
     readonly stageName: string;
     readonly rateLimit: number;
@@ -237,6 +239,14 @@ const SPECS = {
     accepts: `one of ${LOG_RETENTION_DAYS.join(", ")}`,
     description: "Retention of every log group, in days",
     parse: (raw) => LOG_RETENTION_DAYS.find((d) => String(d) === raw.trim()),
+  }),
+  logKmsKey: spec({
+    name: "STEPGATE_LOG_KMS_KEY",
+    default: "",
+    shownDefault: "(none: CloudWatch Logs' own encryption)",
+    accepts: "create (a customer-managed key per stack), or the ARN of a KMS key whose policy lets CloudWatch Logs use it",
+    description: "KMS key of every log group",
+    parse: optional(matching(/^(create|arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+)$/)),
   }),
   wsStage: spec({
     name: "STEPGATE_WS_STAGE",
@@ -586,6 +596,7 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
     logLevel: read(SPECS.logLevel),
     logExecutionData: read(SPECS.logExecutionData),
     logRetentionDays: read(SPECS.logRetentionDays),
+    logKmsKey: read(SPECS.logKmsKey),
     websocket: {
       stageName: read(SPECS.wsStage),
       rateLimit: read(SPECS.wsRateLimit),
@@ -666,7 +677,42 @@ function loadDefinition(file: string, problems: string[]): string {
   const compact = JSON.stringify(parsed);
   const errors = aslErrors(compact);
   for (const error of errors) problems.push(`${where}: not valid Amazon States Language: ${error}`);
-  return errors.length === 0 ? compact : "";
+  if (errors.length > 0) return "";
+  const unsupported = expressIncompatibilities(parsed as Record<string, unknown>);
+  for (const problem of unsupported) problems.push(`${where} at ${problem}`);
+  return unsupported.length === 0 ? compact : "";
+}
+
+const EXPRESS_ONLY =
+  "Express workflows (which StartSyncExecution runs) support neither .sync nor .waitForTaskToken service integrations, activities or Distributed Map";
+
+/**
+ * What an Express workflow cannot run, each as "<ASL path>: <why>". Step Functions would refuse
+ * the definition only when the state machine is created, or fail the execution.
+ */
+export function expressIncompatibilities(definition: Record<string, unknown>): string[] {
+  const found: string[] = [];
+  const visit = (states: unknown, at: string) => {
+    for (const [name, state] of Object.entries((states ?? {}) as Record<string, Record<string, any>>)) { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const here = `${at}[${JSON.stringify(name)}]`;
+      const resource = typeof state.Resource === "string" ? state.Resource : "";
+      if (state.Type === "Task" && /\.sync(:\d+)?$/.test(resource)) {
+        found.push(`${here}.Resource: "${resource}" waits for a job to complete (.sync); ${EXPRESS_ONLY}`);
+      } else if (state.Type === "Task" && resource.endsWith(".waitForTaskToken")) {
+        found.push(`${here}.Resource: "${resource}" waits for a callback (.waitForTaskToken); ${EXPRESS_ONLY}`);
+      } else if (state.Type === "Task" && /^arn:[\w-]+:states:[^:]*:[^:]*:activity:/.test(resource)) {
+        found.push(`${here}.Resource: "${resource}" is an activity; ${EXPRESS_ONLY}`);
+      }
+      const processor = state.ItemProcessor ?? state.Iterator;
+      if (state.Type === "Map" && (processor?.ProcessorConfig?.Mode === "DISTRIBUTED" || state.ItemReader || state.ResultWriter)) {
+        found.push(`${here}: a Distributed Map; ${EXPRESS_ONLY}`);
+      }
+      (state.Branches ?? []).forEach((branch: { States?: unknown }, i: number) => visit(branch.States, `${here}.Branches[${i}].States`));
+      if (processor) visit(processor.States, `${here}.${state.ItemProcessor ? "ItemProcessor" : "Iterator"}.States`);
+    }
+  };
+  visit(definition.States, "$.States");
+  return found;
 }
 
 /**

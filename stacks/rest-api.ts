@@ -37,6 +37,8 @@ export interface RestApiProps {
   readonly accessLogGroupName: string;
   /** Retention of the access and execution log groups, in days. */
   readonly logRetentionDays: number;
+  /** ARN of the KMS key of the log groups. @default CloudWatch Logs' own encryption */
+  readonly logKmsKeyId?: string;
   /** What the stage must wait for (the role's policy, the account's CloudWatch role). */
   readonly stageDependsOn?: ITerraformDependable[];
 }
@@ -150,6 +152,7 @@ export class RestApi extends Construct {
       accessLogGroupName: props.accessLogGroupName,
       executionLogGroupName: `API-Gateway-Execution-Logs_${this.api.id}/${props.stageName}`,
       retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKmsKeyId,
     });
 
     this.stage = new ApiGatewayStage(this, "stage", {

@@ -21,6 +21,8 @@ export interface StageLogGroupsProps {
   /** Name of the group API Gateway writes the stage's execution logs to. */
   readonly executionLogGroupName: string;
   readonly retentionInDays: number;
+  /** ARN of the KMS key of both groups. @default CloudWatch Logs' own encryption */
+  readonly kmsKeyId?: string;
 }
 
 /**
@@ -32,10 +34,12 @@ export function stageLogGroups(scope: Construct, props: StageLogGroupsProps) {
     accessLogs: new CloudwatchLogGroup(scope, "access_logs", {
       name: props.accessLogGroupName,
       retentionInDays: props.retentionInDays,
+      kmsKeyId: props.kmsKeyId,
     }),
     executionLogs: new CloudwatchLogGroup(scope, "execution_logs", {
       name: props.executionLogGroupName,
       retentionInDays: props.retentionInDays,
+      kmsKeyId: props.kmsKeyId,
     }),
   };
 }

@@ -35,6 +35,8 @@ export interface WebSocketApiProps {
   readonly accessLogGroupName: string;
   /** Retention of the access and execution log groups, in days. */
   readonly logRetentionDays: number;
+  /** ARN of the KMS key of the log groups. @default CloudWatch Logs' own encryption */
+  readonly logKmsKeyId?: string;
   /** What the stage must wait for (the role's policy, the account's CloudWatch role). */
   readonly stageDependsOn?: ITerraformDependable[];
 }
@@ -123,6 +125,7 @@ export class WebSocketApi extends Construct {
       accessLogGroupName: props.accessLogGroupName,
       executionLogGroupName: `/aws/apigateway/${this.api.id}/${props.stageName}`,
       retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKmsKeyId,
     });
 
     this.stage = new Apigatewayv2Stage(this, "stage", {

@@ -28,6 +28,7 @@ export class WorkflowStack extends StepgateStack {
     const logGroup = new CloudwatchLogGroup(this, "log_group", {
       name: names.stateMachineLogGroup,
       retentionInDays: config.logRetentionDays,
+      kmsKeyId: this.logsKmsKeyArn(config),
     });
 
     // Confused-deputy protection: Step Functions may assume the role only for this account's

@@ -1,0 +1,123 @@
+import { Testing } from "cdktf";
+import { ApiGatewayAccountStack } from "../stacks/api-gateway-account-stack";
+import { LOG_RETENTION_DAYS } from "../stacks/config";
+import { configWith, parse, resources, synthApi, synthWorkflow, testApp } from "./support/stacks";
+
+/**
+ * The security defaults, proven over the synthesized JSON of every stack, for the default settings
+ * and for each setting that changes what is created.
+ */
+const VARIANTS: Record<string, Record<string, string>> = {
+  defaults: {},
+  "$connect with IAM": { STEPGATE_WS_CONNECT_AUTH: "AWS_IAM" },
+  "$connect with an API key": { STEPGATE_WS_CONNECT_AUTH: "API_KEY" },
+  "a KMS key per stack": { STEPGATE_LOG_KMS_KEY: "create" },
+  "S3 state": { STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state" },
+  "Terraform Cloud state": { STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme" },
+};
+
+interface Statement {
+  sid?: string;
+  actions: string[];
+  resources?: string[];
+  principals?: Array<{ type: string; identifiers: string[] }>;
+  condition?: unknown[];
+}
+
+describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
+  const config = configWith(env);
+  const stacks = {
+    workflow: synthWorkflow(config),
+    api: synthApi(config),
+    "apigw-account": Testing.synth(new ApiGatewayAccountStack(testApp(), "apigw-account", { config })),
+  };
+  const all = Object.values(stacks);
+  const documents = all.flatMap((s) => Object.entries(parse(s).data?.aws_iam_policy_document ?? {}).map(([id, d]) => ({ id, stack: s, statements: d.statement as Statement[] })));
+  /** Key policies: every statement's resource is "*", which means the key itself. */
+  const keyPolicies = new Set(all.flatMap((s) => resources(s, "aws_kms_key").map((k) => String(k.props.policy))));
+  const isKeyPolicy = (id: string) => keyPolicies.has(`\${data.aws_iam_policy_document.${id}.json}`);
+
+  it("grants no wildcard action, but for the account statement of a KMS key policy (AWS's default, which leaves access to IAM)", () => {
+    for (const { id, statements } of documents) {
+      for (const statement of statements) {
+        const wildcards = statement.actions.filter((a) => a.includes("*"));
+        if (isKeyPolicy(id) && statement.sid === "Account") {
+          expect(statement.principals).toEqual([{ type: "AWS", identifiers: [expect.stringMatching(/:root$/)] }]);
+        } else {
+          expect(wildcards).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it('names its resource in every IAM statement, but log delivery and X-Ray, which AWS only allows on "*"', () => {
+    for (const { id, statements } of documents.filter((d) => !isKeyPolicy(d.id))) {
+      for (const statement of statements.filter((s) => s.resources?.includes("*"))) {
+        expect({ id, actions: statement.actions.filter((a) => !/^(logs|xray):/.test(a)) }).toEqual({ id, actions: [] });
+      }
+    }
+  });
+
+  it("lets API Gateway start only the workflow's state machine, and nothing else", () => {
+    const startSync = documents.flatMap((d) => d.statements).filter((s) => s.actions.some((a) => a.startsWith("states:")));
+    expect(startSync).toEqual([
+      expect.objectContaining({ actions: ["states:StartSyncExecution"], resources: ["${data.terraform_remote_state.workflow.outputs.state_machine_arn}"] }),
+    ]);
+  });
+
+  it("keeps every log group for a limited time", () => {
+    const groups = all.flatMap((s) => resources(s, "aws_cloudwatch_log_group"));
+    expect(groups).toHaveLength(5);
+    for (const group of groups) expect(LOG_RETENTION_DAYS).toContain(group.props.retention_in_days);
+  });
+
+  it("logs and traces: the state machine, both stages' access and execution logs, X-Ray on the REST stage", () => {
+    const machine = resources(stacks.workflow, "aws_sfn_state_machine")[0].props;
+    expect(machine.tracing_configuration).toEqual({ enabled: true });
+    expect(machine.logging_configuration.level).not.toBe("OFF");
+    const [rest] = resources(stacks.api, "aws_api_gateway_stage");
+    const [ws] = resources(stacks.api, "aws_apigatewayv2_stage");
+    expect(rest.props.xray_tracing_enabled).toBe(true);
+    for (const stage of [rest, ws]) {
+      expect(stage.props.access_log_settings.destination_arn).toMatch(/^\$\{aws_cloudwatch_log_group\..*\.arn\}$/);
+      expect(stage.props.depends_on.some((d: string) => d.includes("execution_logs"))).toBe(true);
+    }
+    expect(ws.props.default_route_settings.logging_level).toBe("ERROR");
+    expect(resources(stacks.api, "aws_api_gateway_method_settings")[0].props.settings.logging_level).toBe("ERROR");
+  });
+
+  it("logs no payload: data trace off on both APIs, no execution data in the state machine's logs", () => {
+    expect(resources(stacks.api, "aws_api_gateway_method_settings")[0].props.settings.data_trace_enabled).toBe(false);
+    expect(resources(stacks.api, "aws_apigatewayv2_stage")[0].props.default_route_settings.data_trace_enabled).toBe(false);
+    expect(resources(stacks.workflow, "aws_sfn_state_machine")[0].props.logging_configuration.include_execution_data).toBe(false);
+  });
+
+  it("requires the API key, with quota and throttling per key, and throttles both stages", () => {
+    expect(resources(stacks.api, "aws_api_gateway_method")[0].props.api_key_required).toBe(true);
+    const plan = resources(stacks.api, "aws_api_gateway_usage_plan")[0].props;
+    expect(plan.quota_settings.limit).toBeGreaterThan(0);
+    expect(plan.throttle_settings.rate_limit).toBeGreaterThan(0);
+    expect(resources(stacks.api, "aws_api_gateway_method_settings")[0].props.settings.throttling_rate_limit).toBeGreaterThan(0);
+    expect(resources(stacks.api, "aws_apigatewayv2_stage")[0].props.default_route_settings.throttling_rate_limit).toBeGreaterThan(0);
+  });
+
+  it("shows the API key's value only in a sensitive output, never in logs or execution input", () => {
+    const json = parse(stacks.api);
+    const uses = JSON.stringify(json).match(/aws_api_gateway_api_key\.\w+\.value/g) ?? [];
+    expect(uses).toHaveLength(1);
+    expect(json.output.api_key_value).toMatchObject({ sensitive: true });
+    for (const type of ["aws_api_gateway_stage", "aws_apigatewayv2_stage"]) {
+      expect(resources(stacks.api, type)[0].props.access_log_settings.format).not.toMatch(/\$context\.identity\.apiKey(?!Id)/);
+    }
+    const template = resources(stacks.api, "aws_api_gateway_integration")[0].props.request_templates["application/json"];
+    expect(template).toContain("#set($sendApiKeyValue = false)");
+  });
+
+  it("holds no secret or token", () => {
+    for (const synthesized of all) {
+      const keys = JSON.stringify(parse(synthesized)).match(/"(\w*(token|secret|password|access_key)\w*)":/gi) ?? [];
+      expect(keys).toEqual([]);
+      expect(synthesized).not.toMatch(/AKIA[0-9A-Z]{16}/);
+    }
+  });
+});
