@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { SETTINGS } from "../stacks/config";
+import { BAD_REQUESTS } from "./support/bad-requests";
 import { PROJECT_DIR } from "./support/stacks";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
@@ -31,6 +32,12 @@ describe("the docs", () => {
     const commands = (quickStart.match(/```sh\n([\s\S]*?)```/)?.[1] ?? "").split("\n").filter(Boolean);
     expect(commands.map((c) => c.split("#")[0].trim())).toEqual(["npx cdktf synth", "npm test"]);
     expect(read(".ci/run")).toMatch(/\nnpm ci\nnpm test\n$/);
+  });
+
+  it("list exactly the bad requests the tests prove, with what the tests prove", () => {
+    const section = readme.slice(readme.indexOf("## Bad requests"), readme.indexOf("## Security"));
+    const rows = section.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| request") && !line.startsWith("| ---"));
+    expect(rows).toEqual(BAD_REQUESTS.map((r) => `| ${r.name} | ${r.answer} | ${r.next} |`));
   });
 
   it("name only npm scripts that exist", () => {
