@@ -40,6 +40,12 @@ describe("the docs", () => {
     expect(rows).toEqual(BAD_REQUESTS.map((r) => `| ${r.name} | ${r.answer} | ${r.next} |`));
   });
 
+  it("show the latest benchmark table, the one .ci/bench-results.json holds", () => {
+    const { table, budgets } = JSON.parse(read(".ci/bench-results.json"));
+    expect(readme).toContain(table);
+    expect(budgets.every((b: { met: boolean }) => b.met)).toBe(true);
+  });
+
   it("name only npm scripts that exist", () => {
     const scripts = Object.keys(JSON.parse(read("package.json")).scripts);
     for (const text of [readme, help]) {
