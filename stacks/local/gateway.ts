@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from "crypto";
 import * as http from "http";
 import { AddressInfo } from "net";
 import { WebSocket, WebSocketServer } from "ws";
-import { renderMappingTemplate } from "./mapping-template";
+import { renderMappingTemplate, Rendered } from "./mapping-template";
 import { LocalStepFunctions, ServiceResponse } from "./step-functions";
-import { readSynthesizedApp, SynthesizedApp } from "./synthesized";
+import { LOCAL_ACCOUNT, readSynthesizedApp, SynthesizedApp } from "./synthesized";
 import { Quota, TokenBucket } from "./throttle";
 
 /**
@@ -227,7 +227,7 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
               extendedRequestId: requestId,
               requestTimeEpoch: started,
               apiId: API_ID,
-              accountId: "123456789012",
+              accountId: LOCAL_ACCOUNT,
               domainName: HOST,
               protocol: "HTTP/1.1",
               identity: { apiKey, apiKeyId: "localapikeyid", sourceIp: req.socket.remoteAddress ?? HOST, userAgent: req.headers["user-agent"] ?? "" },
@@ -242,8 +242,8 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
             app.rest.responses.find((r) => r.selectionPattern === undefined);
           if (selected === undefined) return gateway(GATEWAY_RESPONSES.internal);
           const responseTemplate = selected.templates["application/json"];
-          const rendered = responseTemplate === undefined ? { output: response.body } : renderMappingTemplate(responseTemplate, { body: response.body });
-          return reply("status" in rendered && rendered.status !== undefined ? rendered.status : selected.statusCode, rendered.output);
+          const rendered: Rendered = responseTemplate === undefined ? { output: response.body } : renderMappingTemplate(responseTemplate, { body: response.body });
+          return reply(rendered.status ?? selected.statusCode, rendered.output);
         } catch {
           return gateway(GATEWAY_RESPONSES.internal);
         }

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "../config";
+import { loadConfig } from "../config";
 import { startLocalGateway } from "./gateway";
 
 /** `npm run local`, after synth: serves both APIs on loopback until SIGINT or SIGTERM. */
@@ -25,6 +25,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e instanceof ConfigError || e instanceof Error ? e.message : e);
+  console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });
