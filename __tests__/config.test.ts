@@ -1,8 +1,5 @@
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { ConfigError, loadConfig, MAX_PREFIX_LENGTH, resourceNames, SETTINGS } from "../stacks/config";
-import { PROJECT_DIR } from "./support/stacks";
+import { definitionFile, PROJECT_DIR } from "./support/stacks";
 
 const load = (env: Record<string, string> = {}, context: Record<string, unknown> = {}, terraformInstalled = true) =>
   loadConfig({ env, context: (key) => context[key], projectDir: PROJECT_DIR, onPath: () => terraformInstalled });
@@ -16,12 +13,6 @@ function problems(env: Record<string, string>, context: Record<string, unknown> 
     throw e;
   }
   throw new Error("expected a ConfigError");
-}
-
-function tempFile(name: string, text: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-")), name);
-  fs.writeFileSync(file, text);
-  return file;
 }
 
 describe("loadConfig", () => {
@@ -180,11 +171,11 @@ describe("loadConfig", () => {
     });
 
     it("refuses a file that is not JSON", () => {
-      expect(problems({ STEPGATE_DEFINITION: tempFile("bad.json", "{ StartAt: ") })).toEqual([expect.stringContaining("not JSON")]);
+      expect(problems({ STEPGATE_DEFINITION: definitionFile("{ StartAt: ") })).toEqual([expect.stringContaining("not JSON")]);
     });
 
     it("refuses JSON that is not valid Amazon States Language, naming each problem", () => {
-      const file = tempFile("bad.asl.json", JSON.stringify({ StartAt: "Missing", States: { W: { Type: "Wait", End: true } } }));
+      const file = definitionFile(JSON.stringify({ StartAt: "Missing", States: { W: { Type: "Wait", End: true } } }));
       const found = problems({ STEPGATE_DEFINITION: file });
       expect(found.length).toBeGreaterThanOrEqual(2);
       expect(found.every((p) => p.startsWith(`STEPGATE_DEFINITION (${file}): not valid Amazon States Language:`))).toBe(true);
@@ -214,7 +205,7 @@ describe("loadConfig", () => {
           },
         },
       };
-      const file = tempFile("standard-only.asl.json", JSON.stringify(definition));
+      const file = definitionFile(JSON.stringify(definition));
       expect(problems({ STEPGATE_DEFINITION: file })).toEqual([
         `STEPGATE_DEFINITION (${file}) at $.States["Both"].Branches[0].States["Run job"].Resource: "arn:aws:states:::ecs:runTask.sync" waits for a job to complete (.sync); Express workflows (which StartSyncExecution runs) support neither .sync nor .waitForTaskToken service integrations, activities or Distributed Map`,
         expect.stringContaining(`at $.States["Both"].Branches[1].States["Ask"].Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken" waits for a callback (.waitForTaskToken)`),
@@ -231,12 +222,12 @@ describe("loadConfig", () => {
           Each: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true },
         },
       };
-      expect(load({ STEPGATE_DEFINITION: tempFile("express.asl.json", JSON.stringify(definition)) }).definition).toBe(JSON.stringify(definition));
+      expect(load({ STEPGATE_DEFINITION: definitionFile(JSON.stringify(definition)) }).definition).toBe(JSON.stringify(definition));
     });
 
     it("accepts a valid definition from any path and serializes it compactly, unchanged", () => {
       const definition = { StartAt: "P", States: { P: { Type: "Pass", End: true } } };
-      const config = load({ STEPGATE_DEFINITION: tempFile("ok.json", JSON.stringify(definition, null, 2)) });
+      const config = load({ STEPGATE_DEFINITION: definitionFile(JSON.stringify(definition, null, 2)) });
       expect(config.definition).toBe(JSON.stringify(definition));
     });
   });

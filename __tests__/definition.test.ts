@@ -1,29 +1,22 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { expressIncompatibilities, loadDefinition } from "../stacks/definition";
-import { PROJECT_DIR } from "./support/stacks";
-
-const write = (definition: unknown) => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-def-")), "d.asl.json");
-  fs.writeFileSync(file, typeof definition === "string" ? definition : JSON.stringify(definition, null, 2));
-  return file;
-};
+import { definitionFile, PROJECT_DIR } from "./support/stacks";
 
 describe("loadDefinition", () => {
   it("returns the definition compactly serialized, with no problems", () => {
     const definition = { StartAt: "P", States: { P: { Type: "Pass", End: true } } };
-    expect(loadDefinition(write(definition))).toEqual({ definition: JSON.stringify(definition), problems: [] });
+    expect(loadDefinition(definitionFile(definition))).toEqual({ definition: JSON.stringify(definition), problems: [] });
   });
 
   it("remembers the validator's findings across runs, keyed by the definition", () => {
     const definition = { Comment: `cache ${process.pid} ${Date.now()}`, StartAt: "P", States: { P: { Type: "Pass", End: true } } };
     const cache = path.join(PROJECT_DIR, "node_modules", ".cache", "stepgate", "asl");
     const before = new Set(fs.existsSync(cache) ? fs.readdirSync(cache) : []);
-    loadDefinition(write(definition));
+    loadDefinition(definitionFile(definition));
     const added = fs.readdirSync(cache).filter((f) => !before.has(f));
     expect(added).toHaveLength(1);
-    loadDefinition(write(JSON.stringify(definition)));
+    loadDefinition(definitionFile(JSON.stringify(definition)));
     expect(fs.readdirSync(cache).filter((f) => !before.has(f))).toEqual(added);
     fs.rmSync(path.join(cache, added[0]));
   });

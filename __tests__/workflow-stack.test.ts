@@ -3,9 +3,8 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { address, configWith, only, parse, PROJECT_DIR, resources, synthWorkflow } from "./support/stacks";
+import { address, configWith, definitionFile, only, parse, PROJECT_DIR, resources, synthWorkflow } from "./support/stacks";
 
 describe("WorkflowStack", () => {
   const synthesized = synthWorkflow();
@@ -101,11 +100,7 @@ describe("WorkflowStack", () => {
   });
 
   it("escapes Terraform template syntax in the definition", () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-")), "def.asl.json");
-    fs.writeFileSync(
-      file,
-      JSON.stringify({ StartAt: "P", States: { P: { Type: "Pass", Result: { text: "${not terraform} %{ nor this }" }, End: true } } }),
-    );
+    const file = definitionFile({ StartAt: "P", States: { P: { Type: "Pass", Result: { text: "${not terraform} %{ nor this }" }, End: true } } });
     const custom = synthWorkflow(configWith({ STEPGATE_DEFINITION: file }));
     expect(only(custom, "aws_sfn_state_machine").props.definition).toContain('"text":"$${not terraform} %%{ nor this }"');
   });

@@ -78,9 +78,9 @@ export function synthesizeToFolder(env: Record<string, string> = {}): string {
   return outdir;
 }
 
-/** A state machine definition in a temporary file, for STEPGATE_DEFINITION. */
-export function definitionFile(definition: object): string {
+/** A state machine definition in a temporary file, for STEPGATE_DEFINITION: an object (written indented) or the file's text. */
+export function definitionFile(definition: object | string): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-definition-")), "workflow.asl.json");
-  fs.writeFileSync(file, JSON.stringify(definition));
+  fs.writeFileSync(file, typeof definition === "string" ? definition : JSON.stringify(definition, null, 2));
   return file;
 }
