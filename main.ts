@@ -1,7 +1,8 @@
 import { App } from "cdktf";
 import { ApiGatewayAccountStack } from "./stacks/api-gateway-account-stack";
 import { ApiStack } from "./stacks/api-stack";
-import { ConfigError, loadConfig, STACK_IDS, StepgateConfig } from "./stacks/config";
+import { ConfigError, loadConfig, StepgateConfig } from "./stacks/config/load";
+import { STACK_IDS } from "./stacks/stack-ids";
 import { WorkflowStack } from "./stacks/workflow-stack";
 
 // Settings first: a bad one stops synth before anything is written.

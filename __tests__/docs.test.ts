@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { SETTINGS } from "../stacks/config";
+import { LOCAL_SETTINGS } from "../local/settings";
+import { Setting, SETTINGS, shownDefault } from "../stacks/config/settings";
 import { BAD_REQUESTS } from "./support/bad-requests";
 import { PROJECT_DIR } from "./support/stacks";
 
@@ -10,18 +11,28 @@ describe("the docs", () => {
   const readme = read("README.md");
   const help = read("help");
 
-  it.each(SETTINGS.map((s) => [s.name, s.shownDefault ?? (s.default === "" ? "(none)" : s.default), s.shownDefault === undefined && s.default !== ""]))(
-    "document %s with its default (%s) in the README and in help",
-    (name, shown, literal) => {
-      const row = readme.split("\n").find((line) => line.startsWith(`| \`${name}\` |`));
-      expect(row?.split("|")[2].trim()).toBe(literal ? `\`${shown}\`` : shown);
-      const line = help.split("\n").find((l) => l.trim().startsWith(`${name} `));
-      expect(line?.trim().slice(name.length).trim().startsWith(shown)).toBe(true);
-    },
-  );
+  const settings: Setting[] = [...Object.values(SETTINGS), ...Object.values(LOCAL_SETTINGS)];
+  /** Markdown table cells: a literal `|` must be escaped. */
+  const cell = (text: string) => text.replaceAll("|", "\\|");
+
+  it.each(settings.map((s) => [s.name, s]))("document %s in the README as the settings table says: default, what it accepts, what it does", (name, s) => {
+    const row = readme.split("\n").find((line) => line.startsWith(`| \`${name}\` |`));
+    const shown = s.shownDefault ?? `\`${shownDefault(s)}\``;
+    expect(row).toBe(`| \`${name}\` | ${cell(shown)} | ${cell(s.accepts)} | ${cell(s.description)} |`);
+  });
+
+  it.each(settings.map((s) => [s.name, s]))("document %s in help as the settings table says: default and what it does", (name, s) => {
+    const lines = help.split("\n");
+    const at = lines.findIndex((l) => l.trim().startsWith(`${name} `));
+    // A setting's text may wrap onto lines indented deeper than the setting's name.
+    const indent = lines[at]?.search(/\S/) ?? 0;
+    const end = lines.findIndex((l, i) => i > at && (l.trim() === "" || l.search(/\S/) <= indent));
+    const text = lines.slice(at, end).join(" ").replace(/\s+/g, " ").trim();
+    expect(text).toBe(`${name} ${shownDefault(s)} ${s.description}`);
+  });
 
   it("document no setting that does not exist", () => {
-    const names = new Set(SETTINGS.map((s) => s.name));
+    const names = new Set(settings.map((s) => s.name));
     for (const text of [readme, help]) {
       for (const mentioned of text.match(/STEPGATE_[A-Z0-9_]+/g) ?? []) expect(names).toContain(mentioned);
     }

@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { SETTINGS, STACK_IDS } from "../stacks/config";
+import { SETTINGS } from "../stacks/config/settings";
+import { STACK_IDS } from "../stacks/stack-ids";
 import { PROJECT_DIR } from "./support/stacks";
 
 /**
@@ -106,7 +107,7 @@ describe(".github/workflows/stepgate.yml", () => {
   });
 
   it("passes only settings that exist", () => {
-    const names = SETTINGS.map((s) => s.name);
+    const names = Object.values(SETTINGS).map((s) => s.name);
     for (const name of Object.keys(workflow.env).filter((n) => n.startsWith("STEPGATE_"))) expect(names).toContain(name);
   });
 });

@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import { ApiGatewayAccountStack } from "../stacks/api-gateway-account-stack";
-import { LOG_RETENTION_DAYS } from "../stacks/config";
+import { LOG_RETENTION_DAYS } from "../stacks/config/settings";
 import { configWith, parse, resources, synthApi, synthWorkflow, testApp } from "./support/stacks";
 
 /**

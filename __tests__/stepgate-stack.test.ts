@@ -4,7 +4,7 @@ import { StepgateStack } from "../stacks/stepgate-stack";
 import { configWith, parse, testApp } from "./support/stacks";
 
 describe("StepgateStack", () => {
-  const synth = (env: Record<string, string> = {}) => Testing.synth(new StepgateStack(testApp(), "workflow", configWith(env)));
+  const synth = (env: Record<string, string> = {}) => Testing.synth(new StepgateStack(testApp(), "workflow", { config: configWith(env) }));
 
   it("configures the AWS provider with the region and default tags", () => {
     expect(synth({ STEPGATE_REGION: "eu-central-1", STEPGATE_TAGS: "team=payments,env=dev" })).toHaveProviderWithProperties(AwsProvider, {

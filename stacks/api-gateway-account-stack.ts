@@ -4,7 +4,8 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
-import { StackId, StepgateConfig } from "./config";
+import { StepgateConfig } from "./config/load";
+import { StackId } from "./stack-ids";
 import { StepgateStack } from "./stepgate-stack";
 
 /** Name of the role: one per account and region, shared by every copy of stepgate (so no prefix). */
@@ -30,7 +31,7 @@ export class ApiGatewayAccountStack extends StepgateStack {
   readonly account: ApiGatewayAccount;
 
   constructor(scope: Construct, id: StackId, { config }: ApiGatewayAccountStackProps) {
-    super(scope, id, config, { ...config.tags });
+    super(scope, id, { config, tags: { ...config.tags }, hasLogGroups: false });
     const partition = new DataAwsPartition(this, "partition");
     const assumeRole = new DataAwsIamPolicyDocument(this, "assume_role", {
       statement: [

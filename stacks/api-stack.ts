@@ -1,13 +1,15 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { STACK_IDS, StackId, StepgateConfig, WORKFLOW_OUTPUTS } from "./config";
-import { RestApi } from "./rest-api";
-import { StartSyncExecutionRole, startSyncExecutionUri } from "./start-sync-execution";
+import { StepgateConfig } from "./config/load";
+import { RestApi } from "./constructs/rest-api";
+import { StartSyncExecutionRole, startSyncExecutionUri } from "./constructs/start-sync-execution-role";
+import { UsagePlan } from "./constructs/usage-plan";
+import { WebSocketApi } from "./constructs/websocket-api";
+import { STACK_IDS, StackId } from "./stack-ids";
 import { readStackState } from "./state";
 import { StepgateStack } from "./stepgate-stack";
-import { UsagePlan } from "./usage-plan";
-import { WebSocketApi } from "./websocket-api";
+import { WORKFLOW_OUTPUTS } from "./workflow-stack";
 
 /** Names of the api stack's outputs. */
 export const API_OUTPUTS = {
@@ -28,7 +30,7 @@ export class ApiStack extends StepgateStack {
   readonly usagePlan: UsagePlan;
 
   constructor(scope: Construct, id: StackId, { config }: ApiStackProps) {
-    super(scope, id, config);
+    super(scope, id, { config });
     const { names } = config;
     // The state machine comes from the workflow stack's state: this stack neither creates nor
     // looks it up. Until the workflow is applied (a first plan on a new backend), a placeholder in
@@ -49,41 +51,41 @@ export class ApiStack extends StepgateStack {
       credentialsArn: role.role.arn,
       stateMachineArn,
       logRetentionDays: config.logRetentionDays,
-      logKmsKeyId: this.logsKmsKeyArn(config),
+      logKmsKeyId: this.logsKmsKeyArn,
       stageDependsOn: [role.policy],
     };
 
     this.webSocketApi = new WebSocketApi(this, "websocket", {
       ...common,
       name: names.websocketApi,
-      stageName: config.websocket.stageName,
-      rateLimit: config.websocket.rateLimit,
-      burstLimit: config.websocket.burstLimit,
-      connectAuth: config.websocket.connectAuth,
+      stageName: config.wsStage,
+      rateLimit: config.wsRateLimit,
+      burstLimit: config.wsBurstLimit,
+      connectAuth: config.wsConnectAuth,
       accessLogGroupName: names.websocketAccessLogGroup,
     });
 
     this.restApi = new RestApi(this, "rest", {
       ...common,
       name: names.restApi,
-      stageName: config.rest.stageName,
-      sendApiKeyValue: config.rest.sendApiKeyValue,
-      rateLimit: config.rest.rateLimit,
-      burstLimit: config.rest.burstLimit,
+      stageName: config.restStage,
+      sendApiKeyValue: config.sendApiKeyValue,
+      rateLimit: config.restRateLimit,
+      burstLimit: config.restBurstLimit,
       accessLogGroupName: names.restAccessLogGroup,
     });
 
     const stages = [{ apiId: this.restApi.api.id, stage: this.restApi.stage.stageName }];
-    if (config.websocket.connectAuth === "API_KEY") {
+    if (config.wsConnectAuth === "API_KEY") {
       stages.push({ apiId: this.webSocketApi.api.id, stage: this.webSocketApi.stage.name });
     }
     this.usagePlan = new UsagePlan(this, "usage_plan", {
       name: names.usagePlan,
       stages,
-      rateLimit: config.rest.rateLimit,
-      burstLimit: config.rest.burstLimit,
-      quotaLimit: config.rest.quotaLimit,
-      quotaPeriod: config.rest.quotaPeriod,
+      rateLimit: config.restRateLimit,
+      burstLimit: config.restBurstLimit,
+      quotaLimit: config.quotaLimit,
+      quotaPeriod: config.quotaPeriod,
     });
 
     new TerraformOutput(this, API_OUTPUTS.websocketUrl, {

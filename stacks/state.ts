@@ -11,7 +11,8 @@ import {
   TerraformStack,
 } from "cdktf";
 import { Construct } from "constructs";
-import { StackId, StateConfig } from "./config";
+import { StateConfig } from "./config/backend";
+import { StackId } from "./stack-ids";
 
 /**
  * Where each stack keeps its Terraform state, and how a stack reads another's outputs from there:

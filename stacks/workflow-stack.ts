@@ -7,9 +7,18 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { StackId, StepgateConfig, WORKFLOW_OUTPUTS } from "./config";
+import { StepgateConfig } from "./config/load";
+import { terraformLiteral } from "./constructs/template-file";
+import { StackId } from "./stack-ids";
 import { StepgateStack } from "./stepgate-stack";
-import { terraformLiteral } from "./templates";
+
+/** Names of the workflow stack's outputs, which the api stack (and the local gateway) read. */
+export const WORKFLOW_OUTPUTS = {
+  stateMachineArn: "state_machine_arn",
+  stateMachineName: "state_machine_name",
+  stateMachineRoleArn: "state_machine_role_arn",
+  logGroupName: "log_group_name",
+} as const;
 
 export interface WorkflowStackProps {
   readonly config: StepgateConfig;
@@ -20,7 +29,7 @@ export class WorkflowStack extends StepgateStack {
   readonly stateMachine: SfnStateMachine;
 
   constructor(scope: Construct, id: StackId, { config }: WorkflowStackProps) {
-    super(scope, id, config);
+    super(scope, id, { config });
     const { names } = config;
     const account = new DataAwsCallerIdentity(this, "account");
     const partition = new DataAwsPartition(this, "partition");
@@ -28,7 +37,7 @@ export class WorkflowStack extends StepgateStack {
     const logGroup = new CloudwatchLogGroup(this, "log_group", {
       name: names.stateMachineLogGroup,
       retentionInDays: config.logRetentionDays,
-      kmsKeyId: this.logsKmsKeyArn(config),
+      kmsKeyId: this.logsKmsKeyArn,
     });
 
     // Confused-deputy protection: Step Functions may assume the role only for this account's

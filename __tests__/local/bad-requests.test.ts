@@ -1,4 +1,4 @@
-import { LocalGateway, startLocalGateway } from "../../stacks/local/gateway";
+import { LocalGateway, startLocalGateway } from "../../local/gateway";
 import { BAD_REQUESTS } from "../support/bad-requests";
 import { definitionFile, synthesizeToFolder } from "../support/stacks";
 

@@ -1,4 +1,4 @@
-import { LocalGateway, MAX_WEBSOCKET_MESSAGE_BYTES, startLocalGateway } from "../../stacks/local/gateway";
+import { LocalGateway, MAX_WEBSOCKET_MESSAGE_BYTES, startLocalGateway } from "../../local/gateway";
 import { connect, post } from "../support/clients";
 import { synthesizeToFolder } from "../support/stacks";
 

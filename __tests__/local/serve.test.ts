@@ -4,10 +4,10 @@ import { PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
 
 jest.setTimeout(60_000);
 
-describe("npm run local's server (stacks/local/serve.ts)", () => {
+describe("npm run local's server (local/serve.ts)", () => {
   it("prints the URLs and the generated key, serves on loopback, and stops cleanly on SIGTERM and SIGINT", async () => {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      const child = spawn("node", ["-r", "sucrase/register/ts", path.join("stacks", "local", "serve.ts")], {
+      const child = spawn("node", ["-r", "sucrase/register/ts", path.join("local", "serve.ts")], {
         cwd: PROJECT_DIR,
         env: { PATH: process.env.PATH, CDKTF_OUTDIR: synthesizeToFolder(), STEPGATE_LOCAL_WS_PORT: "0", STEPGATE_LOCAL_HTTP_PORT: "0", STEPGATE_LOCAL_WAIT_SCALE: "0" },
       });

@@ -1,4 +1,4 @@
-import { LocalStepFunctions, MAX_INPUT_BYTES } from "../../stacks/local/step-functions";
+import { LocalStepFunctions, MAX_INPUT_BYTES } from "../../local/step-functions";
 
 const ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:sm";
 const machine = (definition: object, waitScale = 0) =>

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readSynthesizedApp } from "../../stacks/local/synthesized";
+import { readSynthesizedApp } from "../../local/synthesized";
 import { PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
 
 describe("readSynthesizedApp", () => {
@@ -17,6 +17,7 @@ describe("readSynthesizedApp", () => {
     expect(app.websocket).toEqual({
       stage: "api",
       requestTemplate: expect.stringContaining(`"stateMachineArn": "${app.stateMachine.arn}"`),
+      connectTemplate: expect.stringContaining('{"statusCode": 200}'),
       integrationTimeoutMs: 29000,
       connectAuth: "API_KEY",
       throttle: { rateLimit: 10, burstLimit: 20 },

@@ -1,4 +1,4 @@
-import { evaluateTerraformString } from "../../stacks/local/terraform-string";
+import { evaluateTerraformString } from "../../local/terraform-string";
 
 describe("evaluateTerraformString", () => {
   it("unescapes $${ and %%{ and substitutes interpolations", () => {

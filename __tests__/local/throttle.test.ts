@@ -1,4 +1,4 @@
-import { Quota, TokenBucket } from "../../stacks/local/throttle";
+import { Quota, TokenBucket } from "../../local/throttle";
 
 describe("TokenBucket", () => {
   it("lets a burst through, then refills at the rate", () => {

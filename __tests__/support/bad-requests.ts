@@ -1,6 +1,6 @@
 import * as http from "http";
 import { WebSocket } from "ws";
-import { LocalGateway, LocalGatewayOptions, MAX_WEBSOCKET_MESSAGE_BYTES } from "../../stacks/local/gateway";
+import { LocalGateway, LocalGatewayOptions, MAX_WEBSOCKET_MESSAGE_BYTES } from "../../local/gateway";
 import { connect, post } from "./clients";
 
 /**

@@ -1,5 +1,5 @@
 import { WebSocket } from "ws";
-import { LocalGateway } from "../../stacks/local/gateway";
+import { LocalGateway } from "../../local/gateway";
 
 /** Real clients of the local gateway: Node's fetch for REST, ws for WebSocket. */
 

@@ -3,8 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ApiStack } from "../../stacks/api-stack";
-import { loadConfig, StepgateConfig } from "../../stacks/config";
+import { loadConfig, StepgateConfig } from "../../stacks/config/load";
 import { WorkflowStack } from "../../stacks/workflow-stack";
+import { Json, SynthesizedResource, SynthesizedStack } from "../../local/synthesized";
 
 export const PROJECT_DIR = path.join(__dirname, "..", "..");
 
@@ -26,44 +27,35 @@ export function synthApi(config: StepgateConfig = configWith()): string {
   return Testing.synth(new ApiStack(testApp(), "api", { config }));
 }
 
-type Block = Record<string, Record<string, Record<string, unknown>>>;
+type Block = Record<string, Record<string, Json>>;
 
-/** The synthesized JSON as an object. */
+/** The synthesized JSON as an object, its blocks typed for the tests. */
 export interface Synthesized {
   resource: Block;
   data: Block;
   output: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  terraform: Record<string, any>;
+  terraform: Json;
   provider: Record<string, unknown[]>;
 }
 
+/** The synthesized JSON, read by the one reader the local gateway uses too. */
 export function parse(synthesized: string): Synthesized {
-  return JSON.parse(synthesized) as Synthesized;
-}
-
-/** A resource of the synthesized JSON: its logical id and its properties. */
-export interface SynthesizedResource {
-  readonly logicalId: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly props: Record<string, any>;
+  return new SynthesizedStack(synthesized).json as Synthesized;
 }
 
 /** Every resource of a type. */
 export function resources(synthesized: string, type: string): SynthesizedResource[] {
-  return Object.entries(parse(synthesized).resource[type] ?? {}).map(([logicalId, props]) => ({ logicalId, props }));
+  return new SynthesizedStack(synthesized).resources(type);
 }
 
 /** The one resource of a type; throws when there are none or several. */
 export function only(synthesized: string, type: string): SynthesizedResource {
-  const all = resources(synthesized, type);
-  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
-  return all[0];
+  return new SynthesizedStack(synthesized).only(type);
 }
 
 /** The Terraform address (`type.logicalId`) of the one resource of a type. */
 export function address(synthesized: string, type: string): string {
-  return `${type}.${only(synthesized, type).logicalId}`;
+  return new SynthesizedStack(synthesized).address(type);
 }
 
 /** Synthesizes both stacks into a new temporary folder, as `cdktf synth` would; returns the folder. */

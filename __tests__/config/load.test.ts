@@ -1,0 +1,262 @@
+import { ConfigError, loadConfig } from "../../stacks/config/load";
+import { MAX_PREFIX_LENGTH, resourceNames } from "../../stacks/config/names";
+import { SETTINGS } from "../../stacks/config/settings";
+import { definitionFile, PROJECT_DIR } from "../support/stacks";
+
+const load = (env: Record<string, string> = {}, context: Record<string, unknown> = {}, terraformInstalled = true) =>
+  loadConfig({ env, context: (key) => context[key], projectDir: PROJECT_DIR, onPath: () => terraformInstalled });
+
+/** The problems `loadConfig` reports for these settings. */
+function problems(env: Record<string, string>, context: Record<string, unknown> = {}, terraformInstalled = true): readonly string[] {
+  try {
+    load(env, context, terraformInstalled);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("has a default for every setting", () => {
+    const config = load();
+    expect(config).toMatchObject({
+      prefix: "stepgate",
+      region: "us-east-1",
+      definitionPath: "templates/workflow.asl.json",
+      logLevel: "ERROR",
+      logExecutionData: false,
+      logRetentionDays: 30,
+      logKmsKey: undefined,
+      wsStage: "api",
+      wsRateLimit: 10,
+      wsBurstLimit: 20,
+      wsConnectAuth: "NONE",
+      restStage: "api",
+      restRateLimit: 10,
+      restBurstLimit: 20,
+      quotaLimit: 10000,
+      quotaPeriod: "DAY",
+      sendApiKeyValue: false,
+      apiGatewayAccount: "external",
+      tags: {},
+      backend: "local",
+    });
+    expect(JSON.parse(config.definition).StartAt).toBe("Wait for 3 Seconds");
+  });
+
+  it("takes cdktf.json context over defaults, and the environment over both", () => {
+    const context = { STEPGATE_PREFIX: "from-context", STEPGATE_REGION: "eu-west-1", STEPGATE_QUOTA_LIMIT: 42, STEPGATE_LOG_EXECUTION_DATA: true };
+    const config = load({ STEPGATE_PREFIX: "from-env" }, context);
+    expect(config.prefix).toBe("from-env");
+    expect(config.region).toBe("eu-west-1");
+    expect(config.quotaLimit).toBe(42);
+    expect(config.logExecutionData).toBe(true);
+  });
+
+  it("counts an empty environment variable as not set, as CI systems pass unset variables", () => {
+    expect(load({ STEPGATE_BACKEND: "", STEPGATE_PREFIX: "" }, { STEPGATE_PREFIX: "from-context" })).toMatchObject({
+      state: { backend: "local" },
+      prefix: "from-context",
+    });
+  });
+
+  it("reads tags as key=value pairs or as a JSON object (as cdktf.json context holds them)", () => {
+    expect(load({ STEPGATE_TAGS: "team=payments, env=dev" }).tags).toEqual({ team: "payments", env: "dev" });
+    expect(load({}, { STEPGATE_TAGS: { "cost-center": "42", owner: "a@b.c" } }).tags).toEqual({ "cost-center": "42", owner: "a@b.c" });
+    expect(load({ STEPGATE_TAGS: '{"a":"1"}' }).tags).toEqual({ a: "1" });
+  });
+
+  it.each([
+    ["STEPGATE_PREFIX", "Has_Capitals", "lowercase letters"],
+    ["STEPGATE_PREFIX", "trailing-", "not ending with a hyphen"],
+    ["STEPGATE_REGION", "mars-1", "an AWS region"],
+    ["STEPGATE_LOG_LEVEL", "DEBUG", "ALL|ERROR|FATAL|OFF"],
+    ["STEPGATE_LOG_EXECUTION_DATA", "yes", "true|false"],
+    ["STEPGATE_LOG_RETENTION_DAYS", "0", "one of 1, 3, 5"],
+    ["STEPGATE_LOG_RETENTION_DAYS", "10", "one of 1, 3, 5"],
+    ["STEPGATE_WS_STAGE", "has space", "letters, digits, hyphens or underscores"],
+    ["STEPGATE_WS_RATE_LIMIT", "0", "a number greater than 0"],
+    ["STEPGATE_WS_RATE_LIMIT", "fast", "a number greater than 0"],
+    ["STEPGATE_WS_BURST_LIMIT", "1.5", "a whole number of at least 1"],
+    ["STEPGATE_WS_CONNECT_AUTH", "COGNITO", "NONE|AWS_IAM|API_KEY"],
+    ["STEPGATE_REST_STAGE", "v1.0", "letters, digits, hyphens or underscores"],
+    ["STEPGATE_REST_RATE_LIMIT", "-1", "a number greater than 0"],
+    ["STEPGATE_REST_BURST_LIMIT", "0", "a whole number of at least 1"],
+    ["STEPGATE_QUOTA_LIMIT", "1e3", "a whole number of at least 1"],
+    ["STEPGATE_QUOTA_PERIOD", "YEAR", "DAY|WEEK|MONTH"],
+    ["STEPGATE_REST_SEND_API_KEY_VALUE", "1", "true|false"],
+    ["STEPGATE_APIGW_ACCOUNT", "mine", "external|managed"],
+    ["STEPGATE_TAGS", "novalue", "key=value pairs"],
+    ["STEPGATE_TAGS", "aws:reserved=x", "key=value pairs"],
+    ["STEPGATE_BACKEND", "gcs", "local|s3|cloud"],
+    ["STEPGATE_S3_BUCKET", "Not_A_Bucket", "an S3 bucket name"],
+    ["STEPGATE_S3_REGION", "moon", "an AWS region"],
+    ["STEPGATE_S3_KEY_PREFIX", "/leading", "without leading or trailing slash"],
+    ["STEPGATE_TFC_ORGANIZATION", "acme corp", "organization name"],
+    ["STEPGATE_TFC_HOSTNAME", "not a host", "a host name"],
+    ["STEPGATE_TFC_WORKSPACE_API", "has/slash", "a workspace name"],
+  ])("refuses %s=%j, saying what it accepts", (name, value, accepts) => {
+    const [problem, ...rest] = problems({ [name]: value });
+    expect(rest).toEqual([]);
+    expect(problem).toContain(`${name}=${JSON.stringify(value)} (from environment)`);
+    expect(problem).toContain(accepts);
+  });
+
+  it("says where a bad value came from", () => {
+    expect(problems({}, { STEPGATE_QUOTA_PERIOD: "YEAR" })).toEqual([
+      'STEPGATE_QUOTA_PERIOD="YEAR" (from cdktf.json context): expected DAY|WEEK|MONTH',
+    ]);
+  });
+
+  it("reports every problem at once", () => {
+    expect(problems({ STEPGATE_LOG_LEVEL: "x", STEPGATE_QUOTA_LIMIT: "0", STEPGATE_DEFINITION: "nope.json" })).toEqual([
+      expect.stringContaining("STEPGATE_DEFINITION"),
+      expect.stringContaining("STEPGATE_LOG_LEVEL"),
+      expect.stringContaining("STEPGATE_QUOTA_LIMIT"),
+    ]);
+  });
+
+  describe("the backend", () => {
+    it("is local by default", () => {
+      expect(load().state).toEqual({ backend: "local" });
+    });
+
+    it("s3: requires the bucket, defaults the region to the deploy region and the key prefix to the prefix", () => {
+      expect(problems({ STEPGATE_BACKEND: "s3" })).toEqual([
+        "STEPGATE_S3_BUCKET: required when STEPGATE_BACKEND=s3 (s3 backend: the bucket that keeps the state)",
+      ]);
+      expect(load({ STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state", STEPGATE_REGION: "eu-west-1", STEPGATE_PREFIX: "pay" }).state).toEqual({
+        backend: "s3",
+        bucket: "acme-state",
+        region: "eu-west-1",
+        keyPrefix: "pay",
+      });
+    });
+
+    it("cloud: requires the organization, names a workspace per stack from the prefix", () => {
+      expect(problems({ STEPGATE_BACKEND: "cloud" })).toEqual([
+        "STEPGATE_TFC_ORGANIZATION: required when STEPGATE_BACKEND=cloud (cloud backend: the organization)",
+      ]);
+      expect(load({ STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme", STEPGATE_PREFIX: "pay" }).state).toEqual({
+        backend: "cloud",
+        organization: "acme",
+        hostname: "app.terraform.io",
+        project: undefined,
+        workspaces: { workflow: "pay-workflow", api: "pay-api", "apigw-account": "pay-apigw-account" },
+      });
+    });
+
+    it("cloud: says in one line that terraform is missing, since cdktf checks its version at synth", () => {
+      const found = problems({ STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme" }, {}, false);
+      expect(found).toEqual([expect.stringContaining("STEPGATE_BACKEND=cloud: cdktf checks Terraform's version")]);
+      expect(found[0]).not.toContain("\n");
+      // Only the cloud backend needs it.
+      expect(() => load({ STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state" }, {}, false)).not.toThrow();
+    });
+
+    it("does not ask for the settings of a backend it does not use", () => {
+      expect(load({ STEPGATE_BACKEND: "local", STEPGATE_S3_BUCKET: "" }).state).toEqual({ backend: "local" });
+    });
+  });
+
+  it("refuses a prefix that would make a derived name longer than AWS allows", () => {
+    const longest = "p".repeat(MAX_PREFIX_LENGTH);
+    expect(load({ STEPGATE_PREFIX: longest }).names.startSyncExecutionRole).toHaveLength(64);
+    expect(problems({ STEPGATE_PREFIX: longest + "p" })).toEqual([expect.stringContaining(`at most ${MAX_PREFIX_LENGTH} characters`)]);
+  });
+
+  it("derives every name from the prefix", () => {
+    expect(Object.values(resourceNames("abc")).every((name) => name.includes("abc-"))).toBe(true);
+  });
+
+  describe("STEPGATE_DEFINITION", () => {
+    it("refuses a missing file", () => {
+      expect(problems({ STEPGATE_DEFINITION: "templates/missing.asl.json" })).toEqual([
+        expect.stringMatching(/^STEPGATE_DEFINITION \(.*templates\/missing\.asl\.json\): cannot read the file \(ENOENT\)$/),
+      ]);
+    });
+
+    it("refuses a file that is not JSON", () => {
+      expect(problems({ STEPGATE_DEFINITION: definitionFile("{ StartAt: ") })).toEqual([expect.stringContaining("not JSON")]);
+    });
+
+    it("refuses JSON that is not valid Amazon States Language, naming each problem", () => {
+      const file = definitionFile(JSON.stringify({ StartAt: "Missing", States: { W: { Type: "Wait", End: true } } }));
+      const found = problems({ STEPGATE_DEFINITION: file });
+      expect(found.length).toBeGreaterThanOrEqual(2);
+      expect(found.every((p) => p.startsWith(`STEPGATE_DEFINITION (${file}): not valid Amazon States Language:`))).toBe(true);
+      expect(found.join("\n")).toContain("Missing");
+    });
+
+    it("refuses what an Express workflow cannot run, naming each state by its ASL path", () => {
+      const definition = {
+        StartAt: "Both",
+        States: {
+          Both: {
+            Type: "Parallel",
+            Branches: [
+              { StartAt: "Run job", States: { "Run job": { Type: "Task", Resource: "arn:aws:states:::ecs:runTask.sync", End: true } } },
+              {
+                StartAt: "Ask",
+                States: { Ask: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", Parameters: { QueueUrl: "q", MessageBody: { "t.$": "$$.Task.Token" } }, End: true } },
+              },
+            ],
+            Next: "Approve",
+          },
+          Approve: { Type: "Task", Resource: "arn:aws:states:us-east-1:123456789012:activity:approve", Next: "Fan out" },
+          "Fan out": {
+            Type: "Map",
+            ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+            End: true,
+          },
+        },
+      };
+      const file = definitionFile(JSON.stringify(definition));
+      expect(problems({ STEPGATE_DEFINITION: file })).toEqual([
+        `STEPGATE_DEFINITION (${file}) at $.States["Both"].Branches[0].States["Run job"].Resource: "arn:aws:states:::ecs:runTask.sync" waits for a job to complete (.sync); Express workflows (which StartSyncExecution runs) support neither .sync nor .waitForTaskToken service integrations, activities or Distributed Map`,
+        expect.stringContaining(`at $.States["Both"].Branches[1].States["Ask"].Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken" waits for a callback (.waitForTaskToken)`),
+        expect.stringContaining(`at $.States["Approve"].Resource: "arn:aws:states:us-east-1:123456789012:activity:approve" is an activity`),
+        expect.stringContaining(`at $.States["Fan out"]: a Distributed Map`),
+      ]);
+    });
+
+    it("accepts what Express runs: request-response integrations, inline Map, Parallel", () => {
+      const definition = {
+        StartAt: "Call",
+        States: {
+          Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "f" }, Next: "Each" },
+          Each: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true },
+        },
+      };
+      expect(load({ STEPGATE_DEFINITION: definitionFile(JSON.stringify(definition)) }).definition).toBe(JSON.stringify(definition));
+    });
+
+    it("accepts a valid definition from any path and serializes it compactly, unchanged", () => {
+      const definition = { StartAt: "P", States: { P: { Type: "Pass", End: true } } };
+      const config = load({ STEPGATE_DEFINITION: definitionFile(JSON.stringify(definition, null, 2)) });
+      expect(config.definition).toBe(JSON.stringify(definition));
+    });
+  });
+
+  it("accepts every default that has a text form, given as a value", () => {
+    const shown = Object.values(SETTINGS).filter((s) => s.shownDefault === undefined);
+    expect(shown.length).toBeGreaterThan(15);
+    expect(load(Object.fromEntries(shown.map((s) => [s.name, String(s.default)])))).toEqual(load());
+  });
+
+  it("counts an empty cdktf.json context value as not set, as it does an empty variable", () => {
+    expect(load({}, { STEPGATE_S3_BUCKET: "", STEPGATE_LOG_KMS_KEY: "" })).toEqual(load());
+  });
+
+  it("names where a too-long prefix came from", () => {
+    const long = "p".repeat(MAX_PREFIX_LENGTH + 1);
+    expect(problems({}, { STEPGATE_PREFIX: long })).toEqual([
+      `STEPGATE_PREFIX=${JSON.stringify(long)} (from cdktf.json context): at most ${MAX_PREFIX_LENGTH} characters, so that every derived name fits its AWS limit`,
+    ]);
+  });
+
+  it("ignores the local gateway's settings: a bad one never stops synth", () => {
+    expect(load({ STEPGATE_LOCAL_API_KEY: "short", STEPGATE_LOCAL_WS_PORT: "http" })).toEqual(load());
+  });
+});

@@ -1,0 +1,136 @@
+import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
+import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
+import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
+import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
+import { ApiGatewayModel } from "@cdktf/provider-aws/lib/api-gateway-model";
+import { ApiGatewayRequestValidator } from "@cdktf/provider-aws/lib/api-gateway-request-validator";
+import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { REST_METHOD_STATUS_CODES } from "../../stacks/constructs/rest-api";
+import { address, configWith, resources, synthApi } from "../support/stacks";
+
+describe("RestApi", () => {
+  const synthesized = synthApi();
+  const api = address(synthesized, "aws_api_gateway_rest_api");
+  const method = address(synthesized, "aws_api_gateway_method");
+
+  it("is a regional REST API", () => {
+    expect(synthesized).toHaveResourceWithProperties(ApiGatewayRestApi, {
+      name: "stepgate-rest",
+      endpoint_configuration: { types: ["REGIONAL"] },
+    });
+  });
+
+  it("requires an API key and a JSON body on POST /", () => {
+    expect(synthesized).toHaveResourceWithProperties(ApiGatewayMethod, {
+      rest_api_id: `\${${api}.id}`,
+      resource_id: `\${${api}.root_resource_id}`,
+      http_method: "POST",
+      authorization: "NONE",
+      api_key_required: true,
+      request_validator_id: `\${${address(synthesized, "aws_api_gateway_request_validator")}.id}`,
+      request_models: { "application/json": `\${${address(synthesized, "aws_api_gateway_model")}.name}` },
+    });
+    expect(synthesized).toHaveResourceWithProperties(ApiGatewayRequestValidator, { validate_request_body: true });
+    expect(synthesized).toHaveResourceWithProperties(ApiGatewayModel, { content_type: "application/json" });
+  });
+
+  it("integrates with StartSyncExecution through the role, JSON only (passthrough NEVER)", () => {
+    expect(synthesized).toHaveResourceWithProperties(ApiGatewayIntegration, {
+      http_method: `\${${method}.http_method}`,
+      type: "AWS",
+      integration_http_method: "POST",
+      uri: "arn:${data.aws_partition.partition.partition}:apigateway:us-east-1:states:action/StartSyncExecution",
+      credentials: `\${${address(synthesized, "aws_iam_role")}.arn}`,
+      passthrough_behavior: "NEVER",
+      timeout_milliseconds: 29000,
+      request_templates: {
+        "application/json": expect.stringContaining('"stateMachineArn": "${data.terraform_remote_state.workflow.outputs.state_machine_arn}"'),
+      },
+    });
+  });
+
+  it("declares a JSON method response for every status a client can get", () => {
+    const statuses = resources(synthesized, "aws_api_gateway_method_response").map((r) => r.props.status_code);
+    expect(statuses).toEqual([...REST_METHOD_STATUS_CODES]);
+    for (const { props } of resources(synthesized, "aws_api_gateway_method_response")) {
+      expect(props.response_models).toEqual({ "application/json": "Empty" });
+    }
+  });
+
+  it("maps Step Functions' 200, 4xx and 5xx to 200, 400 and 502, each through a JSON template", () => {
+    const responses = resources(synthesized, "aws_api_gateway_integration_response").map((r) => r.props);
+    expect(responses.map((r) => [r.selection_pattern, r.status_code])).toEqual([
+      [undefined, "200"],
+      ["4\\d{2}", "400"],
+      ["5\\d{2}", "502"],
+    ]);
+    for (const r of responses) expect(Object.keys(r.response_templates)).toEqual(["application/json"]);
+  });
+
+  it("redeploys when anything that shapes the API changes, creating the new deployment first", () => {
+    const shapers = [
+      "aws_api_gateway_model",
+      "aws_api_gateway_request_validator",
+      "aws_api_gateway_method",
+      "aws_api_gateway_integration",
+      "aws_api_gateway_method_response",
+      "aws_api_gateway_integration_response",
+    ].flatMap((type) => resources(synthesized, type).map((r) => `${type}.${r.logicalId}`));
+    expect(shapers).toHaveLength(4 + REST_METHOD_STATUS_CODES.length + 3);
+    expect(synthesized).toHaveResourceWithProperties(ApiGatewayDeployment, {
+      rest_api_id: `\${${api}.id}`,
+      triggers: { redeployment: `\${sha1(jsonencode([${shapers.join(", ")}]))}` },
+      lifecycle: { create_before_destroy: true },
+      depends_on: shapers,
+    });
+  });
+
+  it("serves a stage with X-Ray tracing and JSON access logs", () => {
+    expect(synthesized).toHaveResourceWithProperties(ApiGatewayStage, {
+      stage_name: "api",
+      deployment_id: `\${${address(synthesized, "aws_api_gateway_deployment")}.id}`,
+      xray_tracing_enabled: true,
+      access_log_settings: {
+        destination_arn: "${aws_cloudwatch_log_group.rest_access_logs_E8A3496A.arn}",
+        format: expect.stringContaining('"apiKeyId":"$context.identity.apiKeyId"'),
+      },
+    });
+    const format = JSON.parse(resources(synthesized, "aws_api_gateway_stage")[0].props.access_log_settings.format);
+    expect(Object.values(format).every((v) => typeof v === "string" && v.startsWith("$context."))).toBe(true);
+  });
+
+  it("throttles every method of the stage and keeps data trace off", () => {
+    expect(synthesized).toHaveResourceWithProperties(ApiGatewayMethodSettings, {
+      stage_name: `\${${address(synthesized, "aws_api_gateway_stage")}.stage_name}`,
+      method_path: "*/*",
+      settings: {
+        metrics_enabled: true,
+        logging_level: "ERROR",
+        data_trace_enabled: false,
+        throttling_rate_limit: 10,
+        throttling_burst_limit: 20,
+      },
+    });
+  });
+
+  it("creates the execution log group with retention, before the stage", () => {
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: `API-Gateway-Execution-Logs_\${${api}.id}/api`,
+      retention_in_days: 30,
+    });
+    expect(resources(synthesized, "aws_api_gateway_stage")[0].props.depends_on).toContain(
+      "aws_cloudwatch_log_group.rest_execution_logs_B57A67FB",
+    );
+  });
+
+  it("takes the stage name and throttling from the settings", () => {
+    const custom = synthApi(configWith({ STEPGATE_REST_STAGE: "v1", STEPGATE_REST_RATE_LIMIT: "100", STEPGATE_REST_BURST_LIMIT: "200" }));
+    expect(custom).toHaveResourceWithProperties(ApiGatewayStage, { stage_name: "v1" });
+    expect(custom).toHaveResourceWithProperties(ApiGatewayMethodSettings, {
+      settings: expect.objectContaining({ throttling_rate_limit: 100, throttling_burst_limit: 200 }),
+    });
+    expect(custom).toHaveResourceWithProperties(CloudwatchLogGroup, { name: `API-Gateway-Execution-Logs_\${${api}.id}/v1` });
+  });
+});

@@ -1,0 +1,155 @@
+import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
+import { Apigatewayv2Deployment } from "@cdktf/provider-aws/lib/apigatewayv2-deployment";
+import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
+import { Apigatewayv2IntegrationResponse } from "@cdktf/provider-aws/lib/apigatewayv2-integration-response";
+import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
+import { Apigatewayv2RouteResponse } from "@cdktf/provider-aws/lib/apigatewayv2-route-response";
+import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { address, configWith, resources, synthApi } from "../support/stacks";
+
+const ARN = "${data.terraform_remote_state.workflow.outputs.state_machine_arn}";
+
+/** Terraform addresses of every resource of these types whose logical id starts with `websocket_`. */
+function websocketAddresses(synthesized: string, types: string[]): string[] {
+  return types.flatMap((type) =>
+    resources(synthesized, type)
+      .filter((r) => r.logicalId.startsWith("websocket_"))
+      .map((r) => `${type}.${r.logicalId}`),
+  );
+}
+
+describe("WebSocketApi", () => {
+  const synthesized = synthApi();
+  const api = address(synthesized, "aws_apigatewayv2_api");
+
+  it("selects routes by $request.body.action, so every message without one takes $default", () => {
+    expect(synthesized).toHaveResourceWithProperties(Apigatewayv2Api, {
+      name: "stepgate-websocket",
+      protocol_type: "WEBSOCKET",
+      route_selection_expression: "$request.body.action",
+    });
+  });
+
+  it("integrates $default with StartSyncExecution through the role, within API Gateway's 29 s", () => {
+    expect(synthesized).toHaveResourceWithProperties(Apigatewayv2Integration, {
+      api_id: `\${${api}.id}`,
+      integration_type: "AWS",
+      integration_method: "POST",
+      integration_uri: "arn:${data.aws_partition.partition.partition}:apigateway:us-east-1:states:action/StartSyncExecution",
+      credentials_arn: `\${${address(synthesized, "aws_iam_role")}.arn}`,
+      timeout_milliseconds: 29000,
+      template_selection_expression: "\\$default",
+      request_templates: { $default: expect.stringContaining(`"stateMachineArn": "${ARN}"`) },
+    });
+  });
+
+  it("makes $default two-way: route response selection, a $default route response and an integration response", () => {
+    const integration = address(synthesized, "aws_apigatewayv2_integration");
+    expect(synthesized).toHaveResourceWithProperties(Apigatewayv2Route, {
+      route_key: "$default",
+      authorization_type: "NONE",
+      target: `integrations/\${${integration}.id}`,
+      route_response_selection_expression: "$default",
+    });
+    expect(synthesized).toHaveResourceWithProperties(Apigatewayv2RouteResponse, {
+      route_id: `\${${address(synthesized, "aws_apigatewayv2_route")}.id}`,
+      route_response_key: "$default",
+    });
+    expect(synthesized).toHaveResourceWithProperties(Apigatewayv2IntegrationResponse, {
+      integration_id: `\${${integration}.id}`,
+      integration_response_key: "$default",
+    });
+    // No response template: the client gets the StartSyncExecution result as the seed shows it.
+    expect(resources(synthesized, "aws_apigatewayv2_integration_response")[0].props.response_templates).toBeUndefined();
+  });
+
+  it("leaves $connect open by default, as the seed does", () => {
+    expect(resources(synthesized, "aws_apigatewayv2_route").map((r) => r.props.route_key)).toEqual(["$default"]);
+  });
+
+  it("redeploys when any route, integration or response changes, creating the new deployment first", () => {
+    const shapers = websocketAddresses(synthesized, [
+      "aws_apigatewayv2_integration",
+      "aws_apigatewayv2_integration_response",
+      "aws_apigatewayv2_route",
+      "aws_apigatewayv2_route_response",
+    ]);
+    expect(shapers).toHaveLength(4);
+    expect(synthesized).toHaveResourceWithProperties(Apigatewayv2Deployment, {
+      triggers: { redeployment: `\${sha1(jsonencode([${shapers.join(", ")}]))}` },
+      lifecycle: { create_before_destroy: true },
+      depends_on: shapers,
+    });
+  });
+
+  it("serves a stage named as the seed's, throttled, with access logs and no data trace", () => {
+    expect(synthesized).toHaveResourceWithProperties(Apigatewayv2Stage, {
+      name: "api",
+      deployment_id: `\${${address(synthesized, "aws_apigatewayv2_deployment")}.id}`,
+      default_route_settings: {
+        throttling_rate_limit: 10,
+        throttling_burst_limit: 20,
+        logging_level: "ERROR",
+        data_trace_enabled: false,
+        detailed_metrics_enabled: true,
+      },
+      access_log_settings: {
+        destination_arn: "${aws_cloudwatch_log_group.websocket_access_logs_7ED791C9.arn}",
+        format: expect.stringContaining('"connectionId":"$context.connectionId"'),
+      },
+    });
+  });
+
+  it("creates the execution log group with retention before API Gateway would create it without", () => {
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: `/aws/apigateway/\${${api}.id}/api`,
+      retention_in_days: 30,
+    });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: "/aws/apigateway/stepgate-websocket/access",
+      retention_in_days: 30,
+    });
+    const [stage] = resources(synthesized, "aws_apigatewayv2_stage");
+    expect(stage.props.depends_on).toContain("aws_cloudwatch_log_group.websocket_execution_logs_6F6AD02B");
+  });
+
+  it("takes the stage name and throttling from the settings", () => {
+    const custom = synthApi(configWith({ STEPGATE_WS_STAGE: "live", STEPGATE_WS_RATE_LIMIT: "2.5", STEPGATE_WS_BURST_LIMIT: "5" }));
+    expect(custom).toHaveResourceWithProperties(Apigatewayv2Stage, {
+      name: "live",
+      default_route_settings: expect.objectContaining({ throttling_rate_limit: 2.5, throttling_burst_limit: 5 }),
+    });
+  });
+
+  describe.each([
+    ["AWS_IAM", { authorization_type: "AWS_IAM", api_key_required: false }],
+    ["API_KEY", { authorization_type: "NONE", api_key_required: true }],
+  ])("with STEPGATE_WS_CONNECT_AUTH=%s", (connectAuth, routeProps) => {
+    const custom = synthApi(configWith({ STEPGATE_WS_CONNECT_AUTH: connectAuth }));
+
+    it("authorizes $connect, accepting the connection with a mock integration", () => {
+      const mock = resources(custom, "aws_apigatewayv2_integration").find((i) => i.props.integration_type === "MOCK");
+      expect(mock?.props.request_templates.$default).toContain('{"statusCode": 200}');
+      expect(custom).toHaveResourceWithProperties(Apigatewayv2Route, {
+        route_key: "$connect",
+        target: `integrations/\${aws_apigatewayv2_integration.${mock?.logicalId}.id}`,
+        ...routeProps,
+      });
+    });
+
+    it("redeploys when $connect changes too", () => {
+      const shapers = websocketAddresses(custom, ["aws_apigatewayv2_integration", "aws_apigatewayv2_route"]);
+      expect(shapers).toHaveLength(4);
+      const [deployment] = resources(custom, "aws_apigatewayv2_deployment");
+      expect(deployment.props.depends_on).toEqual(expect.arrayContaining(shapers));
+      for (const shaper of shapers) expect(deployment.props.triggers.redeployment).toContain(shaper);
+    });
+  });
+
+  it("reads the API key from the x-api-key header when $connect requires one", () => {
+    expect(synthApi(configWith({ STEPGATE_WS_CONNECT_AUTH: "API_KEY" }))).toHaveResourceWithProperties(Apigatewayv2Api, {
+      api_key_selection_expression: "$request.header.x-api-key",
+    });
+  });
+});

@@ -1,0 +1,49 @@
+import { configWith } from "../support/stacks";
+import { deployedApis, STATE_MACHINE_ARN } from "../support/deployed-templates";
+import { MAX_INPUT_BYTES } from "../../local/step-functions";
+import { PAYLOADS } from "../support/payloads";
+import { renderVtl } from "../../local/vtl";
+
+const CONTEXT = {
+  httpMethod: "POST",
+  resourcePath: "/",
+  stage: "api",
+  requestId: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+  identity: { apiKeyId: "a1b2c3d4e5", apiKey: "s3cr3t-key-value-0123456789abcdef", sourceIp: "198.51.100.7" },
+};
+
+describe("templates/rest-request.vtl, as deployed", () => {
+  const template = deployedApis().rest.requestTemplates["application/json"];
+  const startSyncExecution = (body: string, tpl = template) => JSON.parse(renderVtl(tpl, { body, context: CONTEXT }).output);
+
+  it.each(PAYLOADS)('sends a body with %s as {"data": <body>, "apiInfo": {...}}', (_name, body) => {
+    const request = startSyncExecution(body);
+    expect(request.stateMachineArn).toBe(STATE_MACHINE_ARN);
+    expect(JSON.parse(request.input)).toEqual({
+      data: JSON.parse(body),
+      apiInfo: { httpMethod: "POST", resourcePath: "/", stage: "api", requestId: CONTEXT.requestId, apiKeyId: "a1b2c3d4e5" },
+    });
+  });
+
+  it.each([
+    ["just under", -1],
+    ["just over", 1],
+  ])("sends a body that makes the input %s Step Functions' 256 KB whole (Step Functions judges its size)", (_name, offset) => {
+    const overhead = Buffer.byteLength(startSyncExecution('{"pad":""}').input) - Buffer.byteLength('{"pad":""}');
+    const body = JSON.stringify({ pad: "é".repeat(Math.floor((MAX_INPUT_BYTES - overhead - 10 + offset) / 2)) + "x".repeat(((MAX_INPUT_BYTES - overhead - 10 + offset) % 2 + 2) % 2) });
+    const request = startSyncExecution(body);
+    expect(Buffer.byteLength(request.input) - MAX_INPUT_BYTES).toBe(offset);
+    expect(JSON.parse(request.input).data).toEqual(JSON.parse(body));
+  });
+
+  it("keeps the API key's value out of the execution input by default", () => {
+    expect(startSyncExecution("{}").input).not.toContain(CONTEXT.identity.apiKey);
+  });
+
+  it("sends the API key's value, as the seed does, only when STEPGATE_REST_SEND_API_KEY_VALUE is true", () => {
+    const withValue = deployedApis(configWith({ STEPGATE_REST_SEND_API_KEY_VALUE: "true" })).rest.requestTemplates["application/json"];
+    expect(JSON.parse(startSyncExecution(`{"it's":1}`, withValue).input).apiInfo).toEqual(
+      expect.objectContaining({ apiKeyId: "a1b2c3d4e5", apiKey: CONTEXT.identity.apiKey }),
+    );
+  });
+});

@@ -1,0 +1,34 @@
+import { deployedApis, STATE_MACHINE_ARN } from "../support/deployed-templates";
+import { MAX_WEBSOCKET_MESSAGE_BYTES } from "../../local/gateway";
+import { PAYLOADS } from "../support/payloads";
+import { renderVtl } from "../../local/vtl";
+
+describe("templates/websocket-request.vtl, as deployed", () => {
+  const template = deployedApis().websocket.requestTemplate;
+  const startSyncExecution = (message: string) => JSON.parse(renderVtl(template, { body: message }).output);
+
+  it.each(PAYLOADS)("sends a message with %s as the execution input, unchanged", (_name, message) => {
+    const request = startSyncExecution(message);
+    expect(Object.keys(request).sort()).toEqual(["input", "stateMachineArn"]);
+    expect(request.stateMachineArn).toBe(STATE_MACHINE_ARN);
+    expect(JSON.parse(request.input)).toEqual(JSON.parse(message));
+  });
+
+  it("keeps the apostrophe plain: escapeJavaScript's \\' is not JSON", () => {
+    const request = startSyncExecution(`{"name":"O'Brien"}`);
+    expect(request.input).toBe(`{"name":"O'Brien"}`);
+  });
+
+  it("sends a 128 KB message, the largest API Gateway passes on, whole, unicode and escapes included", () => {
+    const unit = JSON.stringify({ k: "it's é 😀 \\ \"q\"" });
+    const message = `[${Array.from({ length: Math.floor(MAX_WEBSOCKET_MESSAGE_BYTES / (Buffer.byteLength(unit) + 1)) }, () => unit).join(",")}]`;
+    expect(Buffer.byteLength(message)).toBeLessThanOrEqual(MAX_WEBSOCKET_MESSAGE_BYTES);
+    expect(Buffer.byteLength(message)).toBeGreaterThan(MAX_WEBSOCKET_MESSAGE_BYTES - 40);
+    expect(JSON.parse(startSyncExecution(message).input)).toEqual(JSON.parse(message));
+  });
+
+  it("passes a message that is not JSON through as text, for Step Functions to refuse", () => {
+    const request = startSyncExecution("hello 'world'");
+    expect(request.input).toBe("hello 'world'");
+  });
+});

@@ -1,0 +1,273 @@
+import { randomBytes, randomUUID } from "crypto";
+import * as http from "http";
+import { AddressInfo } from "net";
+import { WebSocket, WebSocketServer } from "ws";
+import { Rendered, renderVtl } from "./vtl";
+import { LocalStepFunctions, ServiceResponse } from "./step-functions";
+import { IntegrationResponse, LOCAL_ACCOUNT, readSynthesizedApp, SynthesizedApp } from "./synthesized";
+import { Quota, TokenBucket } from "./throttle";
+
+/**
+ * `npm run local`: the two APIs as API Gateway would run them, on loopback, from what synth wrote:
+ * the same templates, the same state machine (executed by aws-local-stepfunctions), the same
+ * throttling, quota and API key, and API Gateway's own answers (403, 415, 429, 504, close 1009).
+ */
+
+export interface LocalGatewayOptions {
+  /** The folder synth wrote (`cdktf.out`). */
+  readonly outdir: string;
+  /** 0 picks a free port. */
+  readonly wsPort: number;
+  readonly httpPort: number;
+  /** The API key the REST API (and `$connect`, when it requires one) accepts. @default generated */
+  readonly apiKey?: string;
+  /** Multiplies Wait durations: 0 for tests, 1 for real time. @default 1 */
+  readonly waitScale?: number;
+  /** Overrides the synthesized integration timeout (29 s), so tests need not wait for it. */
+  readonly integrationTimeoutMs?: number;
+  /** Where the one line per request goes. @default nowhere */
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalGateway {
+  /** `ws://127.0.0.1:<port>/<stage>` */
+  readonly websocketUrl: string;
+  /** `http://127.0.0.1:<port>/<stage>/`: POST JSON here. */
+  readonly restUrl: string;
+  readonly apiKey: string;
+  readonly app: SynthesizedApp;
+  close(): Promise<void>;
+}
+
+const HOST = "127.0.0.1";
+/** API Gateway's limits: a WebSocket message of 128 KB, a REST payload of 10 MB. */
+export const MAX_WEBSOCKET_MESSAGE_BYTES = 128 * 1024;
+export const MAX_REST_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const API_ID = "local";
+
+/** API Gateway's own answers, with the bodies its default gateway responses have. */
+const GATEWAY_RESPONSES = {
+  missingAuthenticationToken: { statusCode: 403, message: "Missing Authentication Token" },
+  forbidden: { statusCode: 403, message: "Forbidden" },
+  throttled: { statusCode: 429, message: "Too Many Requests" },
+  quotaExceeded: { statusCode: 429, message: "Limit Exceeded" },
+  unsupportedMediaType: { statusCode: 415, message: "Unsupported Media Type" },
+  invalidBody: { statusCode: 400, message: "Invalid request body" },
+  tooLarge: { statusCode: 413, message: "Request Too Long" },
+  timeout: { statusCode: 504, message: "Endpoint request timed out" },
+  internal: { statusCode: 500, message: "Internal server error" },
+} as const;
+
+export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
+  const app = readSynthesizedApp(options.outdir);
+  const apiKey = options.apiKey || randomBytes(30).toString("base64url").slice(0, 40);
+  const log = options.log ?? (() => undefined);
+  const stepFunctions = new LocalStepFunctions({ region: app.region, stateMachine: app.stateMachine, waitScale: options.waitScale ?? 1 });
+
+  /** Step Functions answers, or undefined when API Gateway gives up first. */
+  const callIntegration = (request: string, timeoutMs: number): Promise<ServiceResponse | undefined> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), options.integrationTimeoutMs ?? timeoutMs)));
+    return Promise.race([stepFunctions.startSyncExecution(request), timeout]).finally(() => clearTimeout(timer));
+  };
+
+  const restServer = http.createServer(restHandler(app, apiKey, callIntegration, log));
+  restServer.keepAliveTimeout = 60_000;
+  const wsServer = new WebSocketServer({
+    host: HOST,
+    port: options.wsPort,
+    path: `/${app.websocket.stage}`,
+    maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES,
+    verifyClient: ({ req }, done) => {
+      const refused = connectRefusal(app.websocket.connectAuth, req, apiKey);
+      log(`WS  $connect ${refused ? "403" : "200"}`);
+      if (refused) done(false, 403, refused);
+      else done(true);
+    },
+  });
+  const wsThrottle = new TokenBucket(app.websocket.throttle.rateLimit, app.websocket.throttle.burstLimit);
+  wsServer.on("connection", (socket: WebSocket, req) => {
+    const connection = { id: randomBytes(12).toString("base64"), connectedAt: Date.now(), sourceIp: req.socket.remoteAddress ?? HOST };
+    // A message over the limit: ws closes the connection with 1009, as API Gateway does.
+    socket.on("error", (e) => log(`WS  ${(e as { code?: string }).code ?? e.message} ${connection.id}`));
+    socket.on("message", (data, isBinary) => {
+      void onWebSocketMessage(app, socket, connection, isBinary ? Buffer.from(data as Buffer).toString("base64") : data.toString(), wsThrottle, callIntegration, log);
+    });
+  });
+
+  await Promise.all([
+    new Promise<void>((resolve, reject) => restServer.once("error", reject).listen(options.httpPort, HOST, () => resolve())),
+    new Promise<void>((resolve, reject) => wsServer.once("error", reject).once("listening", () => resolve())),
+  ]);
+  const wsPort = (wsServer.address() as AddressInfo).port;
+  const httpPort = (restServer.address() as AddressInfo).port;
+  return {
+    websocketUrl: `ws://${HOST}:${wsPort}/${app.websocket.stage}`,
+    restUrl: `http://${HOST}:${httpPort}/${app.rest.stage}/`,
+    apiKey,
+    app,
+    close: async () => {
+      for (const client of wsServer.clients) client.close(1001, "Going away");
+      await Promise.all([
+        new Promise<void>((resolve) => wsServer.close(() => resolve())),
+        new Promise<void>((resolve) => {
+          restServer.close(() => resolve());
+          restServer.closeAllConnections();
+        }),
+      ]);
+    },
+  };
+}
+
+/** Why `$connect` is refused, or undefined when it is authorized. */
+function connectRefusal(auth: SynthesizedApp["websocket"]["connectAuth"], req: http.IncomingMessage, apiKey: string): string | undefined {
+  if (auth === "API_KEY" && req.headers["x-api-key"] !== apiKey) return "Forbidden";
+  if (auth === "AWS_IAM") {
+    // Only the presence of a SigV4 signature is checked: there are no credentials to verify it against.
+    const signed = String(req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256") || /[?&]X-Amz-Signature=/.test(req.url ?? "");
+    if (!signed) return "Forbidden";
+  }
+  return undefined;
+}
+
+type CallIntegration = (request: string, timeoutMs: number) => Promise<ServiceResponse | undefined>;
+
+async function onWebSocketMessage(
+  app: SynthesizedApp,
+  socket: WebSocket,
+  connection: { id: string; connectedAt: number; sourceIp: string },
+  message: string,
+  throttle: TokenBucket,
+  callIntegration: CallIntegration,
+  log: (line: string) => void,
+): Promise<void> {
+  const started = Date.now();
+  const requestId = randomBytes(12).toString("base64");
+  const send = (body: string, outcome: string) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(body);
+    log(`WS  $default ${outcome} ${Date.now() - started}ms ${connection.id}`);
+  };
+  const gatewayMessage = (m: string) => JSON.stringify({ message: m, connectionId: connection.id, requestId });
+  if (!throttle.take()) return send(gatewayMessage(GATEWAY_RESPONSES.throttled.message), "429");
+  let request: string;
+  try {
+    request = renderVtl(app.websocket.requestTemplate, {
+      body: message,
+      context: {
+        connectionId: connection.id,
+        connectedAt: connection.connectedAt,
+        routeKey: "$default",
+        eventType: "MESSAGE",
+        messageDirection: "IN",
+        messageId: randomBytes(8).toString("base64"),
+        requestId,
+        requestTimeEpoch: started,
+        stage: app.websocket.stage,
+        apiId: API_ID,
+        domainName: HOST,
+        identity: { sourceIp: connection.sourceIp },
+      },
+    }).output;
+  } catch {
+    return send(gatewayMessage(GATEWAY_RESPONSES.internal.message), "500");
+  }
+  const response = await callIntegration(request, app.websocket.integrationTimeoutMs);
+  // The integration response has no template: the client gets Step Functions' answer as it is.
+  if (response === undefined) send(gatewayMessage(GATEWAY_RESPONSES.timeout.message), "504");
+  else send(response.body, String(response.statusCode));
+}
+
+function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallIntegration, log: (line: string) => void): http.RequestListener {
+  const stageThrottle = new TokenBucket(app.rest.throttle.rateLimit, app.rest.throttle.burstLimit);
+  const keyThrottle = new TokenBucket(app.rest.usagePlan.throttle.rateLimit, app.rest.usagePlan.throttle.burstLimit);
+  const quota = new Quota(app.rest.usagePlan.quota.limit, app.rest.usagePlan.quota.period);
+
+  return (req, res) => {
+    const started = Date.now();
+    const requestId = randomUUID();
+    const reply = (statusCode: number, body: string) => {
+      res.writeHead(statusCode, { "content-type": "application/json", "x-amzn-requestid": requestId }).end(body);
+      log(`REST ${req.method} ${req.url} ${statusCode} ${Date.now() - started}ms`);
+    };
+    const gateway = (r: { statusCode: number; message: string }) => reply(r.statusCode, JSON.stringify({ message: r.message }));
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REST_PAYLOAD_BYTES) chunks.push(chunk);
+    });
+    req.on("end", () => {
+      void (async () => {
+        const pathname = new URL(req.url ?? "/", "http://local").pathname;
+        if (req.method !== "POST" || (pathname !== `/${app.rest.stage}` && pathname !== `/${app.rest.stage}/`)) {
+          return gateway(GATEWAY_RESPONSES.missingAuthenticationToken);
+        }
+        if (size > MAX_REST_PAYLOAD_BYTES) return gateway(GATEWAY_RESPONSES.tooLarge);
+        if (app.rest.apiKeyRequired && req.headers["x-api-key"] !== apiKey) return gateway(GATEWAY_RESPONSES.forbidden);
+        if (!quota.take()) return gateway(GATEWAY_RESPONSES.quotaExceeded);
+        if (!stageThrottle.take() || !keyThrottle.take()) return gateway(GATEWAY_RESPONSES.throttled);
+
+        const body = Buffer.concat(chunks).toString("utf8");
+        // API Gateway takes a request without a content type for JSON.
+        const contentType = String(req.headers["content-type"] ?? "application/json").split(";")[0].trim().toLowerCase();
+        if (contentType === "application/json" && app.rest.validateBody && !isJson(body)) return gateway(GATEWAY_RESPONSES.invalidBody);
+        const template = app.rest.requestTemplates[contentType];
+        if (template === undefined && app.rest.passthroughBehavior === "NEVER") return gateway(GATEWAY_RESPONSES.unsupportedMediaType);
+
+        try {
+          const request = renderVtl(template ?? "$input.body", {
+            body,
+            context: {
+              httpMethod: "POST",
+              resourcePath: "/",
+              path: pathname,
+              stage: app.rest.stage,
+              requestId,
+              extendedRequestId: requestId,
+              requestTimeEpoch: started,
+              apiId: API_ID,
+              accountId: LOCAL_ACCOUNT,
+              domainName: HOST,
+              protocol: "HTTP/1.1",
+              identity: { apiKey, apiKeyId: "localapikeyid", sourceIp: req.socket.remoteAddress ?? HOST, userAgent: req.headers["user-agent"] ?? "" },
+            },
+            params: { header: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])) },
+          }).output;
+          const response = await callIntegration(request, app.rest.integrationTimeoutMs);
+          if (response === undefined) return gateway(GATEWAY_RESPONSES.timeout);
+          const answer = integrationAnswer(app.rest.responses, response);
+          if (answer === undefined) return gateway(GATEWAY_RESPONSES.internal);
+          return reply(answer.statusCode, answer.body);
+        } catch {
+          return gateway(GATEWAY_RESPONSES.internal);
+        }
+      })();
+    });
+  };
+}
+
+/**
+ * What the client gets for Step Functions' answer: the integration response whose pattern matches
+ * the status whole (else the default one), its JSON template rendered, and the status it or the
+ * template's override sets. Undefined when no integration response applies (API Gateway's 500).
+ */
+export function integrationAnswer(responses: readonly IntegrationResponse[], response: ServiceResponse): ServiceResponse | undefined {
+  const status = String(response.statusCode);
+  const selected =
+    responses.find((r) => r.selectionPattern !== undefined && new RegExp(`^(?:${r.selectionPattern})$`).test(status)) ??
+    responses.find((r) => r.selectionPattern === undefined);
+  if (selected === undefined) return undefined;
+  const template = selected.templates["application/json"];
+  const rendered: Rendered = template === undefined ? { output: response.body } : renderVtl(template, { body: response.body });
+  return { statusCode: rendered.status ?? selected.statusCode, body: rendered.output };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * How a setting's text becomes its value: each parser returns the value, or undefined when the
+ * text is not accepted (the loader then reports the setting and what it accepts).
+ */
+export type Parser<T> = (raw: string) => T | undefined;
+
+export const oneOf =
+  <T extends string>(values: readonly T[]): Parser<T> =>
+  (raw) =>
+    values.find((v) => v === raw);
+
+export const positiveNumber: Parser<number> = (raw) => {
+  const n = Number(raw);
+  return raw.trim() !== "" && Number.isFinite(n) && n > 0 ? n : undefined;
+};
+
+export const atLeastZero: Parser<number> = (raw) => {
+  const n = Number(raw);
+  return raw.trim() !== "" && Number.isFinite(n) && n >= 0 ? n : undefined;
+};
+
+export const wholeNumberAtLeastOne: Parser<number> = (raw) => {
+  const n = Number(raw);
+  return /^\s*\d+\s*$/.test(raw) && Number.isSafeInteger(n) && n >= 1 ? n : undefined;
+};
+
+export const port: Parser<number> = (raw) => {
+  const n = Number(raw);
+  return /^\s*\d+\s*$/.test(raw) && n <= 65535 ? n : undefined;
+};
+
+export const boolean: Parser<boolean> = (raw) => (raw === "true" ? true : raw === "false" ? false : undefined);
+
+export const matching =
+  (pattern: RegExp): Parser<string> =>
+  (raw) =>
+    pattern.test(raw) ? raw : undefined;
+
+/** `key=value,key=value`, or a JSON object of strings (as `cdktf.json` context naturally holds it); AWS's tag rules. */
+export const tags: Parser<Readonly<Record<string, string>>> = (raw) => {
+  let entries: [string, unknown][];
+  if (raw.trim().startsWith("{")) {
+    try {
+      entries = Object.entries(JSON.parse(raw) as Record<string, unknown>);
+    } catch {
+      return undefined;
+    }
+  } else {
+    entries = raw
+      .split(",")
+      .filter((pair) => pair.trim() !== "")
+      .map((pair) => {
+        const eq = pair.indexOf("=");
+        return eq < 0 ? ["", undefined] : [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
+      });
+  }
+  const valid = entries.every(
+    ([k, v]) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(k) && !k.startsWith("aws:") && typeof v === "string" && v.length <= 256,
+  );
+  return valid ? Object.fromEntries(entries as [string, string][]) : undefined;
+};
+
+export const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+export const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+export const WORKSPACE = /^[A-Za-z0-9_-]{1,90}$/;
+export const HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;

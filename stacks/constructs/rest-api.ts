@@ -1,0 +1,179 @@
+import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
+import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
+import { ApiGatewayIntegrationResponse } from "@cdktf/provider-aws/lib/api-gateway-integration-response";
+import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
+import { ApiGatewayMethodResponse } from "@cdktf/provider-aws/lib/api-gateway-method-response";
+import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
+import { ApiGatewayModel } from "@cdktf/provider-aws/lib/api-gateway-model";
+import { ApiGatewayRequestValidator } from "@cdktf/provider-aws/lib/api-gateway-request-validator";
+import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { TerraformResource } from "cdktf";
+import { Construct } from "constructs";
+import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, StartSyncExecutionApiProps, stageLogGroups } from "./stage";
+import { templateFile } from "./template-file";
+
+/** The seed sent the API key's value; stepgate sends its id (see the README's Security section). */
+export const DEFAULT_SEND_API_KEY_VALUE = false;
+
+export interface RestApiProps extends StartSyncExecutionApiProps {
+  /**
+   * Send the API key's value in the execution input, as the seed does, instead of its id.
+   * @default DEFAULT_SEND_API_KEY_VALUE (false)
+   */
+  readonly sendApiKeyValue?: boolean;
+}
+
+/**
+ * How each Step Functions answer becomes the HTTP answer. StartSyncExecution answers 200 when the
+ * execution ran (its status says how it ended) and 4xx/5xx when it refused the call; the templates
+ * refine the status further (see their comments).
+ */
+const INTEGRATION_RESPONSES = [
+  { id: "execution", selectionPattern: undefined, statusCode: "200", template: "rest-response.vtl" },
+  { id: "refused", selectionPattern: "4\\d{2}", statusCode: "400", template: "rest-error-response.vtl" },
+  { id: "unavailable", selectionPattern: "5\\d{2}", statusCode: "502", template: "rest-error-response.vtl" },
+] as const;
+
+/** Every status a client can get from the integration, including the templates' overrides. */
+export const REST_METHOD_STATUS_CODES = ["200", "400", "429", "500", "502", "504"] as const;
+
+/**
+ * A regional REST API whose `POST /` (API key required) starts a synchronous Express execution
+ * with `{"data": <body>, "apiInfo": {...}}` and answers with its output, or with a JSON error.
+ */
+export class RestApi extends Construct {
+  readonly api: ApiGatewayRestApi;
+  readonly stage: ApiGatewayStage;
+
+  constructor(scope: Construct, id: string, props: RestApiProps) {
+    super(scope, id);
+
+    this.api = new ApiGatewayRestApi(this, "api", {
+      name: props.name,
+      endpointConfiguration: { types: ["REGIONAL"] },
+    });
+
+    // Any JSON value is accepted; a body that is not JSON gets API Gateway's JSON 400.
+    const model = new ApiGatewayModel(this, "model", {
+      restApiId: this.api.id,
+      name: "ExecutionData",
+      contentType: "application/json",
+      schema: JSON.stringify({
+        $schema: "http://json-schema.org/draft-04/schema#",
+        title: "ExecutionData",
+        description: "Any JSON value: it becomes the execution input's data",
+      }),
+    });
+    const validator = new ApiGatewayRequestValidator(this, "validator", {
+      restApiId: this.api.id,
+      name: "body",
+      validateRequestBody: true,
+      validateRequestParameters: false,
+    });
+
+    const method = new ApiGatewayMethod(this, "method", {
+      restApiId: this.api.id,
+      resourceId: this.api.rootResourceId,
+      httpMethod: "POST",
+      authorization: "NONE",
+      apiKeyRequired: true,
+      requestValidatorId: validator.id,
+      requestModels: { "application/json": model.name },
+    });
+    const integration = new ApiGatewayIntegration(this, "integration", {
+      restApiId: this.api.id,
+      resourceId: this.api.rootResourceId,
+      httpMethod: method.httpMethod,
+      type: "AWS",
+      integrationHttpMethod: "POST",
+      uri: props.integrationUri,
+      credentials: props.credentialsArn,
+      timeoutMilliseconds: INTEGRATION_TIMEOUT_MS,
+      // Only JSON reaches Step Functions: any other content type gets 415.
+      passthroughBehavior: "NEVER",
+      requestTemplates: {
+        "application/json": templateFile("rest-request.vtl", {
+          STATE_MACHINE_ARN: props.stateMachineArn,
+          SEND_API_KEY_VALUE: String(props.sendApiKeyValue ?? DEFAULT_SEND_API_KEY_VALUE),
+        }),
+      },
+    });
+
+    const methodResponses = REST_METHOD_STATUS_CODES.map(
+      (statusCode) =>
+        new ApiGatewayMethodResponse(this, `method_response_${statusCode}`, {
+          restApiId: this.api.id,
+          resourceId: this.api.rootResourceId,
+          httpMethod: method.httpMethod,
+          statusCode,
+          responseModels: { "application/json": "Empty" },
+        }),
+    );
+    const integrationResponses = INTEGRATION_RESPONSES.map(
+      (r) =>
+        new ApiGatewayIntegrationResponse(this, `integration_response_${r.id}`, {
+          restApiId: this.api.id,
+          resourceId: this.api.rootResourceId,
+          httpMethod: method.httpMethod,
+          statusCode: r.statusCode,
+          selectionPattern: r.selectionPattern,
+          responseTemplates: { "application/json": templateFile(r.template) },
+          dependsOn: [integration, ...methodResponses],
+        }),
+    );
+    const shapers: TerraformResource[] = [model, validator, method, integration, ...methodResponses, ...integrationResponses];
+
+    const deployment = new ApiGatewayDeployment(this, "deployment", {
+      restApiId: this.api.id,
+      description: "stepgate",
+      ...redeployedOnChangeOf(shapers),
+    });
+    const { accessLogs, executionLogs } = stageLogGroups(this, {
+      accessLogGroupName: props.accessLogGroupName,
+      executionLogGroupName: `API-Gateway-Execution-Logs_${this.api.id}/${props.stageName}`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKmsKeyId,
+    });
+
+    this.stage = new ApiGatewayStage(this, "stage", {
+      restApiId: this.api.id,
+      stageName: props.stageName,
+      deploymentId: deployment.id,
+      xrayTracingEnabled: true,
+      accessLogSettings: {
+        destinationArn: accessLogs.arn,
+        format: JSON.stringify({
+          requestId: "$context.requestId",
+          extendedRequestId: "$context.extendedRequestId",
+          requestTime: "$context.requestTimeEpoch",
+          httpMethod: "$context.httpMethod",
+          resourcePath: "$context.resourcePath",
+          sourceIp: "$context.identity.sourceIp",
+          apiKeyId: "$context.identity.apiKeyId",
+          status: "$context.status",
+          responseLength: "$context.responseLength",
+          integrationStatus: "$context.integration.status",
+          integrationLatency: "$context.integration.latency",
+          error: "$context.error.message",
+          integrationError: "$context.integration.error",
+        }),
+      },
+      dependsOn: [executionLogs, ...(props.stageDependsOn ?? [])],
+    });
+
+    new ApiGatewayMethodSettings(this, "method_settings", {
+      restApiId: this.api.id,
+      stageName: this.stage.stageName,
+      methodPath: "*/*",
+      settings: {
+        metricsEnabled: true,
+        loggingLevel: "ERROR",
+        // Data trace would log full request and response payloads.
+        dataTraceEnabled: false,
+        throttlingRateLimit: props.rateLimit,
+        throttlingBurstLimit: props.burstLimit,
+      },
+    });
+  }
+}
