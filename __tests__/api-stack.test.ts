@@ -1,5 +1,15 @@
+import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
+import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { ApiGatewayUsagePlan } from "@cdktf/provider-aws/lib/api-gateway-usage-plan";
+import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
+import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
+import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
+import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { DataTerraformRemoteStateLocal } from "cdktf";
-import { address, configWith, parse, resources, synthApi } from "./support/stacks";
+import { address, configWith, only, parse, resources, synthApi } from "./support/stacks";
+
+const WORKFLOW_ARN = "${data.terraform_remote_state.workflow.outputs.state_machine_arn}";
+const URI = "arn:${data.aws_partition.partition.partition}:apigateway:us-east-1:states:action/StartSyncExecution";
 
 describe("ApiStack", () => {
   const synthesized = synthApi();
@@ -26,6 +36,59 @@ describe("ApiStack", () => {
       api_key_value: expect.objectContaining({ value: `\${${address(synthesized, "aws_api_gateway_api_key")}.value}`, sensitive: true }),
     });
     for (const name of ["websocket_url", "rest_invoke_url", "api_key_id"]) expect(outputs[name].sensitive).toBeUndefined();
+  });
+
+  it("points both APIs at the workflow's state machine, through the stack's role", () => {
+    const role = `\${${address(synthesized, "aws_iam_role")}.arn}`;
+    expect(synthesized).toHaveResourceWithProperties(Apigatewayv2Integration, {
+      integration_uri: URI,
+      credentials_arn: role,
+      request_templates: { $default: expect.stringContaining(`"stateMachineArn": "${WORKFLOW_ARN}"`) },
+    });
+    expect(synthesized).toHaveResourceWithProperties(ApiGatewayIntegration, {
+      uri: URI,
+      credentials: role,
+      request_templates: { "application/json": expect.stringContaining(`"stateMachineArn": "${WORKFLOW_ARN}"`) },
+    });
+  });
+
+  it("takes stages, throttling, quota and $connect authorization from the settings", () => {
+    const custom = synthApi(
+      configWith({
+        STEPGATE_WS_STAGE: "live",
+        STEPGATE_WS_RATE_LIMIT: "2.5",
+        STEPGATE_WS_BURST_LIMIT: "5",
+        STEPGATE_WS_CONNECT_AUTH: "AWS_IAM",
+        STEPGATE_REST_STAGE: "v1",
+        STEPGATE_REST_RATE_LIMIT: "100",
+        STEPGATE_REST_BURST_LIMIT: "200",
+        STEPGATE_QUOTA_LIMIT: "500",
+        STEPGATE_QUOTA_PERIOD: "MONTH",
+      }),
+    );
+    expect(custom).toHaveResourceWithProperties(Apigatewayv2Stage, {
+      name: "live",
+      default_route_settings: expect.objectContaining({ throttling_rate_limit: 2.5, throttling_burst_limit: 5 }),
+    });
+    expect(custom).toHaveResourceWithProperties(Apigatewayv2Route, { route_key: "$connect", authorization_type: "AWS_IAM" });
+    expect(custom).toHaveResourceWithProperties(ApiGatewayStage, { stage_name: "v1" });
+    expect(custom).toHaveResourceWithProperties(ApiGatewayMethodSettings, {
+      settings: expect.objectContaining({ throttling_rate_limit: 100, throttling_burst_limit: 200 }),
+    });
+    expect(custom).toHaveResourceWithProperties(ApiGatewayUsagePlan, {
+      throttle_settings: { rate_limit: 100, burst_limit: 200 },
+      quota_settings: { limit: 500, period: "MONTH" },
+    });
+  });
+
+  it("binds the usage plan to the REST stage once it exists, and to the WebSocket stage when $connect takes the API key", () => {
+    const restStage = { api_id: `\${${address(synthesized, "aws_api_gateway_rest_api")}.id}`, stage: `\${${address(synthesized, "aws_api_gateway_stage")}.stage_name}` };
+    expect(only(synthesized, "aws_api_gateway_usage_plan").props.api_stages).toEqual([restStage]);
+    const custom = synthApi(configWith({ STEPGATE_WS_CONNECT_AUTH: "API_KEY" }));
+    expect(only(custom, "aws_api_gateway_usage_plan").props.api_stages).toEqual([
+      restStage,
+      { api_id: `\${${address(custom, "aws_apigatewayv2_api")}.id}`, stage: `\${${address(custom, "aws_apigatewayv2_stage")}.name}` },
+    ]);
   });
 
   it("makes both stages wait for the role's permission policy", () => {

@@ -9,15 +9,13 @@ import { StackId } from "../stacks/stack-ids";
 import { localStatePath, readStackState, useStateBackend } from "../stacks/state";
 import { startFakeS3, FakeS3 } from "./support/fake-s3";
 import { testApp } from "./support/stacks";
+import { describeWithTerraform } from "./support/terraform";
 
 /**
  * The README's way of moving local state to S3, run for real: Terraform against an S3 endpoint on
  * loopback, with stacks that hold only what matters here (the backend, an output, the remote state
  * that reads it), so no provider is downloaded.
  */
-const terraformInstalled = (process.env.PATH ?? "").split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, "terraform")));
-const describeWithTerraform = terraformInstalled ? describe : describe.skip;
-if (!terraformInstalled) console.warn("state-migration tests skipped: no terraform on PATH");
 
 const ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:stepgate-workflow";
 const run = promisify(execFile);

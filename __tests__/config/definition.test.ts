@@ -46,3 +46,69 @@ describe("expressIncompatibilities", () => {
     expect(expressIncompatibilities(JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "templates/workflow.asl.json"), "utf8")))).toEqual([]);
   });
 });
+
+describe("loadDefinition's problems", () => {
+  it("refuses a missing file", () => {
+    expect(loadDefinition(path.join(PROJECT_DIR, "templates/missing.asl.json")).problems).toEqual([": cannot read the file (ENOENT)"]);
+  });
+
+  it("refuses a file that is not JSON", () => {
+    expect(loadDefinition(definitionFile("{ StartAt: ")).problems).toEqual([expect.stringMatching(/^: not JSON \(/)]);
+  });
+
+  it("refuses JSON that is not valid Amazon States Language, naming each problem", () => {
+    const file = definitionFile(JSON.stringify({ StartAt: "Missing", States: { W: { Type: "Wait", End: true } } }));
+    const found = loadDefinition(file).problems;
+    expect(found.length).toBeGreaterThanOrEqual(2);
+    expect(found.every((p) => p.startsWith(": not valid Amazon States Language:"))).toBe(true);
+    expect(found.join("\n")).toContain("Missing");
+  });
+
+  it("refuses what an Express workflow cannot run, naming each state by its ASL path", () => {
+    const definition = {
+      StartAt: "Both",
+      States: {
+        Both: {
+          Type: "Parallel",
+          Branches: [
+            { StartAt: "Run job", States: { "Run job": { Type: "Task", Resource: "arn:aws:states:::ecs:runTask.sync", End: true } } },
+            {
+              StartAt: "Ask",
+              States: { Ask: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", Parameters: { QueueUrl: "q", MessageBody: { "t.$": "$$.Task.Token" } }, End: true } },
+            },
+          ],
+          Next: "Approve",
+        },
+        Approve: { Type: "Task", Resource: "arn:aws:states:us-east-1:123456789012:activity:approve", Next: "Fan out" },
+        "Fan out": {
+          Type: "Map",
+          ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+          End: true,
+        },
+      },
+    };
+    const file = definitionFile(JSON.stringify(definition));
+    expect(loadDefinition(file).problems).toEqual([
+      ` at $.States["Both"].Branches[0].States["Run job"].Resource: "arn:aws:states:::ecs:runTask.sync" waits for a job to complete (.sync); Express workflows (which StartSyncExecution runs) support neither .sync nor .waitForTaskToken service integrations, activities or Distributed Map`,
+      expect.stringContaining(`at $.States["Both"].Branches[1].States["Ask"].Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken" waits for a callback (.waitForTaskToken)`),
+      expect.stringContaining(`at $.States["Approve"].Resource: "arn:aws:states:us-east-1:123456789012:activity:approve" is an activity`),
+      expect.stringContaining(`at $.States["Fan out"]: a Distributed Map`),
+    ]);
+  });
+
+  it("accepts what Express runs: request-response integrations, inline Map, Parallel", () => {
+    const definition = {
+      StartAt: "Call",
+      States: {
+        Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "f" }, Next: "Each" },
+        Each: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true },
+      },
+    };
+    expect(loadDefinition(definitionFile(definition))).toEqual({ definition: JSON.stringify(definition), problems: [] });
+  });
+
+  it("accepts a valid definition from any path and serializes it compactly, unchanged", () => {
+    const definition = { StartAt: "P", States: { P: { Type: "Pass", End: true } } };
+    expect(loadDefinition(definitionFile(JSON.stringify(definition, null, 2))).definition).toBe(JSON.stringify(definition));
+  });
+});

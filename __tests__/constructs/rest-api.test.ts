@@ -7,17 +7,20 @@ import { ApiGatewayRequestValidator } from "@cdktf/provider-aws/lib/api-gateway-
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { REST_METHOD_STATUS_CODES } from "../../stacks/constructs/rest-api";
-import { address, configWith, resources, synthApi } from "../support/stacks";
+import { Testing } from "cdktf";
+import { REST_METHOD_STATUS_CODES, RestApi, RestApiProps } from "../../stacks/constructs/rest-api";
+import { address, API_PROPS, resources } from "../support/stacks";
+
+const synth = (props: Partial<RestApiProps> = {}) => Testing.synthScope((scope) => new RestApi(scope, "rest", { ...API_PROPS, ...props }));
 
 describe("RestApi", () => {
-  const synthesized = synthApi();
+  const synthesized = synth();
   const api = address(synthesized, "aws_api_gateway_rest_api");
   const method = address(synthesized, "aws_api_gateway_method");
 
   it("is a regional REST API", () => {
     expect(synthesized).toHaveResourceWithProperties(ApiGatewayRestApi, {
-      name: "stepgate-rest",
+      name: "test-api",
       endpoint_configuration: { types: ["REGIONAL"] },
     });
   });
@@ -41,12 +44,12 @@ describe("RestApi", () => {
       http_method: `\${${method}.http_method}`,
       type: "AWS",
       integration_http_method: "POST",
-      uri: "arn:${data.aws_partition.partition.partition}:apigateway:us-east-1:states:action/StartSyncExecution",
-      credentials: `\${${address(synthesized, "aws_iam_role")}.arn}`,
+      uri: API_PROPS.integrationUri,
+      credentials: API_PROPS.credentialsArn,
       passthrough_behavior: "NEVER",
       timeout_milliseconds: 29000,
       request_templates: {
-        "application/json": expect.stringContaining('"stateMachineArn": "${data.terraform_remote_state.workflow.outputs.state_machine_arn}"'),
+        "application/json": expect.stringContaining(`"stateMachineArn": "${API_PROPS.stateMachineArn}"`),
       },
     });
   });
@@ -93,7 +96,7 @@ describe("RestApi", () => {
       deployment_id: `\${${address(synthesized, "aws_api_gateway_deployment")}.id}`,
       xray_tracing_enabled: true,
       access_log_settings: {
-        destination_arn: "${aws_cloudwatch_log_group.rest_access_logs_E8A3496A.arn}",
+        destination_arn: `\${${address(synthesized, "aws_cloudwatch_log_group", (g) => g.name === API_PROPS.accessLogGroupName)}.arn}`,
         format: expect.stringContaining('"apiKeyId":"$context.identity.apiKeyId"'),
       },
     });
@@ -120,13 +123,12 @@ describe("RestApi", () => {
       name: `API-Gateway-Execution-Logs_\${${api}.id}/api`,
       retention_in_days: 30,
     });
-    expect(resources(synthesized, "aws_api_gateway_stage")[0].props.depends_on).toContain(
-      "aws_cloudwatch_log_group.rest_execution_logs_B57A67FB",
-    );
+    const executionLogs = address(synthesized, "aws_cloudwatch_log_group", (g) => g.name.startsWith("API-Gateway-Execution-Logs_"));
+    expect(resources(synthesized, "aws_api_gateway_stage")[0].props.depends_on).toContain(executionLogs);
   });
 
-  it("takes the stage name and throttling from the settings", () => {
-    const custom = synthApi(configWith({ STEPGATE_REST_STAGE: "v1", STEPGATE_REST_RATE_LIMIT: "100", STEPGATE_REST_BURST_LIMIT: "200" }));
+  it("takes the stage name and throttling from its props", () => {
+    const custom = synth({ stageName: "v1", rateLimit: 100, burstLimit: 200 });
     expect(custom).toHaveResourceWithProperties(ApiGatewayStage, { stage_name: "v1" });
     expect(custom).toHaveResourceWithProperties(ApiGatewayMethodSettings, {
       settings: expect.objectContaining({ throttling_rate_limit: 100, throttling_burst_limit: 200 }),

@@ -1,11 +1,14 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { startSyncExecutionUri } from "../../stacks/constructs/start-sync-execution-role";
-import { parse, synthApi } from "../support/stacks";
+import { Testing } from "cdktf";
+import { StartSyncExecutionRole, startSyncExecutionUri } from "../../stacks/constructs/start-sync-execution-role";
+import { parse } from "../support/stacks";
+
+const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:test-workflow";
 
 describe("StartSyncExecutionRole", () => {
-  const synthesized = synthApi();
+  const synthesized = Testing.synthScope((scope) => new StartSyncExecutionRole(scope, "start_sync_execution", { name: "test-start", stateMachineArn: STATE_MACHINE_ARN }));
   const documents = parse(synthesized).data.aws_iam_policy_document;
   const byPrincipal = Object.entries(documents).find(([, d]) => JSON.stringify(d).includes("apigateway.amazonaws.com"));
   const byAction = Object.entries(documents).find(([, d]) => JSON.stringify(d).includes("states:StartSyncExecution"));
@@ -15,7 +18,7 @@ describe("StartSyncExecutionRole", () => {
       { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["apigateway.amazonaws.com"] }] },
     ]);
     expect(synthesized).toHaveResourceWithProperties(IamRole, {
-      name: "stepgate-start-sync-execution",
+      name: "test-start",
       assume_role_policy: `\${data.aws_iam_policy_document.${byPrincipal?.[0]}.json}`,
     });
   });
@@ -26,7 +29,7 @@ describe("StartSyncExecutionRole", () => {
         {
           effect: "Allow",
           actions: ["states:StartSyncExecution"],
-          resources: ["${data.terraform_remote_state.workflow.outputs.state_machine_arn}"],
+          resources: [STATE_MACHINE_ARN],
         },
       ],
     });

@@ -6,26 +6,26 @@ import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2RouteResponse } from "@cdktf/provider-aws/lib/apigatewayv2-route-response";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { address, configWith, resources, synthApi } from "../support/stacks";
+import { Testing } from "cdktf";
+import { WebSocketApi, WebSocketApiProps } from "../../stacks/constructs/websocket-api";
+import { address, API_PROPS, resources } from "../support/stacks";
 
-const ARN = "${data.terraform_remote_state.workflow.outputs.state_machine_arn}";
+const synth = (props: Partial<WebSocketApiProps> = {}) => Testing.synthScope((scope) => new WebSocketApi(scope, "websocket", { ...API_PROPS, ...props }));
 
-/** Terraform addresses of every resource of these types whose logical id starts with `websocket_`. */
+/** Terraform addresses of every resource of these types. */
 function websocketAddresses(synthesized: string, types: string[]): string[] {
   return types.flatMap((type) =>
-    resources(synthesized, type)
-      .filter((r) => r.logicalId.startsWith("websocket_"))
-      .map((r) => `${type}.${r.logicalId}`),
+    resources(synthesized, type).map((r) => `${type}.${r.logicalId}`),
   );
 }
 
 describe("WebSocketApi", () => {
-  const synthesized = synthApi();
+  const synthesized = synth();
   const api = address(synthesized, "aws_apigatewayv2_api");
 
   it("selects routes by $request.body.action, so every message without one takes $default", () => {
     expect(synthesized).toHaveResourceWithProperties(Apigatewayv2Api, {
-      name: "stepgate-websocket",
+      name: "test-api",
       protocol_type: "WEBSOCKET",
       route_selection_expression: "$request.body.action",
     });
@@ -36,11 +36,11 @@ describe("WebSocketApi", () => {
       api_id: `\${${api}.id}`,
       integration_type: "AWS",
       integration_method: "POST",
-      integration_uri: "arn:${data.aws_partition.partition.partition}:apigateway:us-east-1:states:action/StartSyncExecution",
-      credentials_arn: `\${${address(synthesized, "aws_iam_role")}.arn}`,
+      integration_uri: API_PROPS.integrationUri,
+      credentials_arn: API_PROPS.credentialsArn,
       timeout_milliseconds: 29000,
       template_selection_expression: "\\$default",
-      request_templates: { $default: expect.stringContaining(`"stateMachineArn": "${ARN}"`) },
+      request_templates: { $default: expect.stringContaining(`"stateMachineArn": "${API_PROPS.stateMachineArn}"`) },
     });
   });
 
@@ -95,7 +95,7 @@ describe("WebSocketApi", () => {
         detailed_metrics_enabled: true,
       },
       access_log_settings: {
-        destination_arn: "${aws_cloudwatch_log_group.websocket_access_logs_7ED791C9.arn}",
+        destination_arn: `\${${address(synthesized, "aws_cloudwatch_log_group", (g) => g.name === API_PROPS.accessLogGroupName)}.arn}`,
         format: expect.stringContaining('"connectionId":"$context.connectionId"'),
       },
     });
@@ -106,16 +106,13 @@ describe("WebSocketApi", () => {
       name: `/aws/apigateway/\${${api}.id}/api`,
       retention_in_days: 30,
     });
-    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, {
-      name: "/aws/apigateway/stepgate-websocket/access",
-      retention_in_days: 30,
-    });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, { name: API_PROPS.accessLogGroupName, retention_in_days: 30 });
     const [stage] = resources(synthesized, "aws_apigatewayv2_stage");
-    expect(stage.props.depends_on).toContain("aws_cloudwatch_log_group.websocket_execution_logs_6F6AD02B");
+    expect(stage.props.depends_on).toContain(address(synthesized, "aws_cloudwatch_log_group", (g) => g.name === `/aws/apigateway/\${${api}.id}/api`));
   });
 
-  it("takes the stage name and throttling from the settings", () => {
-    const custom = synthApi(configWith({ STEPGATE_WS_STAGE: "live", STEPGATE_WS_RATE_LIMIT: "2.5", STEPGATE_WS_BURST_LIMIT: "5" }));
+  it("takes the stage name and throttling from its props", () => {
+    const custom = synth({ stageName: "live", rateLimit: 2.5, burstLimit: 5 });
     expect(custom).toHaveResourceWithProperties(Apigatewayv2Stage, {
       name: "live",
       default_route_settings: expect.objectContaining({ throttling_rate_limit: 2.5, throttling_burst_limit: 5 }),
@@ -125,8 +122,8 @@ describe("WebSocketApi", () => {
   describe.each([
     ["AWS_IAM", { authorization_type: "AWS_IAM", api_key_required: false }],
     ["API_KEY", { authorization_type: "NONE", api_key_required: true }],
-  ])("with STEPGATE_WS_CONNECT_AUTH=%s", (connectAuth, routeProps) => {
-    const custom = synthApi(configWith({ STEPGATE_WS_CONNECT_AUTH: connectAuth }));
+  ] as const)("with connectAuth %s", (connectAuth, routeProps) => {
+    const custom = synth({ connectAuth });
 
     it("authorizes $connect, accepting the connection with a mock integration", () => {
       const mock = resources(custom, "aws_apigatewayv2_integration").find((i) => i.props.integration_type === "MOCK");
@@ -148,7 +145,7 @@ describe("WebSocketApi", () => {
   });
 
   it("reads the API key from the x-api-key header when $connect requires one", () => {
-    expect(synthApi(configWith({ STEPGATE_WS_CONNECT_AUTH: "API_KEY" }))).toHaveResourceWithProperties(Apigatewayv2Api, {
+    expect(synth({ connectAuth: "API_KEY" })).toHaveResourceWithProperties(Apigatewayv2Api, {
       api_key_selection_expression: "$request.header.x-api-key",
     });
   });

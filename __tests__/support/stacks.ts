@@ -5,6 +5,7 @@ import * as path from "path";
 import { ApiStack } from "../../stacks/api-stack";
 import { loadConfig, StepgateConfig } from "../../stacks/config/load";
 import { WorkflowStack } from "../../stacks/workflow-stack";
+import { StartSyncExecutionApiProps } from "../../stacks/constructs/stage";
 import { Json, SynthesizedResource, SynthesizedStack } from "../../local/synthesized";
 
 export const PROJECT_DIR = path.join(__dirname, "..", "..");
@@ -48,15 +49,28 @@ export function resources(synthesized: string, type: string): SynthesizedResourc
   return new SynthesizedStack(synthesized).resources(type);
 }
 
-/** The one resource of a type; throws when there are none or several. */
-export function only(synthesized: string, type: string): SynthesizedResource {
-  return new SynthesizedStack(synthesized).only(type);
+/** The one resource of a type (that `where` accepts); throws when there are none or several. */
+export function only(synthesized: string, type: string, where?: (props: Json) => boolean): SynthesizedResource {
+  return new SynthesizedStack(synthesized).only(type, where);
 }
 
-/** The Terraform address (`type.logicalId`) of the one resource of a type. */
-export function address(synthesized: string, type: string): string {
-  return new SynthesizedStack(synthesized).address(type);
+/** The Terraform address (`type.logicalId`) of the one resource of a type (that `where` accepts). */
+export function address(synthesized: string, type: string, where?: (props: Json) => boolean): string {
+  return new SynthesizedStack(synthesized).address(type, where);
 }
+
+/** What a construct test gives an API construct: a state machine, a role and an integration that exist already. */
+export const API_PROPS: StartSyncExecutionApiProps = {
+  name: "test-api",
+  stageName: "api",
+  integrationUri: "arn:aws:apigateway:us-east-1:states:action/StartSyncExecution",
+  credentialsArn: "arn:aws:iam::123456789012:role/test-start-sync-execution",
+  stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test-workflow",
+  rateLimit: 10,
+  burstLimit: 20,
+  accessLogGroupName: "/test/access",
+  logRetentionDays: 30,
+};
 
 /** Synthesizes both stacks into a new temporary folder, as `cdktf synth` would; returns the folder. */
 export function synthesizeToFolder(env: Record<string, string> = {}): string {
