@@ -119,6 +119,14 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   };
 }
 
+/**
+ * API Gateway's own WebSocket error frame, byte for byte as it sends it: a space after
+ * `"message":` and none after the other colons.
+ */
+export function webSocketErrorFrame(message: string, connectionId: string, requestId: string): string {
+  return `{"message": ${JSON.stringify(message)}, "connectionId":${JSON.stringify(connectionId)}, "requestId":${JSON.stringify(requestId)}}`;
+}
+
 /** Why `$connect` is refused, or undefined when it is authorized. */
 function connectRefusal(auth: SynthesizedApp["websocket"]["connectAuth"], req: http.IncomingMessage, apiKey: string): string | undefined {
   if (auth === "API_KEY" && req.headers["x-api-key"] !== apiKey) return "Forbidden";
@@ -147,7 +155,7 @@ async function onWebSocketMessage(
     if (socket.readyState === WebSocket.OPEN) socket.send(body);
     log(`WS  $default ${outcome} ${Date.now() - started}ms ${connection.id}`);
   };
-  const gatewayMessage = (m: string) => JSON.stringify({ message: m, connectionId: connection.id, requestId });
+  const gatewayMessage = (m: string) => webSocketErrorFrame(m, connection.id, requestId);
   if (!throttle.take()) return send(gatewayMessage(GATEWAY_RESPONSES.throttled.message), "429");
   let request: string;
   try {

@@ -1,23 +1,41 @@
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import { LocalGateway, startLocalGateway } from "./gateway";
 import { loadLocalSettings } from "./settings";
-import { startLocalGateway } from "./gateway";
 
-/** `npm run local`, after synth: serves both APIs on loopback until SIGINT or SIGTERM. */
+/**
+ * `npm run local`: synthesizes (cdktf.json's `app`, as `cdktf synth` runs it), then serves both APIs
+ * on loopback until SIGINT or SIGTERM. The npm script execs this process, so a signal sent to npm
+ * reaches it: it stops synth if that is still running, or closes both ports, and exits 0.
+ */
 async function main(): Promise<void> {
+  // Our own settings first: a bad one stops here, before synth, with its own message.
   const settings = loadLocalSettings();
-  const gateway = await startLocalGateway({
-    ...settings,
-    log: (line) => console.log(`${new Date().toISOString()} ${line}`),
-  });
+  let synth: ChildProcess | undefined;
+  let gateway: LocalGateway | undefined;
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: closing`);
+    if (gateway) void gateway.close().then(() => process.exit(0));
+    else synth?.kill(signal);
+  };
+  process.on("SIGINT", stop).on("SIGTERM", stop);
+
+  // cdktf.json's app writes to CDKTF_OUTDIR, or cdktf.out: where the settings say the gateway reads.
+  const [command, ...args] = (JSON.parse(fs.readFileSync("cdktf.json", "utf8")).app as string).split(/\s+/);
+  synth = spawn(command === "node" ? process.execPath : command, args, { stdio: "inherit" });
+  const code = await new Promise<number | null>((resolve, reject) => synth?.on("error", reject).on("exit", resolve));
+  if (stopping) process.exit(0);
+  if (code !== 0) process.exit(code ?? 1);
+
+  gateway = await startLocalGateway({ ...settings, log: (line) => console.log(`${new Date().toISOString()} ${line}`) });
+  if (stopping) return gateway.close().then(() => process.exit(0));
   console.log(`stepgate local gateway (state machine ${gateway.app.stateMachine.name}, Wait x${settings.waitScale})`);
   console.log(`  WebSocket: ${gateway.websocketUrl}   (npx wscat -c ${gateway.websocketUrl})`);
   console.log(`  REST:      POST ${gateway.restUrl}   (header x-api-key)`);
   if (!settings.apiKey) console.log(`  API key:   ${gateway.apiKey}   (generated; set STEPGATE_LOCAL_API_KEY to choose one)`);
-  const stop = (signal: string) => {
-    console.log(`${signal}: closing`);
-    void gateway.close().then(() => process.exit(0));
-  };
-  process.once("SIGINT", () => stop("SIGINT"));
-  process.once("SIGTERM", () => stop("SIGTERM"));
 }
 
 main().catch((e) => {

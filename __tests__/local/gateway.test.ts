@@ -1,4 +1,4 @@
-import { LocalGateway, MAX_WEBSOCKET_MESSAGE_BYTES, startLocalGateway } from "../../local/gateway";
+import { LocalGateway, MAX_WEBSOCKET_MESSAGE_BYTES, startLocalGateway, webSocketErrorFrame } from "../../local/gateway";
 import { connect, post } from "../support/clients";
 import { synthesizeToFolder } from "../support/stacks";
 
@@ -138,5 +138,11 @@ describe("the local gateway", () => {
     );
     expect(restMatched.reduce((a, b) => a + b, 0)).toBe(200);
     console.log(`local gateway under load:\n  WebSocket, 50 connections x 20 messages: ${percentiles(wsLatencies)}\n  REST, 200 calls over 20 connections: ${percentiles(restLatencies)}`);
+  });
+});
+
+describe("webSocketErrorFrame", () => {
+  it("writes API Gateway's frame byte for byte, its values JSON-escaped", () => {
+    expect(webSocketErrorFrame("Internal server error", "a1B=", 'r"1')).toBe('{"message": "Internal server error", "connectionId":"a1B=", "requestId":"r\\"1"}');
   });
 });

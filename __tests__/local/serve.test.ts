@@ -1,30 +1,66 @@
 import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
+import { PROJECT_DIR } from "../support/stacks";
 
 jest.setTimeout(60_000);
 
-describe("npm run local's server (local/serve.ts)", () => {
-  it("prints the URLs and the generated key, serves on loopback, and stops cleanly on SIGTERM and SIGINT", async () => {
-    for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      const child = spawn("node", ["-r", "sucrase/register/ts", path.join("local", "serve.ts")], {
-        cwd: PROJECT_DIR,
-        env: { PATH: process.env.PATH, CDKTF_OUTDIR: synthesizeToFolder(), STEPGATE_LOCAL_WS_PORT: "0", STEPGATE_LOCAL_HTTP_PORT: "0", STEPGATE_LOCAL_WAIT_SCALE: "0" },
-      });
-      let out = "";
-      child.stderr.on("data", (d) => (out += d));
-      const ready = new Promise<void>((resolve) => child.stdout.on("data", (d) => (out += d) && /API key:/.test(out) && resolve()));
-      await ready;
-      const restUrl = out.match(/POST (http:\/\/127\.0\.0\.1:\d+\/api\/)/)?.[1] ?? "";
-      const apiKey = out.match(/API key: +(\S+)/)?.[1] ?? "";
-      expect(out).toMatch(/WebSocket: ws:\/\/127\.0\.0\.1:\d+\/api /);
-      const response = await fetch(restUrl, { method: "POST", headers: { "x-api-key": apiKey, "content-type": "application/json" }, body: "{}" });
-      expect(response.status).toBe(200);
-      const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-      child.kill(signal);
-      expect(await exit).toBe(0);
-      expect(out).toMatch(/REST POST \/api\/ 200 \d+ms/);
-      expect(out).toContain(`${signal}: closing`);
+/** `npm run local` as a process manager or a test harness starts it: npm's own process, its output collected. */
+function npmRunLocal(env: Record<string, string> = {}) {
+  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-local-")), "cdktf.out");
+  const npm = spawn("npm", ["run", "--silent", "local"], {
+    cwd: PROJECT_DIR,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      CHECKPOINT_DISABLE: "1",
+      CDKTF_OUTDIR: outdir,
+      STEPGATE_LOCAL_WS_PORT: "0",
+      STEPGATE_LOCAL_HTTP_PORT: "0",
+      STEPGATE_LOCAL_WAIT_SCALE: "0",
+      ...env,
+    },
+  });
+  let out = "";
+  npm.stdout.on("data", (d) => (out += d));
+  npm.stderr.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => npm.on("exit", (code) => resolve(code)));
+  const ready = new Promise<void>((resolve, reject) => {
+    npm.stdout.on("data", () => /API key:/.test(out) && resolve());
+    void exited.then(() => reject(new Error(`npm run local exited before serving:\n${out}`)));
+  });
+  // Awaited only by the tests that expect serving: the others must not see it as unhandled.
+  ready.catch(() => undefined);
+  return { npm, outdir, exited, ready, output: () => out };
+}
+
+describe("npm run local (local/serve.ts)", () => {
+  it.each(["SIGTERM", "SIGINT"] as const)("synthesizes, serves on loopback, and stops with both ports closed on %s sent to npm", async (signal) => {
+    const run = npmRunLocal();
+    await run.ready;
+    const out = run.output();
+    const restUrl = out.match(/POST (http:\/\/127\.0\.0\.1:\d+\/api\/)/)?.[1] ?? "";
+    const wsUrl = out.match(/WebSocket: (ws:\/\/127\.0\.0\.1:\d+\/api) /)?.[1] ?? "";
+    const apiKey = out.match(/API key: +(\S+)/)?.[1] ?? "";
+    expect(fs.existsSync(path.join(run.outdir, "stacks", "api", "cdk.tf.json"))).toBe(true);
+    const response = await fetch(restUrl, { method: "POST", headers: { "x-api-key": apiKey, "content-type": "application/json" }, body: "{}" });
+    expect(response.status).toBe(200);
+
+    run.npm.kill(signal);
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain(`${signal}: closing`);
+    // Nothing answers any more: the server went with npm, not on under another parent.
+    for (const url of [restUrl, wsUrl.replace("ws:", "http:")]) {
+      await expect(fetch(url, { method: "POST" })).rejects.toMatchObject({ cause: { code: "ECONNREFUSED" } });
     }
+  });
+
+  it("refuses a bad setting of its own with its own message, before synthesizing anything", async () => {
+    const run = npmRunLocal({ STEPGATE_LOCAL_API_KEY: "short" });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain("stepgate: invalid settings, the local gateway was not started:");
+    expect(run.output()).toContain('STEPGATE_LOCAL_API_KEY="short" (from environment): expected 20 to 128 printable ASCII characters');
+    expect(fs.existsSync(run.outdir)).toBe(false);
   });
 });
