@@ -64,3 +64,26 @@ describe("the docs", () => {
     }
   });
 });
+
+describe("the README's project layout", () => {
+  const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Project layout"), readme.indexOf("Tests use cdktf's"));
+  const rows = section.split("\n").filter((l) => l.startsWith("| `"));
+  const paths = rows.map((l) => l.split("|")[1].trim().replaceAll("`", ""));
+
+  it("names only paths that exist", () => {
+    for (const p of paths.flatMap((cell) => cell.split(", "))) expect(fs.existsSync(path.join(PROJECT_DIR, p))).toBe(true);
+  });
+
+  it("covers every source file: named by its path, or by its name in its folder's row (local/ is one thing: its row covers it)", () => {
+    const sources = ["stacks", "local"].flatMap((dir) =>
+      fs.readdirSync(path.join(PROJECT_DIR, dir), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => `${dir}/${f}`),
+    );
+    const covered = (file: string) =>
+      paths.some((cell) => cell.split(", ").includes(file)) ||
+      file.startsWith("local/") ||
+      rows.some((row, i) => paths[i] === `${path.dirname(file)}/` && row.includes(`\`${path.basename(file)}\``));
+    expect(sources.filter((file) => !covered(file))).toEqual([]);
+    expect(sources.length).toBeGreaterThan(20);
+  });
+});
