@@ -9,14 +9,16 @@ export const terraformOnPath = (process.env.PATH ?? "").split(path.delimiter).so
  * under CI=true, where a skip would hide that nothing was proven, its absence fails instead.
  */
 export function describeWithTerraform(name: string, tests: () => void): void {
-  if (terraformOnPath) return describe(name, tests);
-  if (process.env.CI === "true") {
-    return describe(name, () => {
+  if (terraformOnPath) {
+    describe(name, tests);
+  } else if (process.env.CI === "true") {
+    describe(name, () => {
       it("needs terraform on PATH (CI=true: not skipped)", () => {
         throw new Error(`no terraform on PATH: "${name}" cannot run, and CI must not skip it`);
       });
     });
+  } else {
+    console.warn(`skipped, no terraform on PATH: ${name}`);
+    describe.skip(name, tests);
   }
-  console.warn(`skipped, no terraform on PATH: ${name}`);
-  describe.skip(name, tests);
 }

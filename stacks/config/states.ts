@@ -19,7 +19,7 @@ export function forEachState(definition: unknown, visit: (state: AslState, name:
       const here = `${at}[${JSON.stringify(name)}]`;
       visit(state, name, here);
       if (Array.isArray(state.Branches)) {
-        state.Branches.forEach((branch: { States?: unknown }, i: number) => walk(branch?.States, `${here}.Branches[${i}].States`));
+        for (const [i, branch] of state.Branches.entries()) walk((branch as { States?: unknown } | null)?.States, `${here}.Branches[${i}].States`);
       }
       const processorKey = state.ItemProcessor ? "ItemProcessor" : state.Iterator ? "Iterator" : undefined;
       if (processorKey) walk((state[processorKey] as { States?: unknown }).States, `${here}.${processorKey}.States`);
