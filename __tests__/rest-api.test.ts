@@ -46,7 +46,7 @@ describe("RestApi", () => {
       passthrough_behavior: "NEVER",
       timeout_milliseconds: 29000,
       request_templates: {
-        "application/json": expect.stringContaining('"stateMachineArn": "${data.terraform_remote_state.workflow.outputs.state_machine_arn}"'),
+        "application/json": expect.stringContaining('"stateMachineArn": "${local.workflow_state_machine_arn}"'),
       },
     });
   });

@@ -26,7 +26,7 @@ describe("StartSyncExecutionRole", () => {
         {
           effect: "Allow",
           actions: ["states:StartSyncExecution"],
-          resources: ["${data.terraform_remote_state.workflow.outputs.state_machine_arn}"],
+          resources: ["${local.workflow_state_machine_arn}"],
         },
       ],
     });

@@ -8,7 +8,7 @@ import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { address, configWith, resources, synthApi } from "./support/stacks";
 
-const ARN = "${data.terraform_remote_state.workflow.outputs.state_machine_arn}";
+const ARN = "${local.workflow_state_machine_arn}";
 
 /** Terraform addresses of every resource of these types whose logical id starts with `websocket_`. */
 function websocketAddresses(synthesized: string, types: string[]): string[] {

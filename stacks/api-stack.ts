@@ -1,13 +1,13 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { STACK_IDS, StackId, StepgateConfig, WORKFLOW_OUTPUTS } from "./config";
+import { StackId, StepgateConfig } from "./config";
 import { RestApi } from "./rest-api";
 import { StartSyncExecutionRole, startSyncExecutionUri } from "./start-sync-execution";
-import { readStackState } from "./state";
 import { StepgateStack } from "./stepgate-stack";
 import { UsagePlan } from "./usage-plan";
 import { WebSocketApi } from "./websocket-api";
+import { readWorkflowState } from "./workflow-state";
 
 /** Names of the api stack's outputs. */
 export const API_OUTPUTS = {
@@ -33,10 +33,7 @@ export class ApiStack extends StepgateStack {
     // The state machine comes from the workflow stack's state: this stack neither creates nor
     // looks it up. Until the workflow is applied (a first plan on a new backend), a placeholder in
     // account 000000000000 stands in, plainly visible in the plan.
-    const workflow = readStackState(this, STACK_IDS.workflow, config.state, {
-      [WORKFLOW_OUTPUTS.stateMachineArn]: `arn:aws:states:${config.region}:000000000000:stateMachine:${names.stateMachine}`,
-    });
-    const stateMachineArn = workflow.getString(WORKFLOW_OUTPUTS.stateMachineArn);
+    const { stateMachineArn } = readWorkflowState(this, config);
     const partition = new DataAwsPartition(this, "partition");
     const integrationUri = startSyncExecutionUri(partition.partition, config.region);
 

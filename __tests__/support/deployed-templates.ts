@@ -5,7 +5,7 @@ import { evaluateTerraformString } from "../../stacks/local/terraform-string";
 /** The state machine ARN the tests pretend the workflow stack's state holds. */
 export const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:stepgate-workflow";
 
-const VALUES = { "data.terraform_remote_state.workflow.outputs.state_machine_arn": STATE_MACHINE_ARN };
+const VALUES = { "local.workflow_state_machine_arn": STATE_MACHINE_ARN };
 
 /** The mapping templates exactly as AWS receives them: taken from the synthesized api stack, evaluated as Terraform does. */
 export interface DeployedTemplates {

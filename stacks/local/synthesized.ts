@@ -75,7 +75,7 @@ export function readSynthesizedApp(outdir: string): SynthesizedApp {
   const name = evaluateTerraformString(machine.name);
   const arn = `arn:aws:states:${region}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
   const evaluate = (text: string) =>
-    evaluateTerraformString(text, { [`data.terraform_remote_state.${STACK_IDS.workflow}.outputs.${WORKFLOW_OUTPUTS.stateMachineArn}`]: arn });
+    evaluateTerraformString(text, { [`local.workflow_${WORKFLOW_OUTPUTS.stateMachineArn}`]: arn });
 
   const wsIntegration = only(api, "aws_apigatewayv2_integration", (r) => r.integration_type === "AWS");
   const connect = Object.values(api.resource.aws_apigatewayv2_route as Json).find((r: Json) => r.route_key === "$connect") as Json | undefined;
