@@ -1,10 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
+import { summarize } from "../.ci/plan-summary";
 import { STACK_IDS } from "../stacks/config";
 import { s3StateKey } from "../stacks/state";
 import { FAKE_ACCOUNT } from "./support/fake-aws";
 import { FakeS3, startFakeS3 } from "./support/fake-s3";
-import { synthesizeToFolder } from "./support/stacks";
+import { PROJECT_DIR, synthesizeToFolder } from "./support/stacks";
 import { limiter, PlanJson, TerraformStackDir, terraformSetup, workflowStateWith } from "./support/terraform";
 
 /**
@@ -143,6 +144,15 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
     expect(second.text).toContain("Plan: 33 to add, 0 to change, 0 to destroy.");
     expect(arnsIn(second.text)).toEqual([WORKFLOW_ARN]);
     if (name === "s3") expect(aws.requests).toContain(`GET ${S3.STEPGATE_S3_BUCKET}/${s3StateKey("stepgate", "workflow")}`);
+  });
+
+  it("summarizes the first api plan exactly as the README shows it, with Terraform's own count line", async () => {
+    const [first] = (await runs.default).api.plans;
+    const { markdown } = summarize(first.json ?? {}, "api");
+    expect(markdown).toContain(`\n${first.text.split("\n").find((l) => l.startsWith("Plan: "))}\n`);
+    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Plans in pull requests"));
+    expect(section.match(/```markdown\n([\s\S]*?)```/)?.[1]).toBe(markdown);
   });
 
   it("KMS key (create): plans the api stack's key and its alias, and encrypts its four log groups with it", async () => {
