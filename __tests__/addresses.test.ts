@@ -80,6 +80,19 @@ describe("Terraform addresses", () => {
     expect(keys(synthApi(config))).toEqual(["aws_kms_alias.logs_key_alias_3A97F619", "aws_kms_key.logs_key_514BF2D1"]);
   });
 
+  it("of the data source that reads the workflow's state, whatever the backend (s3 adds the listing of its key)", () => {
+    const remoteStates = (env: Record<string, string>) =>
+      Object.entries(parse(synthApi(configWith(env))).data)
+        .flatMap(([type, block]) => Object.keys(block).map((id) => `data.${type}.${id}`))
+        .filter((a) => a.startsWith("data.terraform_remote_state.") || a.startsWith("data.aws_s3_objects."));
+    expect(remoteStates({})).toEqual(["data.terraform_remote_state.workflow"]);
+    expect(remoteStates({ STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme" })).toEqual(["data.terraform_remote_state.workflow"]);
+    expect(remoteStates({ STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state" }).sort()).toEqual([
+      "data.aws_s3_objects.workflow_state",
+      "data.terraform_remote_state.workflow",
+    ]);
+  });
+
   it("do not depend on the settings", () => {
     const custom = configWith({ STEPGATE_PREFIX: "other", STEPGATE_REGION: "eu-west-1", STEPGATE_REST_STAGE: "v2", STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state" });
     expect(addresses(synthWorkflow(custom))).toEqual(addresses(synthWorkflow()));

@@ -8,7 +8,7 @@ import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integ
 import { DataTerraformRemoteStateLocal } from "cdktf";
 import { address, configWith, only, parse, resources, synthApi } from "./support/stacks";
 
-const WORKFLOW_ARN = "${data.terraform_remote_state.workflow.outputs.state_machine_arn}";
+const WORKFLOW_ARN = "${local.workflow_state_machine_arn}";
 const URI = "arn:${data.aws_partition.partition.partition}:apigateway:us-east-1:states:action/StartSyncExecution";
 
 describe("ApiStack", () => {

@@ -17,6 +17,7 @@ interface Step {
 }
 interface Job {
   needs?: string;
+  outputs?: Record<string, string>;
   if?: string;
   environment?: string;
   permissions?: Record<string, string>;
@@ -28,6 +29,8 @@ interface Job {
 const text = fs.readFileSync(path.join(PROJECT_DIR, ".github/workflows/stepgate.yml"), "utf8");
 const workflow = parse(text) as { on: Record<string, unknown>; env: Record<string, string>; permissions: Record<string, string>; jobs: Record<string, Job> };
 const { test, plan, deploy } = workflow.jobs;
+const deployPlan = workflow.jobs["deploy-plan"];
+const planStack = fs.readFileSync(path.join(PROJECT_DIR, ".ci/plan-stack"), "utf8");
 const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts;
 const runs = (job: Job) => job.steps.flatMap((s) => (s.run ? [s.run.trim()] : [])).join("\n");
 const uses = (job: Job, action: string) => job.steps.find((s) => s.uses?.startsWith(`${action}@`));
@@ -43,22 +46,31 @@ describe(".github/workflows/stepgate.yml", () => {
     expect(runs(test).split("\n")).toEqual(["npm ci", "npm test", "npm run synth"]);
   });
 
-  it("runs only npm scripts that exist, and each stack's diff script diffs that stack", () => {
-    const used = [...text.matchAll(/npm run (?:--silent )?((?:[\w:-]|\$\{\{ matrix\.stack \}\})+)/g)].map((m) => m[1]);
-    expect(used).toEqual(["synth", "diff:${{ matrix.stack }}", "deploy"]);
-    const stacks = plan.strategy?.matrix.stack ?? [];
-    const expanded = used.flatMap((name) => (name.includes("${{ matrix.stack }}") ? stacks.map((s) => name.replace("${{ matrix.stack }}", s)) : [name]));
-    for (const name of expanded) expect(Object.keys(scripts)).toContain(name);
-    for (const stack of stacks) expect(scripts[`diff:${stack}`]).toBe(`cdktf diff ${stack}`);
+  it("runs only npm scripts that exist: synth, and the plan summary (through .ci/plan-stack)", () => {
+    const used = [...`${text}\n${planStack}`.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((m) => m[1]);
+    expect([...new Set(used)].sort()).toEqual(["plan:summary", "synth"]);
+    for (const name of used) expect(Object.keys(scripts)).toContain(name);
   });
 
-  it("plans each stack in its own job, as cdktf diff takes one stack", () => {
+  it("plans each stack in its own job, to a file, its summary at the top of the job", () => {
     expect(plan.strategy?.matrix.stack).toEqual([STACK_IDS.workflow, STACK_IDS.api]);
-    expect(runs(plan)).toContain("npm run --silent diff:${{ matrix.stack }} -- --no-color");
+    expect(runs(plan)).toContain('.ci/plan-stack "${{ matrix.stack }}"');
+    expect(planStack).toContain("terraform plan -input=false -no-color -lock-timeout=5m -out=tfplan");
+    expect(runs(plan)).toContain('>> "$GITHUB_STEP_SUMMARY"');
+  });
+
+  it("never lets plan JSON or a plan file leave the runner: the comment holds the summary and Terraform's redacted text", () => {
+    expect(planStack).toContain(`trap 'rm -f "$dir/plan.json"' EXIT`);
+    expect(planStack).toContain("terraform show -no-color tfplan >show.txt");
+    expect(text).not.toMatch(/upload-artifact|plan\.json/);
+  });
+
+  it("reports an api plan before workflow exists (Terraform Cloud) as information, not failure", () => {
+    expect(planStack).toMatch(/if \[ "\$stack" = api \] && grep -q "No stored state was found" plan.log; then[\s\S]*?::notice::api: apply workflow first[\s\S]*?exit 0/);
   });
 
   it("plans and deploys only against S3 or Terraform Cloud state", () => {
-    for (const job of [plan, deploy]) {
+    for (const job of [plan, deployPlan, deploy]) {
       const guard = job.steps.findIndex((s) => s.run?.includes('case "$backend" in'));
       expect(guard).toBeGreaterThanOrEqual(0);
       expect(job.steps[guard].run).toContain("s3|cloud) ;;");
@@ -78,7 +90,7 @@ describe(".github/workflows/stepgate.yml", () => {
   });
 
   it("takes the Terraform Cloud token from a secret, in the variable Terraform reads for app.terraform.io", () => {
-    for (const job of [plan, deploy]) expect(job.env?.TF_TOKEN_app_terraform_io).toBe("${{ secrets.TF_API_TOKEN }}");
+    for (const job of [plan, deployPlan, deploy]) expect(job.env?.TF_TOKEN_app_terraform_io).toBe("${{ secrets.TF_API_TOKEN }}");
   });
 
   it("skips plans for pull requests from forks, which get no secrets", () => {
@@ -86,22 +98,61 @@ describe(".github/workflows/stepgate.yml", () => {
     expect(plan.needs).toBe("test");
   });
 
-  it("posts each plan back to the pull request, even a failed one", () => {
-    const post = plan.steps.find((s) => s.run?.includes("gh pr comment"));
+  it("keeps one comment per stack on the pull request, updated in place on each push, even for a failed plan", () => {
+    const post = plan.steps.find((s) => s.run?.includes("/comments"));
     expect(post?.if).toBe("always()");
+    expect(post?.run).toContain('marker="<!-- stepgate-plan:$STACK -->"');
+    expect(post?.run).toContain('gh api -X PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id"');
+    expect(post?.run).not.toContain("gh pr comment");
     expect(plan.permissions?.["pull-requests"]).toBe("write");
   });
 
-  it("deploys main only, behind the production environment's approval", () => {
-    expect(deploy.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+  it("deploys main only: plans without approval, then applies behind the production environment's approval what was approved, workflow first", () => {
+    for (const job of [deployPlan, deploy]) expect(job.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+    expect(deployPlan.environment).toBeUndefined();
     expect(deploy.environment).toBe("production");
-    expect(runs(deploy)).toContain("npm run deploy -- --auto-approve");
+    expect(deploy.needs).toBe("deploy-plan");
+    const apply = runs(deploy);
+    expect(apply).toContain("for stack in workflow api; do");
+    expect(apply).toContain('cmp -s "$dir/summary.md" "approved/$stack.md"');
+    expect(apply).toContain('terraform -chdir="$dir" apply -input=false -no-color tfplan');
+    expect(apply).not.toMatch(/auto-approve|cdktf deploy|npm run deploy/);
+  });
+
+  it("stops on a destroy or replacement of what clients use unless the pull request's label allows it", () => {
+    for (const job of [deployPlan, deploy]) {
+      expect(runs(job)).toContain("allow-client-facing-changes");
+      expect(runs(job)).toContain("--refuse-client-facing");
+    }
+  });
+
+  it("pins every action to a full commit SHA, with its version in a comment, using only inputs the pinned version has", () => {
+    const pins = [...text.matchAll(/uses: (\S+)@(\S+)(.*)/g)].map(([, action, ref, comment]) => ({ action, ref, comment: comment.trim() }));
+    expect(pins.length).toBeGreaterThan(0);
+    for (const pin of pins) {
+      expect(pin.ref).toMatch(/^[0-9a-f]{40}$/);
+      expect(pin.comment).toMatch(/^# v\d+\.\d+\.\d+$/);
+    }
+    // Inputs of each action.yml at the pinned commit (checked when pinning).
+    const inputs: Record<string, string[]> = {
+      "actions/checkout": [],
+      "actions/setup-node": ["node-version", "cache"],
+      "hashicorp/setup-terraform": ["terraform_version", "terraform_wrapper"],
+      "aws-actions/configure-aws-credentials": ["role-to-assume", "aws-region"],
+    };
+    for (const job of Object.values(workflow.jobs)) {
+      for (const step of job.steps.filter((s) => s.uses)) {
+        const action = step.uses?.split("@")[0] ?? "";
+        expect(inputs[action]).toBeDefined();
+        for (const input of Object.keys(step.with ?? {})) expect([action, inputs[action]]).toEqual([action, expect.arrayContaining([input])]);
+      }
+    }
   });
 
   it("uses a Terraform that S3's use_lockfile works with", () => {
     const [major, minor] = workflow.env.TERRAFORM_VERSION.split(".").map(Number);
     expect(major === 1 && minor >= 11).toBe(true);
-    for (const job of [test, plan, deploy]) {
+    for (const job of [test, plan, deployPlan, deploy]) {
       expect(uses(job, "hashicorp/setup-terraform")?.with).toEqual({ terraform_version: "${{ env.TERRAFORM_VERSION }}", terraform_wrapper: false });
     }
   });

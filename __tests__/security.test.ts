@@ -61,7 +61,7 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
   it("lets API Gateway start only the workflow's state machine, and nothing else", () => {
     const startSync = documents.flatMap((d) => d.statements).filter((s) => s.actions.some((a) => a.startsWith("states:")));
     expect(startSync).toEqual([
-      expect.objectContaining({ actions: ["states:StartSyncExecution"], resources: ["${data.terraform_remote_state.workflow.outputs.state_machine_arn}"] }),
+      expect.objectContaining({ actions: ["states:StartSyncExecution"], resources: ["${local.workflow_state_machine_arn}"] }),
     ]);
   });
 

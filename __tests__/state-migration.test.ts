@@ -7,7 +7,7 @@ import { promisify } from "util";
 import { StateConfig } from "../stacks/config/backend";
 import { StackId } from "../stacks/stack-ids";
 import { localStatePath, readStackState, useStateBackend } from "../stacks/state";
-import { startFakeS3, FakeS3 } from "./support/fake-s3";
+import { fakeS3Settings as fakeEndpoint, startFakeS3, FakeS3 } from "./support/fake-s3";
 import { testApp } from "./support/stacks";
 import { describeWithTerraform } from "./support/terraform";
 
@@ -23,19 +23,6 @@ const run = promisify(execFile);
 /** Runs terraform in a stack's working directory. */
 const terraform = (cwd: string, ...args: string[]) =>
   run("terraform", [...args], { cwd, env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" } }).then((r) => r.stdout);
-
-/** The settings that point Terraform's S3 client at the fake endpoint, added to a backend or remote-state config. */
-const fakeEndpoint = (s3: FakeS3) => ({
-  endpoints: { s3: s3.url },
-  use_path_style: true,
-  skip_credentials_validation: true,
-  skip_requesting_account_id: true,
-  skip_metadata_api_check: true,
-  skip_region_validation: true,
-  skip_s3_checksum: true,
-  access_key: "test",
-  secret_key: "test",
-});
 
 /** Writes `<project>/cdktf.out/stacks/<id>/cdk.tf.json` as cdktf synth would, and returns its folder. */
 function writeStack(project: string, stackId: StackId, build: (stack: TerraformStack) => void, s3?: FakeS3): string {

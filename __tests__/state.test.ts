@@ -30,7 +30,12 @@ describe("state", () => {
     });
 
     it("reads the workflow's outputs from the file its backend writes, with a visible placeholder until it is applied", () => {
-      expect(state.remoteState).toEqual({ backend: "local", config: state.workflowBackend.local, defaults: PLACEHOLDER });
+      expect(state.remoteState).toEqual({
+        backend: "local",
+        config: state.workflowBackend.local,
+        defaults: PLACEHOLDER,
+        count: '${fileexists("../../../terraform.workflow.tfstate") ? 1 : 0}',
+      });
       expect(state.requiredVersions).toEqual([">= 1.5.0, < 2.0.0", ">= 1.5.0, < 2.0.0"]);
     });
   });
@@ -59,6 +64,7 @@ describe("state", () => {
         backend: "s3",
         config: { bucket: "acme-terraform-state", key: "stepgate/workflow.tfstate", region: "us-east-1" },
         defaults: PLACEHOLDER,
+        count: '${contains(data.aws_s3_objects.workflow_state.keys, "stepgate/workflow.tfstate") ? 1 : 0}',
       });
     });
 
@@ -110,6 +116,9 @@ describe("state", () => {
       });
       expect(custom.apiBackend.cloud.workspaces).toEqual({ name: "pay-apis", project: "payments" });
       expect(custom.remoteState.config).toEqual({ hostname: "tfe.example.com", organization: "acme", workspaces: { name: "pay-sfn" } });
+      // workspaces.project is accepted since Terraform 1.6; without a project, 1.5 will do.
+      expect(custom.requiredVersions).toEqual([">= 1.6.0, < 2.0.0", ">= 1.6.0, < 2.0.0"]);
+      expect(state.requiredVersions).toEqual([">= 1.5.0, < 2.0.0", ">= 1.5.0, < 2.0.0"]);
     });
 
     it("never puts a token into the synthesized JSON", () => {

@@ -4,6 +4,7 @@ import { INTEGRATION_TIMEOUT_MS } from "../stacks/constructs/stage";
 import { ConnectAuth } from "../stacks/constructs/websocket-api";
 import { STACK_IDS, StackId } from "../stacks/stack-ids";
 import { WORKFLOW_OUTPUTS } from "../stacks/workflow-stack";
+import { workflowOutputLocal } from "../stacks/workflow-state";
 import { evaluateTerraformString } from "./terraform-string";
 
 /**
@@ -129,7 +130,7 @@ export function readSynthesizedApp(outdir: string): SynthesizedApp {
  */
 export function synthesizedApis(api: SynthesizedStack, stateMachineArn: string): Pick<SynthesizedApp, "websocket" | "rest"> {
   const evaluate = (text: string) =>
-    evaluateTerraformString(text, { [`data.terraform_remote_state.${STACK_IDS.workflow}.outputs.${WORKFLOW_OUTPUTS.stateMachineArn}`]: stateMachineArn });
+    evaluateTerraformString(text, { [`local.${workflowOutputLocal(WORKFLOW_OUTPUTS.stateMachineArn)}`]: stateMachineArn });
   const evaluateAll = (templates: Record<string, string> = {}) => Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, evaluate(v)]));
 
   const wsIntegration = api.only("aws_apigatewayv2_integration", (r) => r.integration_type === "AWS").props;

@@ -6,10 +6,9 @@ import { RestApi } from "./constructs/rest-api";
 import { StartSyncExecutionRole, startSyncExecutionUri } from "./constructs/start-sync-execution-role";
 import { UsagePlan } from "./constructs/usage-plan";
 import { WebSocketApi } from "./constructs/websocket-api";
-import { STACK_IDS, StackId } from "./stack-ids";
-import { readStackState } from "./state";
+import { StackId } from "./stack-ids";
 import { StepgateStack } from "./stepgate-stack";
-import { WORKFLOW_OUTPUTS } from "./workflow-stack";
+import { readWorkflowState } from "./workflow-state";
 
 /** Names of the api stack's outputs. */
 export const API_OUTPUTS = {
@@ -35,10 +34,7 @@ export class ApiStack extends StepgateStack {
     // The state machine comes from the workflow stack's state: this stack neither creates nor
     // looks it up. Until the workflow is applied (a first plan on a new backend), a placeholder in
     // account 000000000000 stands in, plainly visible in the plan.
-    const workflow = readStackState(this, STACK_IDS.workflow, config.state, {
-      [WORKFLOW_OUTPUTS.stateMachineArn]: `arn:aws:states:${config.region}:000000000000:stateMachine:${names.stateMachine}`,
-    });
-    const stateMachineArn = workflow.getString(WORKFLOW_OUTPUTS.stateMachineArn);
+    const { stateMachineArn } = readWorkflowState(this, config);
     const partition = new DataAwsPartition(this, "partition");
     const integrationUri = startSyncExecutionUri(partition.partition, config.region);
 

@@ -38,7 +38,9 @@ export function s3StateKey(keyPrefix: string, stackId: StackId): string {
 /** Terraform versions a stack needs with this backend. */
 export function requiredTerraformVersion(state: StateConfig): string {
   // S3's own lock file (use_lockfile) is generally available since Terraform 1.11.
-  return state.backend === "s3" ? ">= 1.11.0, < 2.0.0" : ">= 1.5.0, < 2.0.0";
+  if (state.backend === "s3") return ">= 1.11.0, < 2.0.0";
+  // The cloud block's workspaces.project is accepted since Terraform 1.6.
+  return state.backend === "cloud" && state.project ? ">= 1.6.0, < 2.0.0" : ">= 1.5.0, < 2.0.0";
 }
 
 /** Declares the stack's backend explicitly. Credentials never go here: they come from the environment. */

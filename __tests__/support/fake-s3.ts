@@ -1,21 +1,26 @@
 import * as http from "http";
 import { AddressInfo } from "net";
+import { answerAwsApi, awsApiName } from "./fake-aws";
 
 /**
  * An S3 endpoint on loopback with what Terraform's S3 backend uses: objects (GET, HEAD, PUT with
- * If-None-Match for its lock file, DELETE) and ListObjectsV2, path-style, in memory.
+ * If-None-Match for its lock file, DELETE) and ListObjectsV2, path-style, in memory. The same
+ * endpoint answers the few other AWS calls a plan makes (./fake-aws.ts), so one URL serves a plan.
  */
 export interface FakeS3 {
   readonly url: string;
   readonly objects: Map<string, Buffer>;
-  /** "METHOD bucket/key" of every request, in order. */
+  /** "METHOD bucket/key" of every S3 request, in order. */
   readonly requests: string[];
+  /** The operation of every other AWS request ("AWSStepFunctions.ValidateStateMachineDefinition"), in order. */
+  readonly apiCalls: string[];
   close(): Promise<void>;
 }
 
 export async function startFakeS3(): Promise<FakeS3> {
   const objects = new Map<string, Buffer>();
   const requests: string[] = [];
+  const apiCalls: string[] = [];
   const xml = (res: http.ServerResponse, status: number, body: string) => {
     res.writeHead(status, { "content-type": "application/xml" }).end(`<?xml version="1.0" encoding="UTF-8"?>${body}`);
   };
@@ -23,6 +28,11 @@ export async function startFakeS3(): Promise<FakeS3> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      const api = answerAwsApi(req, Buffer.concat(chunks).toString());
+      if (api) {
+        apiCalls.push(awsApiName(req, Buffer.concat(chunks).toString()) ?? "?");
+        return res.writeHead(api.status, { "content-type": api.type }).end(api.body);
+      }
       const url = new URL(req.url ?? "/", "http://s3");
       const [bucket, ...rest] = url.pathname.slice(1).split("/");
       const key = `${bucket}/${decodeURIComponent(rest.join("/"))}`;
@@ -63,6 +73,20 @@ export async function startFakeS3(): Promise<FakeS3> {
     url: `http://127.0.0.1:${port}`,
     objects,
     requests,
+    apiCalls,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The settings that point Terraform's S3 client at the fake endpoint, added to a backend or remote-state config. */
+export const fakeS3Settings = (s3: FakeS3) => ({
+  endpoints: { s3: s3.url, sts: s3.url },
+  use_path_style: true,
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: true,
+  skip_region_validation: true,
+  skip_s3_checksum: true,
+  access_key: "test",
+  secret_key: "test",
+});

@@ -2,6 +2,7 @@ import { App, Testing } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { ApiGatewayAccountStack } from "../../stacks/api-gateway-account-stack";
 import { ApiStack } from "../../stacks/api-stack";
 import { loadConfig, StepgateConfig } from "../../stacks/config/load";
 import { WorkflowStack } from "../../stacks/workflow-stack";
@@ -72,7 +73,7 @@ export const API_PROPS: StartSyncExecutionApiProps = {
   logRetentionDays: 30,
 };
 
-/** Synthesizes both stacks into a new temporary folder, as `cdktf synth` would; returns the folder. */
+/** Synthesizes every stack into a new temporary folder, as `cdktf synth` would; returns the folder. */
 export function synthesizeToFolder(env: Record<string, string> = {}): string {
   const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-out-")), "cdktf.out");
   fs.mkdirSync(outdir);
@@ -80,6 +81,7 @@ export function synthesizeToFolder(env: Record<string, string> = {}): string {
   const app = new App({ outdir, stackTraces: false });
   new WorkflowStack(app, "workflow", { config });
   new ApiStack(app, "api", { config });
+  if (config.apiGatewayAccount === "managed") new ApiGatewayAccountStack(app, "apigw-account", { config });
   app.synth();
   return outdir;
 }

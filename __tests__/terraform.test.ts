@@ -1,0 +1,170 @@
+import * as fs from "fs";
+import * as path from "path";
+import { summarize } from "../.ci/plan-summary";
+import { STACK_IDS } from "../stacks/stack-ids";
+import { s3StateKey } from "../stacks/state";
+import { FAKE_ACCOUNT } from "./support/fake-aws";
+import { FakeS3, startFakeS3 } from "./support/fake-s3";
+import { PROJECT_DIR, synthesizeToFolder } from "./support/stacks";
+import { limiter, PlanJson, TerraformStackDir, terraformSetup, workflowStateWith } from "./support/terraform";
+
+/**
+ * The synthesized stacks, run through Terraform with the real AWS provider: init and validate of
+ * every stack, plans of workflow and then api (first on an empty backend, then reading a workflow
+ * state the test writes). AWS calls go to fakes on loopback. A stack only validated gets
+ * `init -backend=false` (Terraform Cloud cannot be reached offline). A plan validates too: where a
+ * stack is planned, no separate validate runs; a stack with the same bytes as one already run is
+ * not run again. Plans cost a few seconds each (the provider starts three times), so each variant
+ * plans what it changes.
+ */
+const setup = terraformSetup();
+if (!setup.available) {
+  if (process.env.CI === "true") throw new Error(`Terraform tests cannot run under CI=true: ${setup.reason}`);
+  console.warn(`Terraform tests skipped: ${setup.reason}`);
+}
+const LABEL = setup.available ? `terraform ${setup.terraformVersion}, hashicorp/aws ${setup.providerVersion} (${setup.source})` : "skipped";
+if (setup.available) console.log(`Terraform tests run on ${LABEL}`);
+const describeTerraform = setup.available ? describe : describe.skip;
+
+const WORKFLOW_ARN = `arn:aws:states:us-east-1:${FAKE_ACCOUNT}:stateMachine:stepgate-workflow`;
+const PLACEHOLDER_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-workflow";
+const S3 = { STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-terraform-state" };
+
+interface Variant {
+  readonly env: Record<string, string>;
+  /** Stacks planned (api: on an empty backend, then reading the state the test writes); every other stack is validated. */
+  readonly plan: readonly string[];
+  /** For api: only the plan reading the state the test writes. */
+  readonly onlyWithState?: true;
+}
+const VARIANTS: Record<string, Variant> = {
+  default: { env: {}, plan: ["workflow", "api"] },
+  s3: { env: S3, plan: ["api"] },
+  cloud: { env: { STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme", STEPGATE_TFC_PROJECT: "payments" }, plan: [] },
+  "managed account": { env: { STEPGATE_APIGW_ACCOUNT: "managed" }, plan: ["apigw-account"] },
+  "KMS key (create)": { env: { STEPGATE_LOG_KMS_KEY: "create" }, plan: ["api"], onlyWithState: true },
+  "KMS key (ARN)": { env: { STEPGATE_LOG_KMS_KEY: "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000" }, plan: [] },
+  "$connect AWS_IAM": { env: { STEPGATE_WS_CONNECT_AUTH: "AWS_IAM" }, plan: ["api"], onlyWithState: true },
+  "$connect API_KEY": { env: { STEPGATE_WS_CONNECT_AUTH: "API_KEY" }, plan: [] },
+};
+
+interface StackRun {
+  readonly ran: "validate" | "plan" | "same bytes as another variant";
+  /** For the api stack: the plan on an empty backend, then the plan reading the workflow state the test wrote. */
+  readonly plans: ReadonlyArray<{ text: string; json?: PlanJson }>;
+}
+type VariantRun = Record<string, StackRun>;
+
+/** The state machine ARNs a plan's text shows (the api stack's templates and policy hold it). */
+const arnsIn = (text: string) => [...new Set(text.match(/arn:aws:states:[\w-]+:\d+:stateMachine:[\w-]+/g))];
+
+describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
+  jest.setTimeout(240_000);
+  let aws: FakeS3;
+  const runs: Record<string, Promise<VariantRun>> = {};
+  const seen = new Map<string, string>();
+
+  beforeAll(async () => {
+    aws = await startFakeS3();
+    if (!setup.available) return;
+    const queue = limiter(3);
+    for (const [name, variant] of Object.entries(VARIANTS)) runs[name] = runVariant(name, variant, queue);
+    // Each test awaits its variant; a failure is reported there, not here.
+    await Promise.allSettled(Object.values(runs));
+  });
+  afterAll(() => aws?.close());
+
+  async function runVariant(name: string, variant: Variant, queue: ReturnType<typeof limiter>): Promise<VariantRun> {
+    if (!setup.available) throw new Error("unreachable");
+    const outdir = synthesizeToFolder(variant.env);
+    const ids = fs.readdirSync(path.join(outdir, "stacks")).sort();
+    const run: VariantRun = {};
+    const stackRun = async (id: string): Promise<StackRun> => {
+      const stack = new TerraformStackDir(path.join(outdir, "stacks", id), setup);
+      const planned = variant.plan.includes(id);
+      stack.useFakes(planned ? aws : undefined);
+      const bytes = fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8");
+      if (!planned && seen.has(bytes)) return { ran: "same bytes as another variant", plans: [] };
+      seen.set(bytes, name);
+      return queue(async () => {
+        // A validate needs no backend (and cloud's cannot be reached offline).
+        await stack.init(planned);
+        if (!planned) {
+          await stack.terraform("validate", "-no-color");
+          return { ran: "validate" as const, plans: [] };
+        }
+        // JSON (terraform show -json, a provider start more) only where a test reads it.
+        const json = name === "default";
+        if (id !== STACK_IDS.api) return { ran: "plan" as const, plans: [await stack.plan(json)] };
+        const first = variant.onlyWithState ? [] : [await stack.plan(json)];
+        writeWorkflowState(outdir, variant);
+        return { ran: "plan" as const, plans: [...first, await stack.plan()] };
+      });
+    };
+    await Promise.all(ids.map(async (id) => (run[id] = await stackRun(id))));
+    return run;
+  }
+
+  /** The workflow state as an apply would leave it, where the variant's backend keeps it. */
+  function writeWorkflowState(outdir: string, variant: Variant) {
+    if (!setup.available) return;
+    const state = workflowStateWith({ state_machine_arn: WORKFLOW_ARN }, setup.terraformVersion);
+    if (variant.env.STEPGATE_BACKEND === "s3") {
+      aws.objects.set(`${S3.STEPGATE_S3_BUCKET}/${s3StateKey("stepgate", "workflow")}`, Buffer.from(state));
+    } else {
+      fs.writeFileSync(path.join(outdir, "..", "terraform.workflow.tfstate"), state);
+    }
+  }
+
+  describe.each(Object.keys(VARIANTS))("%s", (name) => {
+    it("inits and validates every synthesized stack (a plan validates too)", async () => {
+      const run = await runs[name];
+      const expected = name === "managed account" ? ["api", "apigw-account", "workflow"] : ["api", "workflow"];
+      expect(Object.keys(run).sort()).toEqual(expected);
+      for (const id of VARIANTS[name].plan) expect([id, run[id].ran]).toEqual([id, "plan"]);
+    });
+  });
+
+  it("plans the workflow: its four resources, with the definition checked by Step Functions", async () => {
+    const [plan] = (await runs.default).workflow.plans;
+    expect(plan.text).toContain("Plan: 4 to add, 0 to change, 0 to destroy.");
+    expect(plan.json?.resource_changes?.map((c) => c.address).sort()).toEqual([
+      "aws_cloudwatch_log_group.log_group",
+      "aws_iam_role.role",
+      "aws_iam_role_policy.role_policy",
+      "aws_sfn_state_machine.state_machine",
+    ]);
+    expect(aws.apiCalls).toContain("AWSStepFunctions.ValidateStateMachineDefinition");
+  });
+
+  it.each([["default"], ["s3"]])("%s: plans api on an empty backend, with the visible placeholder, then reads the workflow state once it exists", async (name) => {
+    const [first, second] = (await runs[name]).api.plans;
+    expect(first.text).toContain("Plan: 33 to add, 0 to change, 0 to destroy.");
+    expect(arnsIn(first.text)).toEqual([PLACEHOLDER_ARN]);
+    expect(second.text).toContain("Plan: 33 to add, 0 to change, 0 to destroy.");
+    expect(arnsIn(second.text)).toEqual([WORKFLOW_ARN]);
+    if (name === "s3") expect(aws.requests).toContain(`GET ${S3.STEPGATE_S3_BUCKET}/${s3StateKey("stepgate", "workflow")}`);
+  });
+
+  it("summarizes the first api plan exactly as the README shows it, with Terraform's own count line", async () => {
+    const [first] = (await runs.default).api.plans;
+    const { markdown } = summarize(first.json ?? {}, "api");
+    expect(markdown).toContain(`\n${first.text.split("\n").find((l) => l.startsWith("Plan: "))}\n`);
+    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Plans in pull requests"));
+    expect(section.match(/```markdown\n([\s\S]*?)```/)?.[1]).toBe(markdown);
+  });
+
+  it("KMS key (create): plans the api stack's key and its alias, and encrypts its four log groups with it", async () => {
+    const [plan] = (await runs["KMS key (create)"]).api.plans;
+    expect(plan.text).toContain("Plan: 35 to add, 0 to change, 0 to destroy.");
+    expect(plan.text).toContain('+ resource "aws_kms_key" "logs_key_514BF2D1"');
+    expect(plan.text.match(/\+ kms_key_id += \(known after apply\)/g)).toHaveLength(4);
+  });
+
+  it("$connect AWS_IAM: plans the $connect route with IAM authorization", async () => {
+    const [plan] = (await runs["$connect AWS_IAM"]).api.plans;
+    expect(plan.text).toMatch(/\+ authorization_type += "AWS_IAM"/);
+    expect(plan.text).toMatch(/\+ route_key += "\$connect"/);
+  });
+});

@@ -1,0 +1,61 @@
+import { DataAwsS3Objects } from "@cdktf/provider-aws/lib/data-aws-s3-objects";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Fn, ref, TerraformLocal, TerraformStack } from "cdktf";
+import { StateConfig } from "./config/backend";
+import { StepgateConfig } from "./config/load";
+import { STACK_IDS } from "./stack-ids";
+import { localStatePath, readStackState, s3StateKey } from "./state";
+import { WORKFLOW_OUTPUTS } from "./workflow-stack";
+
+/** What the api stack takes from the workflow stack's state. */
+export interface WorkflowState {
+  readonly stateMachineArn: string;
+}
+
+/** The Terraform address of the data source that reads the workflow's state (pinned: never change it). */
+export const WORKFLOW_STATE_DATA = `data.terraform_remote_state.${STACK_IDS.workflow}`;
+
+/**
+ * Reads the workflow's outputs, with a visible placeholder (account 000000000000) until the
+ * workflow is applied. `terraform_remote_state` fails on a backend that holds no state at all
+ * (its `defaults` apply only to a state that exists), so where the state's existence can be probed
+ * the data source is read only when the state exists: local, `fileexists`; s3, a listing of the
+ * key. Terraform Cloud cannot be probed without another provider: there the first api plan stops
+ * with "Unable to find remote state" until `workflow` is applied.
+ *
+ * Every output is read here, each as one local value, so a fallback from a new output to an old
+ * one is one line.
+ */
+export function readWorkflowState(stack: TerraformStack, config: StepgateConfig): WorkflowState {
+  const placeholder = `arn:aws:states:${config.region}:000000000000:stateMachine:${config.names.stateMachine}`;
+  const remote = readStackState(stack, STACK_IDS.workflow, config.state, { [WORKFLOW_OUTPUTS.stateMachineArn]: placeholder });
+  const exists = workflowStateExists(stack, config.state);
+  if (exists) remote.addOverride("count", `\${${exists} ? 1 : 0}`);
+  const outputs = `${WORKFLOW_STATE_DATA}${exists ? "[0]" : ""}.outputs`;
+  const output = (name: string, fallback: string) =>
+    new TerraformLocal(stack, workflowOutputLocal(name), Fn.try([ref(`${outputs}.${name}`), fallback])).asString;
+  return { stateMachineArn: output(WORKFLOW_OUTPUTS.stateMachineArn, placeholder) };
+}
+
+/** The name of the local value that holds a workflow output: what the api stack's resources reference. */
+export function workflowOutputLocal(output: string): string {
+  return `workflow_${output}`;
+}
+
+/** A Terraform condition that is true when the workflow's state exists; undefined where it cannot be told. */
+function workflowStateExists(stack: TerraformStack, state: StateConfig): string | undefined {
+  switch (state.backend) {
+    case "local":
+      // Relative to the stack's working directory, as the backend's path is.
+      return `fileexists("${localStatePath(STACK_IDS.workflow)}")`;
+    case "s3": {
+      const key = s3StateKey(state.keyPrefix, STACK_IDS.workflow);
+      // The bucket's region may differ from the stack's; listing needs only s3:ListBucket.
+      const provider = new AwsProvider(stack, "workflow_state_aws", { alias: "workflow_state", region: state.region });
+      const objects = new DataAwsS3Objects(stack, "workflow_state", { provider, bucket: state.bucket, prefix: key });
+      return `contains(data.${DataAwsS3Objects.tfResourceType}.${objects.node.id}.keys, "${key}")`;
+    }
+    case "cloud":
+      return undefined;
+  }
+}
