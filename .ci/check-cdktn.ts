@@ -136,10 +136,13 @@ function nodeForCdktn(): { node: string; version: string; downloaded: boolean; m
   return { node, version, downloaded: true, ms: performance.now() - start };
 }
 
-/** The environment of a synth: no STEPGATE_* or CDKTF_* of the caller's, then the variant's. */
+/** What `npm run` passes down that the copy's npm still wants (a registry, a cache, a proxy); the rest is this project's. */
+const NPM_CONFIG_KEPT = /^npm_config_(registry|cache|userconfig|globalconfig|proxy|https_proxy|noproxy|cafile|strict_ssl|@[\w-]+:registry)$/i;
+
+/** The environment of a synth (and of npm in the copy): no STEPGATE_* or CDKTF_* of the caller's, nor npm's of this project, then the variant's. */
 function synthEnv(node: string, extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(STEPGATE_|CDKTF_|CDKTN_|npm_)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(STEPGATE_|CDKTF_|CDKTN_|npm_)/.test(k) || NPM_CONFIG_KEPT.test(k)) env[k] = v;
   return { ...env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}`, CHECKPOINT_DISABLE: "1", ...extra };
 }
 
