@@ -89,6 +89,41 @@ export function rename(text: string): { text: string; counts: Record<string, num
   return { text, counts };
 }
 
+/**
+ * What must be left nowhere after the rename: cdktf's packages imported, read from node_modules or
+ * run. Broader than the rules, so that code that names cdktf in a way they miss is caught.
+ */
+export const LEFTOVER =
+  /@cdktf\b|["'`]cdktf["'`/]|\bcdktf-cli\b|\bcdktf\/lib\b|node_modules\/(\.bin\/)?cdktf\b|\bnpx cdktf\b|\bcdktf (synth|diff|deploy|destroy)\b/;
+
+/** The README's section about the move itself, which names both sides on purpose: never renamed. */
+const KEPT_SECTION = { file: "README.md", heading: "## Moving to CDK Terrain\n" };
+
+/**
+ * One file's rename: every rule (but not in the README's section about the move), and the lines
+ * that still name cdktf's packages afterwards (`file:line: text`).
+ */
+export function renameFile(file: string, text: string): { text: string; counts: Record<string, number>; leftovers: string[] } {
+  let [before, kept, after] = [text, "", ""];
+  const start = file === KEPT_SECTION.file ? text.indexOf(KEPT_SECTION.heading) : -1;
+  if (start >= 0) {
+    const end = text.indexOf("\n## ", start + KEPT_SECTION.heading.length);
+    [before, kept, after] = [text.slice(0, start), text.slice(start, end < 0 ? text.length : end + 1), end < 0 ? "" : text.slice(end + 1)];
+  }
+  const a = rename(before);
+  const b = rename(after);
+  const counts = { ...a.counts };
+  for (const [rule, n] of Object.entries(b.counts)) counts[rule] = (counts[rule] ?? 0) + n;
+  const leftovers: string[] = [];
+  const lines = (part: string, first: number) =>
+    part.split("\n").forEach((line, i) => {
+      if (LEFTOVER.test(line)) leftovers.push(`${file}:${first + i}: ${line.trim()}`);
+    });
+  lines(a.text, 1);
+  lines(b.text, 1 + (a.text + kept).split("\n").length - 1);
+  return { text: a.text + kept + b.text, counts, leftovers };
+}
+
 interface PackageJson {
   engines?: Record<string, string>;
   scripts?: Record<string, string>;

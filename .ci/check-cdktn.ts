@@ -27,7 +27,7 @@ import {
   isRenamed,
   jsonDiff,
   providerAddresses,
-  rename,
+  renameFile,
   type StackComparison,
   switchPackageJson,
   unexplained,
@@ -69,15 +69,13 @@ export function switchFolder(dir: string): SwitchResult {
   for (const file of projectFiles(dir)) {
     if (!isRenamed(file)) continue;
     const before = fs.readFileSync(path.join(dir, file), "utf8");
-    const after = rename(before);
+    const after = renameFile(file, before);
     if (after.text !== before) {
       fs.writeFileSync(path.join(dir, file), after.text);
       files++;
     }
     for (const [rule, n] of Object.entries(after.counts)) counts[rule] = (counts[rule] ?? 0) + n;
-    after.text.split("\n").forEach((line, i) => {
-      if (/@cdktf\b|["'`]cdktf["'`/]|\bcdktf-cli\b/.test(line)) leftovers.push(`${file}:${i + 1}: ${line.trim()}`);
-    });
+    leftovers.push(...after.leftovers);
   }
   const pkgFile = path.join(dir, "package.json");
   const pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8"));

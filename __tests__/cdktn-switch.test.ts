@@ -12,6 +12,7 @@ import {
   jsonDiff,
   providerAddresses,
   rename,
+  renameFile,
   switchPackageJson,
   unexplained,
   VARIANTS,
@@ -81,13 +82,21 @@ describe("the switch to CDK Terrain: a rename", () => {
   it("leaves nothing of cdktf's packages in the project: the code stays mechanically switchable", () => {
     const files = renamedFiles();
     expect(files).toEqual(expect.arrayContaining(["main.ts", "stacks/stepgate-stack.ts", "__tests__/support/setup.ts", "README.md", "help"]));
-    const leftovers = files.flatMap((file) =>
-      rename(read(file))
-        .text.split("\n")
-        .filter((line) => /@cdktf\b|["'`]cdktf["'`/]|\bcdktf-cli\b|\bcdktf (synth|diff|deploy|destroy)\b/.test(line))
-        .map((line) => `${file}: ${line.trim()}`),
-    );
+    const leftovers = files.flatMap((file) => renameFile(file, read(file)).leftovers);
     expect(leftovers).toEqual([]);
+  });
+
+  it("leaves the README's section about the move as it is, and renames around it", () => {
+    const readme = "npx cdktf synth\n## Moving to CDK Terrain\n`@cdktf` becomes `@cdktn`\n## Cleanup\nnpx cdktf destroy api workflow\n";
+    const r = renameFile("README.md", readme);
+    expect(r.text).toBe("npx cdktn synth\n## Moving to CDK Terrain\n`@cdktf` becomes `@cdktn`\n## Cleanup\nnpx cdktn destroy api workflow\n");
+    expect(r.leftovers).toEqual([]);
+    expect(renameFile("README.md", 'a\n## Moving to CDK Terrain\nimport from "cdktf"\n').text).toBe('a\n## Moving to CDK Terrain\nimport from "cdktf"\n');
+    expect(renameFile("help", 'x\nimport { App } from "cdktf";').leftovers).toEqual([]);
+    expect(renameFile("x.ts", 'x\nconst m = "cdktf";\nrequire.resolve(`${pkg}cdktf/lib/app`);\n// npx cdktf --version').leftovers).toEqual([
+      "x.ts:3: require.resolve(`${pkg}cdktf/lib/app`);",
+      "x.ts:4: // npx cdktf --version",
+    ]);
   });
 
   it("switches package.json: cdktn's packages, constructs in their range, Node 22.19, the scripts' CLI", () => {
