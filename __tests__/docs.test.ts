@@ -34,6 +34,14 @@ describe("the docs", () => {
     expect(read(".ci/run")).toMatch(/\nnpm ci\nnpm test\n$/);
   });
 
+  it("say which Node the project needs (engines), before install and deploy", () => {
+    const major = JSON.parse(read("package.json")).engines.node.match(/^>=(\d+)$/)?.[1];
+    expect(major).toBeDefined();
+    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Deploy"));
+    const deploy = readme.slice(readme.indexOf("## Deploy"), readme.indexOf("### Once per account"));
+    for (const section of [quickStart, deploy]) expect(section).toContain(`Node ${major} or newer`);
+  });
+
   it("list exactly the bad requests the tests prove, with what the tests prove", () => {
     const section = readme.slice(readme.indexOf("## Bad requests"), readme.indexOf("## Security"));
     const rows = section.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| request") && !line.startsWith("| ---"));
