@@ -42,6 +42,13 @@ describe("the docs", () => {
     for (const section of [quickStart, deploy]) expect(section).toContain(`Node ${major} or newer`);
   });
 
+  it("explain, in the quick start, the telemetry line an offline synth prints, and how to silence it", () => {
+    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Deploy"));
+    expect(quickStart).toContain("`[ERROR] default - getaddrinfo ENOTFOUND checkpoint-api.hashicorp.com`");
+    expect(quickStart).toContain("`CHECKPOINT_DISABLE=1`");
+    expect(help).toContain("CHECKPOINT_DISABLE=1");
+  });
+
   it("list exactly the bad requests the tests prove, with what the tests prove", () => {
     const section = readme.slice(readme.indexOf("## Bad requests"), readme.indexOf("## Security"));
     const rows = section.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| request") && !line.startsWith("| ---"));
