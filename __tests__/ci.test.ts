@@ -3,7 +3,7 @@ import * as path from "path";
 import { PROJECT_DIR } from "./support/stacks";
 
 /** semver, which npm itself uses to read engines (here through cdktf-cli's dependencies; it ships no types). */
-const semver = require("semver") as { satisfies(version: string, range: string): boolean };
+const semver = require("semver") as { satisfies(version: string, range: string): boolean; minVersion(range: string): { version: string } | null };
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
 
@@ -30,6 +30,12 @@ describe("CI (.ci/run)", () => {
         expect([version, major >= required]).toEqual([version, semver.satisfies(version, engines)]);
       }
     }
+  });
+
+  it("agrees with the GitHub workflow, whose jobs set up a Node that engines admit", () => {
+    const versions = [...read(".github/workflows/stepgate.yml").matchAll(/node-version: *["']?([^"'\s]+)/g)].map((m) => m[1]);
+    expect(versions.length).toBeGreaterThan(0);
+    for (const version of versions) expect([version, semver.satisfies(semver.minVersion(version)!.version, engines)]).toEqual([version, true]);
   });
 
   it("declares in engines what every dependency needs (no EBADENGINE on npm ci)", () => {
