@@ -45,6 +45,35 @@ describe("the docs", () => {
     expect(read(".ci/run")).toMatch(/\nnpm ci\nnpm test\n$/);
   });
 
+  it("say which Node the project needs (engines), before install and deploy", () => {
+    const major = JSON.parse(read("package.json")).engines.node.match(/^>=(\d+)$/)?.[1];
+    expect(major).toBeDefined();
+    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Deploy"));
+    const deploy = readme.slice(readme.indexOf("## Deploy"), readme.indexOf("### Once per account"));
+    for (const section of [quickStart, deploy]) expect(section).toContain(`Node ${major} or newer`);
+  });
+
+  it("explain, in the quick start, the telemetry line an offline synth prints, and how to silence it", () => {
+    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Deploy"));
+    expect(quickStart).toContain("`[ERROR] default - getaddrinfo ENOTFOUND checkpoint-api.hashicorp.com`");
+    expect(quickStart).toContain("`CHECKPOINT_DISABLE=1`");
+    expect(help).toContain("CHECKPOINT_DISABLE=1");
+  });
+
+  it("show, in the WebSocket examples, the input as sent and the output as Step Functions re-serializes it (compact)", () => {
+    const examples = [...readme.matchAll(/npx wscat -c [^\n]*\n> ([^\n]*)\n< ([^\n]*)\n/g)];
+    expect(examples).toHaveLength(2); // on AWS ("Try it") and on the local gateway
+    for (const [, sent, reply] of examples) {
+      const field = (name: string) => {
+        const quoted = reply.match(new RegExp(`"${name}":("(?:[^"\\\\]|\\\\.)*")`))?.[1];
+        return quoted === undefined ? undefined : (JSON.parse(quoted) as string);
+      };
+      expect(field("output")).toBe(JSON.stringify(JSON.parse(sent)));
+      if (field("input") !== undefined) expect(field("input")).toBe(sent);
+    }
+    expect(examples.filter(([, , reply]) => reply.includes('"input":'))).toHaveLength(1);
+  });
+
   it("list exactly the bad requests the tests prove, with what the tests prove", () => {
     const section = readme.slice(readme.indexOf("## Bad requests"), readme.indexOf("## Security"));
     const rows = section.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| request") && !line.startsWith("| ---"));

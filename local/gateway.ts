@@ -107,6 +107,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     apiKey,
     app,
     close: async () => {
+      stepFunctions.close();
       for (const client of wsServer.clients) client.close(1001, "Going away");
       await Promise.all([
         new Promise<void>((resolve) => wsServer.close(() => resolve())),

@@ -32,6 +32,8 @@ const errorBody = (type: string, message: string): ServiceResponse => ({
 export class LocalStepFunctions {
   private readonly machine: StateMachine;
   private readonly waitTimeOverrides: Record<string, number>;
+  /** Executions still running, each with its abort: an execution outlives the request API Gateway gave up on. */
+  private readonly running = new Set<() => void>();
 
   constructor(private readonly props: LocalStepFunctionsProps) {
     // The definition was validated at synth.
@@ -65,9 +67,11 @@ export class LocalStepFunctions {
 
     const name = typeof request.name === "string" ? request.name : randomUUID();
     const startDate = Date.now();
-    const outcome = await this.machine
-      .run(parsedInput as never, { overrides: { waitTimeOverrides: this.waitTimeOverrides } })
-      .result.then(
+    const execution = this.machine.run(parsedInput as never, { overrides: { waitTimeOverrides: this.waitTimeOverrides } });
+    this.running.add(execution.abort);
+    const outcome = await execution.result
+      .finally(() => this.running.delete(execution.abort))
+      .then(
         (output) => ({ status: "SUCCEEDED", output: JSON.stringify(output), outputDetails: { included: true } }),
         (e: unknown) => {
           if (e instanceof ExecutionTimeoutError) return { status: "TIMED_OUT", error: "States.Timeout", cause: "The execution timed out." };
@@ -91,6 +95,12 @@ export class LocalStepFunctions {
         billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil((stopDate - startDate) / 100) * 100) },
       }),
     };
+  }
+
+  /** Aborts every execution still running (their Wait timers with them): their answers have nobody to go to. */
+  close(): void {
+    for (const abort of this.running) abort();
+    this.running.clear();
   }
 }
 

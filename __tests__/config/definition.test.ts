@@ -22,6 +22,55 @@ describe("loadDefinition", () => {
   });
 });
 
+describe("loadDefinition: fields a state does not accept", () => {
+  const PASS_ACCEPTS = "a JSONPath Pass state accepts Type, QueryLanguage, Comment, InputPath, Parameters, Result, ResultPath, OutputPath, Assign, Next, End";
+
+  it("names the field and what the state accepts, instead of asl-validator's oneOf", () => {
+    const definition = { StartAt: "A", States: { A: { Type: "Pass", Next: "B" }, B: { Type: "Pass", Resultz: { a: 1 }, End: true } } };
+    expect(loadDefinition(definitionFile(definition))).toEqual({
+      problems: [` at $.States["B"]: unknown field "Resultz" (did you mean "Result"?) in a JSONPath Pass state; ${PASS_ACCEPTS}`],
+    });
+  });
+
+  it("looks into Parallel branches and Map processors (ItemProcessor and Iterator), in the state machine's query language", () => {
+    const bad = { Type: "Pass", Resultz: 1, End: true };
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "P",
+      States: {
+        P: { Type: "Parallel", Branches: [{ StartAt: "X", States: { X: { Type: "Pass", End: true } } }, { StartAt: "Y", States: { Y: bad } }], Next: "M" },
+        M: { Type: "Map", ItemProcessor: { StartAt: "Z", States: { Z: { Type: "Pass", InputPath: "$.a", End: true } } }, Next: "L" },
+        L: { Type: "Map", Iterator: { StartAt: "W", States: { W: bad } }, End: true },
+      },
+    };
+    expect(loadDefinition(definitionFile(definition)).problems).toEqual([
+      expect.stringMatching(/^ at \$\.States\["P"\]\.Branches\[1\]\.States\["Y"\]: unknown field "Resultz" .* in a JSONata Pass state; a JSONata Pass state accepts /),
+      expect.stringMatching(/^ at \$\.States\["M"\]\.ItemProcessor\.States\["Z"\]: field "InputPath" is for JSONPath states, and this Pass state uses JSONata/),
+      expect.stringMatching(/^ at \$\.States\["L"\]\.Iterator\.States\["W"\]: unknown field "Resultz"/),
+    ]);
+  });
+
+  it("reports an unknown Type, instead of asl-validator's findings about Type and QueryLanguage", () => {
+    const definition = { StartAt: "B", States: { B: { Type: "Passs", End: true } } };
+    expect(loadDefinition(definitionFile(definition)).problems).toEqual([expect.stringMatching(/^ at \$\.States\["B"\]: unknown Type "Passs" \(did you mean "Pass"\?\)/)]);
+  });
+
+  it("keeps asl-validator's own findings for the rest", () => {
+    const definition = { StartAt: "A", States: { A: { Type: "Wait", Seconds: "soon", Next: "B" }, B: { Type: "Pass", Resultz: 1, End: true } } };
+    expect(loadDefinition(definitionFile(definition)).problems).toEqual([
+      expect.stringMatching(/^ at \$\.States\["B"\]: unknown field "Resultz"/),
+      ": not valid Amazon States Language: /States/A/Seconds is invalid. must match exactly one schema in oneOf",
+    ]);
+    // asl-validator adds that Type and QueryLanguage "must be equal to one of the allowed values": they are, and that is dropped.
+    const wrongLanguage = { QueryLanguage: "XPath", StartAt: "A", States: { "a/b~c": { Type: "Pass", End: true } } };
+    expect(loadDefinition(definitionFile(wrongLanguage)).problems).toContainEqual(
+      ": not valid Amazon States Language: /States/a~1b~0c/QueryLanguage is invalid. must be equal to one of the allowed values",
+    );
+    const wrongType = { StartAt: "A", States: { A: { Type: "Pass", Comment: 3, End: true } } };
+    expect(loadDefinition(definitionFile(wrongType)).problems).toEqual([": not valid Amazon States Language: /States/A/Comment is invalid. must be string"]);
+  });
+});
+
 describe("expressIncompatibilities", () => {
   it("looks into legacy Map iterators, and takes an ItemReader for a Distributed Map", () => {
     expect(

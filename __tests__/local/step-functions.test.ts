@@ -70,4 +70,16 @@ describe("LocalStepFunctions.startSyncExecution", () => {
     expect(statusCode).toBe(400);
     expect(body.__type).toContain("SerializationException");
   });
+
+  it("aborts, on close, the executions still running, and their Wait timers with them", async () => {
+    // Before close() aborted them, a long Wait kept the test's worker alive ("failed to exit gracefully").
+    const sfn = machine({ StartAt: "Wait", States: { Wait: { Type: "Wait", Seconds: 30, End: true } } }, 1);
+    const running = call(sfn, { stateMachineArn: ARN, input: "{}" });
+    await new Promise((resolve) => setImmediate(resolve));
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const before = timers();
+    sfn.close();
+    expect((await running).body).toMatchObject({ status: "FAILED" });
+    expect(timers()).toBe(before - 1);
+  });
 });

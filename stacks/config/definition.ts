@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { forEachState } from "./states";
+import { stateFieldProblems } from "./asl-fields";
 
 /**
  * The state machine definition file (STEPGATE_DEFINITION): read, parsed, validated as Amazon
@@ -29,8 +30,14 @@ export function loadDefinition(file: string): LoadedDefinition {
     return { problems: [`: not JSON (${(e as Error).message})`] };
   }
   const compact = JSON.stringify(parsed);
-  const errors = aslErrors(compact);
-  if (errors.length > 0) return { problems: errors.map((error) => `: not valid Amazon States Language: ${error}`) };
+  const fields = fieldProblems(parsed);
+  // asl-validator's findings, but for those the field check says better ("/States/B is invalid. must match exactly one
+  // schema in oneOf") or disproves (a known Type or QueryLanguage "must be equal to one of the allowed values").
+  const vague = [...fields.flagged, ...[...fields.flagged, ...fields.visited].flatMap((state) => [`${state}/Type`, `${state}/QueryLanguage`])];
+  const errors = aslErrors(compact).filter((error) => !vague.some((at) => error.startsWith(`${at} is invalid.`)));
+  if (fields.problems.length > 0 || errors.length > 0) {
+    return { problems: [...fields.problems.map((problem) => ` at ${problem}`), ...errors.map((error) => `: not valid Amazon States Language: ${error}`)] };
+  }
   const unsupported = expressIncompatibilities(parsed);
   if (unsupported.length > 0) return { problems: unsupported.map((problem) => ` at ${problem}`) };
   return { definition: compact, problems: [] };
@@ -45,7 +52,7 @@ const EXPRESS_ONLY =
  */
 export function expressIncompatibilities(definition: unknown): string[] {
   const found: string[] = [];
-  forEachState(definition, (state, _name, here) => {
+  forEachState(definition, (state, _name, { aslPath: here }) => {
     const resource = typeof state.Resource === "string" ? state.Resource : "";
     if (state.Type === "Task" && /\.sync(:\d+)?$/.test(resource)) {
       found.push(`${here}.Resource: "${resource}" waits for a job to complete (.sync); ${EXPRESS_ONLY}`);
@@ -101,4 +108,23 @@ function writeAtomically(file: string, text: string): void {
   } catch {
     // ignored
   }
+}
+
+/**
+ * Our own check of every state's fields (stateFieldProblems), and where it looked: the JSON
+ * pointers of the states it flagged and of those whose Type and QueryLanguage it found known.
+ */
+function fieldProblems(definition: unknown): { problems: string[]; flagged: string[]; visited: string[] } {
+  const problems: string[] = [];
+  const flagged: string[] = [];
+  const visited: string[] = [];
+  const queryLanguage = (definition as { QueryLanguage?: unknown } | null)?.QueryLanguage ?? "JSONPath";
+  forEachState(definition, (state, _name, at) => {
+    const found = stateFieldProblems(state, at.aslPath, queryLanguage);
+    problems.push(...found);
+    const language = typeof state === "object" && state !== null && "QueryLanguage" in state ? state.QueryLanguage : queryLanguage;
+    if (found.length > 0) flagged.push(at.pointer);
+    else if (language === "JSONPath" || language === "JSONata") visited.push(at.pointer);
+  });
+  return { problems, flagged, visited };
 }

@@ -1,0 +1,50 @@
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_DIR } from "./support/stacks";
+
+/** semver, which npm itself uses to read engines (here through cdktf-cli's dependencies; it ships no types). */
+const semver = require("semver") as { satisfies(version: string, range: string): boolean; minVersion(range: string): { version: string } | null };
+
+const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
+
+describe("CI (.ci/run)", () => {
+  const engines: string = JSON.parse(read("package.json")).engines.node;
+  const useNode = read(".ci/use-node");
+
+  it("picks its Node before it installs and tests", () => {
+    expect(read(".ci/run")).toMatch(/\nsource \.ci\/use-node\n(?:.*\n)*npm ci\nnpm test\n$/);
+  });
+
+  it("installs, when the machine's node is too old, a pinned Node that engines admit", () => {
+    const pinned = useNode.match(/^NODE_VERSION=(\d+\.\d+\.\d+)$/m)?.[1];
+    expect(pinned).toBeDefined();
+    expect(semver.satisfies(pinned!, engines)).toBe(true);
+  });
+
+  it("keeps the machine's node only when engines admit it", () => {
+    // .ci/use-node compares majors: exact only while engines reads ">=<major>".
+    const required = Number(engines.match(/^>=(\d+)$/)?.[1]);
+    expect(required).toBeGreaterThan(0);
+    for (let major = 0; major <= 40; major++) {
+      for (const version of [`${major}.0.0`, `${major}.99.99`]) {
+        expect([version, major >= required]).toEqual([version, semver.satisfies(version, engines)]);
+      }
+    }
+  });
+
+  it("agrees with the GitHub workflow, whose jobs set up a Node that engines admit", () => {
+    const versions = [...read(".github/workflows/stepgate.yml").matchAll(/node-version: *["']?([^"'\s]+)/g)].map((m) => m[1]);
+    expect(versions.length).toBeGreaterThan(0);
+    for (const version of versions) expect([version, semver.satisfies(semver.minVersion(version)!.version, engines)]).toEqual([version, true]);
+  });
+
+  it("declares in engines what every dependency needs (no EBADENGINE on npm ci)", () => {
+    const lock = JSON.parse(read("package-lock.json"));
+    expect(lock.packages[""].engines.node).toBe(engines);
+    const minimum = engines.replace(/^>=(\d+)$/, "$1.0.0");
+    const refused = Object.entries(lock.packages as Record<string, { engines?: { node?: string } }>)
+      .filter(([name, entry]) => name !== "" && typeof entry.engines?.node === "string" && !semver.satisfies(minimum, entry.engines.node))
+      .map(([name, entry]) => `${name}: ${entry.engines!.node}`);
+    expect(refused).toEqual([]);
+  });
+});
