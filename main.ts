@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { ApiGatewayAccountStack } from "./stacks/api-gateway-account-stack";
 import { ApiStack } from "./stacks/api-stack";
-import { ConfigError, loadConfig, StepgateConfig } from "./stacks/config/load";
+import { ConfigError, loadConfig, type StepgateConfig } from "./stacks/config/load";
 import { STACK_IDS } from "./stacks/stack-ids";
 import { WorkflowStack } from "./stacks/workflow-stack";
 

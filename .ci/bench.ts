@@ -8,10 +8,10 @@
  * Linux only: memory is read from /proc (the RSS of every process of the measured command's tree,
  * sampled every 20 ms).
  */
-import { spawn, spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 const PROJECT = path.resolve(__dirname, "..");
 const BIN = (name: string) => path.join(PROJECT, "node_modules", ".bin", name);
@@ -83,7 +83,10 @@ function measure(c: Case): Promise<Sample> {
       if (child.pid === undefined) return;
       const sizes = treeRss(child.pid);
       peakProcess = Math.max(peakProcess, ...sizes);
-      peakTree = Math.max(peakTree, sizes.reduce((a, b) => a + b, 0));
+      peakTree = Math.max(
+        peakTree,
+        sizes.reduce((a, b) => a + b, 0),
+      );
     }, 20);
     child.on("exit", (code) => {
       clearInterval(timer);
@@ -127,7 +130,15 @@ function templateTools(): string {
 /** The jest config of package.json with type-checking ts-jest (from the template's tools) as the transform. */
 function typeCheckingJestConfig(rootDir: string, tools: string, tsconfig: string, file: string, ignore: string[] = []): string {
   const jest = JSON.parse(fs.readFileSync(path.join(PROJECT, "package.json"), "utf8")).jest;
-  fs.writeFileSync(file, JSON.stringify({ ...jest, rootDir, testPathIgnorePatterns: ["/node_modules/", ...ignore], transform: { "^.+\\.ts$": [path.join(tools, "ts-jest"), { tsconfig, compiler: path.join(tools, "typescript") }] } }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      ...jest,
+      rootDir,
+      testPathIgnorePatterns: ["/node_modules/", ...ignore],
+      transform: { "^.+\\.ts$": [path.join(tools, "ts-jest"), { tsconfig, compiler: path.join(tools, "typescript") }] },
+    }),
+  );
   return file;
 }
 
@@ -157,9 +168,9 @@ function templateVariant(tools: string): string {
   const index = fs.readFileSync(path.join(PROJECT, "node_modules/@cdktf/provider-aws/lib/index.d.ts"), "utf8");
   for (const [, ns, mod] of index.matchAll(/export \* as (\w+) from '\.\/([\w-]+)'/g)) namespaces.set(mod, ns);
   const sources = (folder: string): string[] =>
-    fs.readdirSync(path.join(dir, folder), { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? sources(path.join(folder, e.name)) : e.name.endsWith(".ts") ? [path.join(folder, e.name)] : [],
-    );
+    fs
+      .readdirSync(path.join(dir, folder), { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? sources(path.join(folder, e.name)) : e.name.endsWith(".ts") ? [path.join(folder, e.name)] : []));
   for (const file of ["main.ts", ...sources("stacks"), ...sources("__tests__")]) {
     const full = path.join(dir, file);
     const rewritten = fs
@@ -216,7 +227,11 @@ function installFootprint(): { npmCiSeconds: number; nodeModulesMb: number } {
   const ci = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir, stdio: "ignore" });
   const npmCiSeconds = (performance.now() - start) / 1000;
   if (ci.status !== 0) throw new Error("npm ci failed");
-  const kb = Number(spawnSync("du", ["-sk", path.join(dir, "node_modules")]).stdout.toString().split("\t")[0]);
+  const kb = Number(
+    spawnSync("du", ["-sk", path.join(dir, "node_modules")])
+      .stdout.toString()
+      .split("\t")[0],
+  );
   fs.rmSync(dir, { recursive: true, force: true });
   return { npmCiSeconds, nodeModulesMb: kb / 1024 };
 }
@@ -298,14 +313,23 @@ async function main(): Promise<void> {
 
   const rows = cases.map((c) => {
     const s = stats[c.name];
-    const vsTemplate = c.name.includes("test") ? "" : (s.wallSeconds.median / template.wallSeconds.median).toFixed(2) + "x";
-    const vsFloor = c.name.includes("test") ? "" : (s.wallSeconds.median / floor.wallSeconds.median).toFixed(1) + "x";
+    const vsTemplate = c.name.includes("test") ? "" : `${(s.wallSeconds.median / template.wallSeconds.median).toFixed(2)}x`;
+    const vsFloor = c.name.includes("test") ? "" : `${(s.wallSeconds.median / floor.wallSeconds.median).toFixed(1)}x`;
     return `| ${c.name} | ${s.wallSeconds.median.toFixed(2)} | ${s.wallSeconds.min.toFixed(2)}-${s.wallSeconds.max.toFixed(2)} | ${s.peakProcessMb.toFixed(0)} | ${s.peakTreeMb.toFixed(0)} | ${vsTemplate} | ${vsFloor} |`;
   });
   const budgets: Array<[string, boolean]> = [
-    [`cdktf synth <= 0.25x the template's way, wall (${(shipped.wallSeconds.median / template.wallSeconds.median).toFixed(2)}x)`, shipped.wallSeconds.median <= 0.25 * template.wallSeconds.median],
-    [`cdktf synth <= 0.25x the template's way, peak RSS of its largest process (${(shipped.peakProcessMb / template.peakProcessMb).toFixed(2)}x)`, shipped.peakProcessMb <= 0.25 * template.peakProcessMb],
-    [`app synth <= 4x the floor, wall (${(appSynth.wallSeconds.median / floor.wallSeconds.median).toFixed(1)}x)`, appSynth.wallSeconds.median <= 4 * floor.wallSeconds.median],
+    [
+      `cdktf synth <= 0.25x the template's way, wall (${(shipped.wallSeconds.median / template.wallSeconds.median).toFixed(2)}x)`,
+      shipped.wallSeconds.median <= 0.25 * template.wallSeconds.median,
+    ],
+    [
+      `cdktf synth <= 0.25x the template's way, peak RSS of its largest process (${(shipped.peakProcessMb / template.peakProcessMb).toFixed(2)}x)`,
+      shipped.peakProcessMb <= 0.25 * template.peakProcessMb,
+    ],
+    [
+      `app synth <= 4x the floor, wall (${(appSynth.wallSeconds.median / floor.wallSeconds.median).toFixed(1)}x)`,
+      appSynth.wallSeconds.median <= 4 * floor.wallSeconds.median,
+    ],
     [`app synth < 200 MB (${appSynth.peakProcessMb.toFixed(0)} MB)`, appSynth.peakProcessMb < 200],
   ];
   if (tests && typeChecking && templateTests) {
@@ -327,7 +351,7 @@ async function main(): Promise<void> {
 
   fs.writeFileSync(
     RESULTS,
-    JSON.stringify(
+    `${JSON.stringify(
       {
         machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` },
         runs: { synth: RUNS, tests: WITH_TESTS ? TEST_RUNS : 0 },
@@ -338,7 +362,7 @@ async function main(): Promise<void> {
       },
       null,
       2,
-    ) + "\n",
+    )}\n`,
   );
   console.log(`\nwrote ${path.relative(PROJECT, RESULTS)}`);
   fs.rmSync(variant, { recursive: true, force: true });

@@ -12,11 +12,11 @@
  *
  * Not part of `npm test`: it installs about a gigabyte.
  */
-import { spawnSync, type SpawnSyncOptions } from "child_process";
-import * as crypto from "crypto";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { spawnSync, type SpawnSyncOptions } from "node:child_process";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import {
   atLeast,
   CDKTN,

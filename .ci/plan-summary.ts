@@ -8,7 +8,7 @@
  * in plain text, so only addresses and actions leave this script.
  * With --refuse-client-facing it exits 3 when a client-facing resource is destroyed or replaced.
  */
-import * as fs from "fs";
+import * as fs from "node:fs";
 
 interface ResourceChange {
   address: string;
@@ -69,14 +69,23 @@ export interface Summary {
 export function summarize(plan: PlanJson, stack: string): Summary {
   // As Terraform's renderer: no-ops only when moved or imported; deleted data sources never.
   const changes = (plan.resource_changes ?? [])
-    .map((c) => ({ address: c.address, type: c.type, action: actionOf(c.change.actions), importing: c.change.importing != null, moved: c.previous_address !== undefined && c.previous_address !== c.address, mode: c.mode }))
+    .map((c) => ({
+      address: c.address,
+      type: c.type,
+      action: actionOf(c.change.actions),
+      importing: c.change.importing != null,
+      moved: c.previous_address !== undefined && c.previous_address !== c.address,
+      mode: c.mode,
+    }))
     .filter((c) => (c.action !== "no-op" || c.moved || c.importing) && !(c.action === "destroy" && c.mode !== "managed"));
   const count = (action: Action) => changes.filter((c) => c.action === action).length;
-  const outputs = Object.entries(plan.output_changes ?? {}).filter(([, o]) => o.actions.join(",") !== "no-op").map(([name]) => name);
+  const outputs = Object.entries(plan.output_changes ?? {})
+    .filter(([, o]) => o.actions.join(",") !== "no-op")
+    .map(([name]) => name);
   const lines = [`### Plan of \`${stack}\``, ""];
   if (changes.length === 0 && outputs.length === 0) {
     lines.push("No changes.");
-    return { markdown: lines.join("\n") + "\n", clientFacing: [] };
+    return { markdown: `${lines.join("\n")}\n`, clientFacing: [] };
   }
   const replacements = count("replace");
   if (changes.length > 0) {
@@ -103,14 +112,20 @@ export function summarize(plan: PlanJson, stack: string): Summary {
     }
   }
   if (changes.length > 0) {
-    lines.push("", `<details><summary>${changes.length} change${changes.length === 1 ? "" : "s"} by address</summary>`, "", "| address | action |", "| --- | --- |");
+    lines.push(
+      "",
+      `<details><summary>${changes.length} change${changes.length === 1 ? "" : "s"} by address</summary>`,
+      "",
+      "| address | action |",
+      "| --- | --- |",
+    );
     for (const c of changes) {
       const action = [c.importing ? "import" : "", c.moved ? "move" : "", c.action === "no-op" ? "" : c.action].filter(Boolean).join(", ");
       lines.push(`| \`${c.address}\` | ${action} |`);
     }
     lines.push("", "</details>");
   }
-  return { markdown: lines.join("\n") + "\n", clientFacing: clientFacing.map((c) => `${c.address} (${c.action})`) };
+  return { markdown: `${lines.join("\n")}\n`, clientFacing: clientFacing.map((c) => `${c.address} (${c.action})`) };
 }
 
 if (require.main === module) {

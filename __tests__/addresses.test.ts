@@ -66,11 +66,7 @@ describe("Terraform addresses", () => {
 
   it("of the apigw-account stack", () => {
     const stack = new ApiGatewayAccountStack(testApp(), "apigw-account", { config: configWith() });
-    expect(addresses(Testing.synth(stack))).toEqual([
-      "aws_api_gateway_account.account",
-      "aws_iam_role.role",
-      "aws_iam_role_policy_attachment.role_policy",
-    ]);
+    expect(addresses(Testing.synth(stack))).toEqual(["aws_api_gateway_account.account", "aws_iam_role.role", "aws_iam_role_policy_attachment.role_policy"]);
   });
 
   it("of the KMS keys, when STEPGATE_LOG_KMS_KEY=create", () => {
@@ -94,7 +90,13 @@ describe("Terraform addresses", () => {
   });
 
   it("do not depend on the settings", () => {
-    const custom = configWith({ STEPGATE_PREFIX: "other", STEPGATE_REGION: "eu-west-1", STEPGATE_REST_STAGE: "v2", STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state" });
+    const custom = configWith({
+      STEPGATE_PREFIX: "other",
+      STEPGATE_REGION: "eu-west-1",
+      STEPGATE_REST_STAGE: "v2",
+      STEPGATE_BACKEND: "s3",
+      STEPGATE_S3_BUCKET: "acme-state",
+    });
     expect(addresses(synthWorkflow(custom))).toEqual(addresses(synthWorkflow()));
     expect(addresses(synthApi(custom))).toEqual(addresses(synthApi()));
   });

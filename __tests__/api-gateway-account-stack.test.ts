@@ -7,8 +7,7 @@ import { ApiGatewayAccountStack } from "../stacks/api-gateway-account-stack";
 import { address, configWith, parse, testApp } from "./support/stacks";
 
 describe("ApiGatewayAccountStack", () => {
-  const synth = (env: Record<string, string> = {}) =>
-    Testing.synth(new ApiGatewayAccountStack(testApp(), "apigw-account", { config: configWith(env) }));
+  const synth = (env: Record<string, string> = {}) => Testing.synth(new ApiGatewayAccountStack(testApp(), "apigw-account", { config: configWith(env) }));
   const synthesized = synth();
 
   it("sets the region's CloudWatch Logs role for API Gateway, after the role may push logs", () => {

@@ -82,7 +82,10 @@ describe("ApiStack", () => {
   });
 
   it("binds the usage plan to the REST stage once it exists, and to the WebSocket stage when $connect takes the API key", () => {
-    const restStage = { api_id: `\${${address(synthesized, "aws_api_gateway_rest_api")}.id}`, stage: `\${${address(synthesized, "aws_api_gateway_stage")}.stage_name}` };
+    const restStage = {
+      api_id: `\${${address(synthesized, "aws_api_gateway_rest_api")}.id}`,
+      stage: `\${${address(synthesized, "aws_api_gateway_stage")}.stage_name}`,
+    };
     expect(only(synthesized, "aws_api_gateway_usage_plan").props.api_stages).toEqual([restStage]);
     const custom = synthApi(configWith({ STEPGATE_WS_CONNECT_AUTH: "API_KEY" }));
     expect(only(custom, "aws_api_gateway_usage_plan").props.api_stages).toEqual([

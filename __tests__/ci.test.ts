@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { PROJECT_DIR } from "./support/stacks";
 
 /** semver, which npm itself uses to read engines (here through cdktf-cli's dependencies; it ships no types). */
@@ -18,7 +18,7 @@ describe("CI (.ci/run)", () => {
   it("installs, when the machine's node is too old, a pinned Node that engines admit", () => {
     const pinned = useNode.match(/^NODE_VERSION=(\d+\.\d+\.\d+)$/m)?.[1];
     expect(pinned).toBeDefined();
-    expect(semver.satisfies(pinned!, engines)).toBe(true);
+    expect(semver.satisfies(pinned ?? "", engines)).toBe(true);
   });
 
   it("keeps the machine's node only when engines admit it", () => {
@@ -35,7 +35,7 @@ describe("CI (.ci/run)", () => {
   it("agrees with the GitHub workflow, whose jobs set up a Node that engines admit", () => {
     const versions = [...read(".github/workflows/stepgate.yml").matchAll(/node-version: *["']?([^"'\s]+)/g)].map((m) => m[1]);
     expect(versions.length).toBeGreaterThan(0);
-    for (const version of versions) expect([version, semver.satisfies(semver.minVersion(version)!.version, engines)]).toEqual([version, true]);
+    for (const version of versions) expect([version, semver.satisfies(semver.minVersion(version)?.version ?? "", engines)]).toEqual([version, true]);
   });
 
   it("declares in engines what every dependency needs (no EBADENGINE on npm ci)", () => {
@@ -44,7 +44,7 @@ describe("CI (.ci/run)", () => {
     const minimum = engines.replace(/^>=(\d+)$/, "$1.0.0");
     const refused = Object.entries(lock.packages as Record<string, { engines?: { node?: string } }>)
       .filter(([name, entry]) => name !== "" && typeof entry.engines?.node === "string" && !semver.satisfies(minimum, entry.engines.node))
-      .map(([name, entry]) => `${name}: ${entry.engines!.node}`);
+      .map(([name, entry]) => `${name}: ${entry.engines?.node}`);
     expect(refused).toEqual([]);
   });
 });

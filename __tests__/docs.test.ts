@@ -1,7 +1,7 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { LOCAL_SETTINGS } from "../local/settings";
-import { Setting, SETTINGS, shownDefault } from "../stacks/config/settings";
+import { type Setting, SETTINGS, shownDefault } from "../stacks/config/settings";
 import { BAD_REQUESTS } from "./support/bad-requests";
 import { PROJECT_DIR } from "./support/stacks";
 
@@ -106,7 +106,10 @@ describe("the README's project layout", () => {
 
   it("covers every source file: named by its path, or by its name in its folder's row (local/ is one thing: its row covers it)", () => {
     const sources = ["stacks", "local"].flatMap((dir) =>
-      fs.readdirSync(path.join(PROJECT_DIR, dir), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => `${dir}/${f}`),
+      fs
+        .readdirSync(path.join(PROJECT_DIR, dir), { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => `${dir}/${f}`),
     );
     const covered = (file: string) =>
       paths.some((cell) => cell.split(", ").includes(file)) ||

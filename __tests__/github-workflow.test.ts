@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parse } from "yaml";
 import { SETTINGS } from "../stacks/config/settings";
 import { STACK_IDS } from "../stacks/stack-ids";
@@ -66,7 +66,9 @@ describe(".github/workflows/stepgate.yml", () => {
   });
 
   it("reports an api plan before workflow exists (Terraform Cloud) as information, not failure", () => {
-    expect(planStack).toMatch(/if \[ "\$stack" = api \] && grep -q "No stored state was found" plan.log; then[\s\S]*?::notice::api: apply workflow first[\s\S]*?exit 0/);
+    expect(planStack).toMatch(
+      /if \[ "\$stack" = api \] && grep -q "No stored state was found" plan.log; then[\s\S]*?::notice::api: apply workflow first[\s\S]*?exit 0/,
+    );
   });
 
   it("plans and deploys only against S3 or Terraform Cloud state", () => {

@@ -1,8 +1,8 @@
-import { exec } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { promisify } from "util";
+import { exec } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
 import { PROJECT_DIR } from "./support/stacks";
 
 const run = promisify(exec);
@@ -85,11 +85,11 @@ describe("main.ts (the app cdktf synth runs)", () => {
       CDKTF_CONTEXT_JSON: JSON.stringify({ STEPGATE_PREFIX: "from-cli-context", STEPGATE_APIGW_ACCOUNT: "managed" }),
     });
     expect(files["stacks/workflow/cdk.tf.json"]).toContain('"name": "from-cli-context-workflow"');
-    expect(Object.keys(files).filter((f) => f.startsWith("stacks/")).sort()).toEqual([
-      "stacks/api/cdk.tf.json",
-      "stacks/apigw-account/cdk.tf.json",
-      "stacks/workflow/cdk.tf.json",
-    ]);
+    expect(
+      Object.keys(files)
+        .filter((f) => f.startsWith("stacks/"))
+        .sort(),
+    ).toEqual(["stacks/api/cdk.tf.json", "stacks/apigw-account/cdk.tf.json", "stacks/workflow/cdk.tf.json"]);
     expect(JSON.parse(files["manifest.json"]).stacks.api.dependencies.sort()).toEqual(["apigw-account", "workflow"]);
   });
 });

@@ -1,9 +1,9 @@
-import { execFile } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { promisify } from "util";
-import { PlanJson, summarize } from "../.ci/plan-summary";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { type PlanJson, summarize } from "../.ci/plan-summary";
 import { describeWithTerraform } from "./support/terraform";
 
 /**
@@ -49,7 +49,9 @@ describeWithTerraform("plan:summary on real Terraform plans", () => {
     const { markdown } = summarize(json, "workflow");
     expect(terraformSays).toEqual(["Plan: 1 to add, 1 to change, 2 to destroy."]);
     expect(markdown.split("\n").slice(0, 5)).toEqual(["### Plan of `workflow`", "", terraformSays[0], "", "Replacements: 1."]);
-    expect(markdown).toContain("> [!WARNING]\n> This plan destroys or replaces 2 resources.\n> - `terraform_data.gone`: destroy\n> - `terraform_data.replaced`: replace\n");
+    expect(markdown).toContain(
+      "> [!WARNING]\n> This plan destroys or replaces 2 resources.\n> - `terraform_data.gone`: destroy\n> - `terraform_data.replaced`: replace\n",
+    );
     expect(markdown).toContain("| `terraform_data.keep` | update |");
     expect(markdown).not.toContain(SECRET);
   });
@@ -82,7 +84,8 @@ describeWithTerraform("plan:summary on real Terraform plans", () => {
   it("lists what clients use first, saying what it costs them, and refuses it when asked", async () => {
     const { json } = await plan({ resource: { terraform_data: { keep: resource("a"), replaced: resource("a", "3") } }, output: base.output });
     // The same plan, as if the replaced resource were the API key (no AWS here to replace one).
-    for (const c of json.resource_changes ?? []) if (c.address === "terraform_data.replaced") Object.assign(c, { address: "aws_api_gateway_api_key.key", type: "aws_api_gateway_api_key" });
+    for (const c of json.resource_changes ?? [])
+      if (c.address === "terraform_data.replaced") Object.assign(c, { address: "aws_api_gateway_api_key.key", type: "aws_api_gateway_api_key" });
     const { markdown, clientFacing } = summarize(json, "api");
     expect(markdown).toContain(
       "> This plan destroys or replaces 2 resources.\n> **What clients use:**\n> - `aws_api_gateway_api_key.key`: replace (the API key: its value changes)\n> **Also:**\n> - `terraform_data.gone`: destroy\n",

@@ -32,7 +32,9 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
     "apigw-account": Testing.synth(new ApiGatewayAccountStack(testApp(), "apigw-account", { config })),
   };
   const all = Object.values(stacks);
-  const documents = all.flatMap((s) => Object.entries(parse(s).data?.aws_iam_policy_document ?? {}).map(([id, d]) => ({ id, stack: s, statements: d.statement as Statement[] })));
+  const documents = all.flatMap((s) =>
+    Object.entries(parse(s).data?.aws_iam_policy_document ?? {}).map(([id, d]) => ({ id, stack: s, statements: d.statement as Statement[] })),
+  );
   /** Key policies: every statement's resource is "*", which means the key itself. */
   const keyPolicies = new Set(all.flatMap((s) => resources(s, "aws_kms_key").map((k) => String(k.props.policy))));
   const isKeyPolicy = (id: string) => keyPolicies.has(`\${data.aws_iam_policy_document.${id}.json}`);
@@ -60,9 +62,7 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
 
   it("lets API Gateway start only the workflow's state machine, and nothing else", () => {
     const startSync = documents.flatMap((d) => d.statements).filter((s) => s.actions.some((a) => a.startsWith("states:")));
-    expect(startSync).toEqual([
-      expect.objectContaining({ actions: ["states:StartSyncExecution"], resources: ["${local.workflow_state_machine_arn}"] }),
-    ]);
+    expect(startSync).toEqual([expect.objectContaining({ actions: ["states:StartSyncExecution"], resources: ["${local.workflow_state_machine_arn}"] })]);
   });
 
   it("keeps every log group for a limited time", () => {

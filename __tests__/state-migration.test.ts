@@ -1,13 +1,13 @@
-import { execFile } from "child_process";
+import { execFile } from "node:child_process";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { promisify } from "util";
-import { StateConfig } from "../stacks/config/backend";
-import { StackId } from "../stacks/stack-ids";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import type { StateConfig } from "../stacks/config/backend";
+import type { StackId } from "../stacks/stack-ids";
 import { localStatePath, readStackState, useStateBackend } from "../stacks/state";
-import { fakeS3Settings as fakeEndpoint, startFakeS3, FakeS3 } from "./support/fake-s3";
+import { fakeS3Settings as fakeEndpoint, startFakeS3, type FakeS3 } from "./support/fake-s3";
 import { testApp } from "./support/stacks";
 import { describeWithTerraform } from "./support/terraform";
 

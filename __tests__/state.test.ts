@@ -1,4 +1,4 @@
-import * as path from "path";
+import * as path from "node:path";
 import { localStatePath } from "../stacks/state";
 import { configWith, parse, synthApi, synthWorkflow } from "./support/stacks";
 

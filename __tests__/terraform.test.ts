@@ -1,12 +1,12 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { summarize } from "../.ci/plan-summary";
 import { STACK_IDS } from "../stacks/stack-ids";
 import { s3StateKey } from "../stacks/state";
 import { FAKE_ACCOUNT } from "./support/fake-aws";
-import { FakeS3, startFakeS3 } from "./support/fake-s3";
+import { type FakeS3, startFakeS3 } from "./support/fake-s3";
 import { PROJECT_DIR, synthesizeToFolder } from "./support/stacks";
-import { limiter, PlanJson, TerraformStackDir, terraformSetup, workflowStateWith } from "./support/terraform";
+import { limiter, type PlanJson, TerraformStackDir, terraformSetup, workflowStateWith } from "./support/terraform";
 
 /**
  * The synthesized stacks, run through Terraform with the real AWS provider: init and validate of
@@ -137,14 +137,17 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
     expect(aws.apiCalls).toContain("AWSStepFunctions.ValidateStateMachineDefinition");
   });
 
-  it.each([["default"], ["s3"]])("%s: plans api on an empty backend, with the visible placeholder, then reads the workflow state once it exists", async (name) => {
-    const [first, second] = (await runs[name]).api.plans;
-    expect(first.text).toContain("Plan: 33 to add, 0 to change, 0 to destroy.");
-    expect(arnsIn(first.text)).toEqual([PLACEHOLDER_ARN]);
-    expect(second.text).toContain("Plan: 33 to add, 0 to change, 0 to destroy.");
-    expect(arnsIn(second.text)).toEqual([WORKFLOW_ARN]);
-    if (name === "s3") expect(aws.requests).toContain(`GET ${S3.STEPGATE_S3_BUCKET}/${s3StateKey("stepgate", "workflow")}`);
-  });
+  it.each([["default"], ["s3"]])(
+    "%s: plans api on an empty backend, with the visible placeholder, then reads the workflow state once it exists",
+    async (name) => {
+      const [first, second] = (await runs[name]).api.plans;
+      expect(first.text).toContain("Plan: 33 to add, 0 to change, 0 to destroy.");
+      expect(arnsIn(first.text)).toEqual([PLACEHOLDER_ARN]);
+      expect(second.text).toContain("Plan: 33 to add, 0 to change, 0 to destroy.");
+      expect(arnsIn(second.text)).toEqual([WORKFLOW_ARN]);
+      if (name === "s3") expect(aws.requests).toContain(`GET ${S3.STEPGATE_S3_BUCKET}/${s3StateKey("stepgate", "workflow")}`);
+    },
+  );
 
   it("summarizes the first api plan exactly as the README shows it, with Terraform's own count line", async () => {
     const [first] = (await runs.default).api.plans;

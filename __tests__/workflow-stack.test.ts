@@ -2,8 +2,8 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { address, configWith, definitionFile, only, parse, PROJECT_DIR, resources, synthWorkflow } from "./support/stacks";
 
 describe("WorkflowStack", () => {
@@ -37,9 +37,7 @@ describe("WorkflowStack", () => {
   });
 
   it("takes the log level, execution data and retention from the settings", () => {
-    const custom = synthWorkflow(
-      configWith({ STEPGATE_LOG_LEVEL: "ALL", STEPGATE_LOG_EXECUTION_DATA: "true", STEPGATE_LOG_RETENTION_DAYS: "7" }),
-    );
+    const custom = synthWorkflow(configWith({ STEPGATE_LOG_LEVEL: "ALL", STEPGATE_LOG_EXECUTION_DATA: "true", STEPGATE_LOG_RETENTION_DAYS: "7" }));
     expect(custom).toHaveResourceWithProperties(SfnStateMachine, {
       logging_configuration: expect.objectContaining({ level: "ALL", include_execution_data: true }),
     });

@@ -1,10 +1,10 @@
-import { randomBytes, randomUUID } from "crypto";
-import * as http from "http";
-import { AddressInfo } from "net";
+import { randomBytes, randomUUID } from "node:crypto";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
-import { Rendered, renderVtl } from "./vtl";
-import { LocalStepFunctions, ServiceResponse } from "./step-functions";
-import { IntegrationResponse, LOCAL_ACCOUNT, readSynthesizedApp, SynthesizedApp } from "./synthesized";
+import { type Rendered, renderVtl } from "./vtl";
+import { LocalStepFunctions, type ServiceResponse } from "./step-functions";
+import { type IntegrationResponse, LOCAL_ACCOUNT, readSynthesizedApp, type SynthesizedApp } from "./synthesized";
 import { Quota, TokenBucket } from "./throttle";
 
 /**
@@ -91,7 +91,15 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     // A message over the limit: ws closes the connection with 1009, as API Gateway does.
     socket.on("error", (e) => log(`WS  ${(e as { code?: string }).code ?? e.message} ${connection.id}`));
     socket.on("message", (data, isBinary) => {
-      void onWebSocketMessage(app, socket, connection, isBinary ? Buffer.from(data as Buffer).toString("base64") : data.toString(), wsThrottle, callIntegration, log);
+      void onWebSocketMessage(
+        app,
+        socket,
+        connection,
+        isBinary ? Buffer.from(data as Buffer).toString("base64") : data.toString(),
+        wsThrottle,
+        callIntegration,
+        log,
+      );
     });
   });
 
@@ -219,7 +227,10 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
 
         const body = Buffer.concat(chunks).toString("utf8");
         // API Gateway takes a request without a content type for JSON.
-        const contentType = String(req.headers["content-type"] ?? "application/json").split(";")[0].trim().toLowerCase();
+        const contentType = String(req.headers["content-type"] ?? "application/json")
+          .split(";")[0]
+          .trim()
+          .toLowerCase();
         if (contentType === "application/json" && app.rest.validateBody && !isJson(body)) return gateway(GATEWAY_RESPONSES.invalidBody);
         const template = app.rest.requestTemplates[contentType];
         if (template === undefined && app.rest.passthroughBehavior === "NEVER") return gateway(GATEWAY_RESPONSES.unsupportedMediaType);

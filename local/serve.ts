@@ -1,6 +1,6 @@
-import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
-import { LocalGateway, startLocalGateway } from "./gateway";
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import { type LocalGateway, startLocalGateway } from "./gateway";
 import { loadLocalSettings } from "./settings";
 
 /**

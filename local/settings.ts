@@ -1,6 +1,6 @@
-import { ConfigError, ConfigSources, readSettings } from "../stacks/config/load";
+import { ConfigError, type ConfigSources, readSettings } from "../stacks/config/load";
 import { atLeastZero, matching, port } from "../stacks/config/parsers";
-import { optionalSetting, setting, SettingValues } from "../stacks/config/settings";
+import { optionalSetting, setting, type SettingValues } from "../stacks/config/settings";
 
 /**
  * The settings of `npm run local`, read the way synth's are (environment, then `cdktf.json` context,

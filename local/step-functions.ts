@@ -1,5 +1,5 @@
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
-import { randomUUID } from "crypto";
+import { randomUUID } from "node:crypto";
 import { forEachState } from "../stacks/config/states";
 import { LOCAL_ACCOUNT } from "./synthesized";
 

@@ -1,8 +1,8 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { INTEGRATION_TIMEOUT_MS } from "../stacks/constructs/stage";
-import { ConnectAuth } from "../stacks/constructs/websocket-api";
-import { STACK_IDS, StackId } from "../stacks/stack-ids";
+import type { ConnectAuth } from "../stacks/constructs/websocket-api";
+import { STACK_IDS, type StackId } from "../stacks/stack-ids";
 import { WORKFLOW_OUTPUTS } from "../stacks/workflow-stack";
 import { workflowOutputLocal } from "../stacks/workflow-state";
 import { evaluateTerraformString } from "./terraform-string";
@@ -129,8 +129,7 @@ export function readSynthesizedApp(outdir: string): SynthesizedApp {
  * AWS, with `stateMachineArn` as the value the workflow stack's state holds.
  */
 export function synthesizedApis(api: SynthesizedStack, stateMachineArn: string): Pick<SynthesizedApp, "websocket" | "rest"> {
-  const evaluate = (text: string) =>
-    evaluateTerraformString(text, { [`local.${workflowOutputLocal(WORKFLOW_OUTPUTS.stateMachineArn)}`]: stateMachineArn });
+  const evaluate = (text: string) => evaluateTerraformString(text, { [`local.${workflowOutputLocal(WORKFLOW_OUTPUTS.stateMachineArn)}`]: stateMachineArn });
   const evaluateAll = (templates: Record<string, string> = {}) => Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, evaluate(v)]));
 
   const wsIntegration = api.only("aws_apigatewayv2_integration", (r) => r.integration_type === "AWS").props;

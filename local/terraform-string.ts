@@ -7,7 +7,7 @@ export function evaluateTerraformString(text: string, values: Readonly<Record<st
   let out = "";
   for (let i = 0; i < text.length; ) {
     if (text.startsWith("$${", i) || text.startsWith("%%{", i)) {
-      out += text[i] + "{";
+      out += `${text[i]}{`;
       i += 3;
     } else if (text.startsWith("${", i)) {
       const end = text.indexOf("}", i);

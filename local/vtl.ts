@@ -38,9 +38,9 @@ export function escapeJavaScript(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     const ch = text[i];
-    if (code > 0x7f) out += "\\u" + code.toString(16).toUpperCase().padStart(4, "0");
-    else if (code < 32) out += NAMED_CONTROL[code] ?? "\\u" + code.toString(16).toUpperCase().padStart(4, "0");
-    else if (ch === "'" || ch === '"' || ch === "\\" || ch === "/") out += "\\" + ch;
+    if (code > 0x7f) out += `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
+    else if (code < 32) out += NAMED_CONTROL[code] ?? `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
+    else if (ch === "'" || ch === '"' || ch === "\\" || ch === "/") out += `\\${ch}`;
     else out += ch;
   }
   return out;
@@ -101,7 +101,10 @@ export function renderVtl(template: string, input: MappingInput): Rendered {
   const util = {
     escapeJavaScript: (s: unknown) => (s === null || s === undefined ? undefined : escapeJavaScript(String(s))),
     parseJson: (s: unknown) => javaNulls(JSON.parse(String(s))),
-    urlEncode: (s: unknown) => encodeURIComponent(String(s)).replace(/%20/g, "+").replace(/[!'()~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase()),
+    urlEncode: (s: unknown) =>
+      encodeURIComponent(String(s))
+        .replace(/%20/g, "+")
+        .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
     urlDecode: (s: unknown) => decodeURIComponent(String(s).replace(/\+/g, "%20")),
     base64Encode: (s: unknown) => Buffer.from(String(s), "utf8").toString("base64"),
     base64Decode: (s: unknown) => Buffer.from(String(s), "base64").toString("utf8"),
@@ -111,17 +114,24 @@ export function renderVtl(template: string, input: MappingInput): Rendered {
     json: (path: string) => JSON.stringify(jsonPath(parsedBody(), path) ?? null),
     path: (path: string) => javaNulls(jsonPath(parsedBody(), path)),
     params: (name?: string) =>
-      name === undefined ? params : (params.path as Record<string, string>)[name] ?? (params.querystring as Record<string, string>)[name] ?? headerValue(params.header, name),
+      name === undefined
+        ? params
+        : ((params.path as Record<string, string>)[name] ?? (params.querystring as Record<string, string>)[name] ?? headerValue(params.header, name)),
   };
-  const output = render(template, { input: $input, util, context }, {}, {
-    customMethodHandlers: [
-      {
-        uid: "java-string",
-        match: ({ property, context: target }) => typeof target === "string" && property in JAVA_STRING_METHODS,
-        resolve: ({ property, context: target, params: args }) => JAVA_STRING_METHODS[property](target as string, ...args),
-      },
-    ],
-  });
+  const output = render(
+    template,
+    { input: $input, util, context },
+    {},
+    {
+      customMethodHandlers: [
+        {
+          uid: "java-string",
+          match: ({ property, context: target }) => typeof target === "string" && property in JAVA_STRING_METHODS,
+          resolve: ({ property, context: target, params: args }) => JAVA_STRING_METHODS[property](target as string, ...args),
+        },
+      ],
+    },
+  );
   const status = context.responseOverride.status;
   return { output, status: status === undefined ? undefined : Number(status) };
 }

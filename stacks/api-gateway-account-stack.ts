@@ -3,9 +3,9 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Construct } from "constructs";
-import { StepgateConfig } from "./config/load";
-import { StackId } from "./stack-ids";
+import type { Construct } from "constructs";
+import type { StepgateConfig } from "./config/load";
+import type { StackId } from "./stack-ids";
 import { StepgateStack } from "./stepgate-stack";
 
 /** Name of the role: one per account and region, shared by every copy of stepgate (so no prefix). */

@@ -1,12 +1,12 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput } from "cdktf";
-import { Construct } from "constructs";
-import { StepgateConfig } from "./config/load";
+import type { Construct } from "constructs";
+import type { StepgateConfig } from "./config/load";
 import { RestApi } from "./constructs/rest-api";
 import { StartSyncExecutionRole, startSyncExecutionUri } from "./constructs/start-sync-execution-role";
 import { UsagePlan } from "./constructs/usage-plan";
 import { WebSocketApi } from "./constructs/websocket-api";
-import { StackId } from "./stack-ids";
+import type { StackId } from "./stack-ids";
 import { StepgateStack } from "./stepgate-stack";
 import { readWorkflowState } from "./workflow-state";
 

@@ -7,12 +7,12 @@ import {
   NamedCloudWorkspace,
   NamedRemoteWorkspace,
   S3Backend,
-  TerraformRemoteState,
-  TerraformStack,
+  type TerraformRemoteState,
+  type TerraformStack,
 } from "cdktf";
-import { Construct } from "constructs";
-import { StateConfig } from "./config/backend";
-import { StackId } from "./stack-ids";
+import type { Construct } from "constructs";
+import type { StateConfig } from "./config/backend";
+import type { StackId } from "./stack-ids";
 
 /**
  * Where each stack keeps its Terraform state, and how a stack reads another's outputs from there:
@@ -73,12 +73,7 @@ export function useStateBackend(stack: TerraformStack, stackId: StackId, state: 
  * provider and no token in the configuration; what it costs is that the workflow workspace must
  * share its state with the api workspace, and the workflow state holds nothing secret.
  */
-export function readStackState(
-  scope: Construct,
-  stackId: StackId,
-  state: StateConfig,
-  defaults?: Record<string, string>,
-): TerraformRemoteState {
+export function readStackState(scope: Construct, stackId: StackId, state: StateConfig, defaults?: Record<string, string>): TerraformRemoteState {
   switch (state.backend) {
     case "local":
       return new DataTerraformRemoteStateLocal(scope, stackId, { path: localStatePath(stackId), defaults });

@@ -1,9 +1,9 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
-import { Construct } from "constructs";
-import { StepgateConfig } from "./config/load";
+import type { Construct } from "constructs";
+import type { StepgateConfig } from "./config/load";
 import { LogsKey } from "./constructs/logs-key";
-import { StackId } from "./stack-ids";
+import type { StackId } from "./stack-ids";
 import { requiredTerraformVersion, useStateBackend } from "./state";
 
 /** AWS provider versions: the bindings of @cdktf/provider-aws 21.22 are generated from 6.25. */

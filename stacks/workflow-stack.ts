@@ -6,10 +6,10 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { TerraformOutput } from "cdktf";
-import { Construct } from "constructs";
-import { StepgateConfig } from "./config/load";
+import type { Construct } from "constructs";
+import type { StepgateConfig } from "./config/load";
 import { terraformLiteral } from "./constructs/template-file";
-import { StackId } from "./stack-ids";
+import type { StackId } from "./stack-ids";
 import { StepgateStack } from "./stepgate-stack";
 
 /** Names of the workflow stack's outputs, which the api stack (and the local gateway) read. */

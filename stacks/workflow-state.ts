@@ -1,8 +1,8 @@
 import { DataAwsS3Objects } from "@cdktf/provider-aws/lib/data-aws-s3-objects";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn, ref, TerraformLocal, TerraformStack } from "cdktf";
-import { StateConfig } from "./config/backend";
-import { StepgateConfig } from "./config/load";
+import { Fn, ref, TerraformLocal, type TerraformStack } from "cdktf";
+import type { StateConfig } from "./config/backend";
+import type { StepgateConfig } from "./config/load";
 import { STACK_IDS } from "./stack-ids";
 import { localStatePath, readStackState, s3StateKey } from "./state";
 import { WORKFLOW_OUTPUTS } from "./workflow-stack";

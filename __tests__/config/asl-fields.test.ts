@@ -1,6 +1,6 @@
-import * as fs from "fs";
-import * as path from "path";
-import { QUERY_LANGUAGES, QueryLanguage, STATE_FIELDS, STATE_TYPES, StateType, stateFieldProblems } from "../../stacks/config/asl-fields";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { QUERY_LANGUAGES, type QueryLanguage, STATE_FIELDS, STATE_TYPES, type StateType, stateFieldProblems } from "../../stacks/config/asl-fields";
 import { PROJECT_DIR } from "../support/stacks";
 
 /** asl-validator, the reference for the tables (it ships no types). */
@@ -10,7 +10,13 @@ const validateAsl = require("asl-validator") as (definition: unknown) => { isVal
 const VALID: Record<StateType, Record<QueryLanguage, object>> = {
   Pass: { JSONPath: { Type: "Pass", Result: { a: 1 }, ResultPath: "$.r", End: true }, JSONata: { Type: "Pass", Output: "{% $states.input %}", End: true } },
   Task: {
-    JSONPath: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { "Payload.$": "$" }, Retry: [{ ErrorEquals: ["States.ALL"] }], End: true },
+    JSONPath: {
+      Type: "Task",
+      Resource: "arn:aws:states:::lambda:invoke",
+      Parameters: { "Payload.$": "$" },
+      Retry: [{ ErrorEquals: ["States.ALL"] }],
+      End: true,
+    },
     JSONata: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { Payload: "{% $states.input %}" }, End: true },
   },
   Choice: {
@@ -74,7 +80,10 @@ describe("stateFieldProblems", () => {
   });
 
   it("reports every unknown field, and hints at a field's spelling", () => {
-    const found = stateFieldProblems({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", resultPath: "$.r", TimeoutSecs: 3, Foo: 1, End: true }, "$.States.T");
+    const found = stateFieldProblems(
+      { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", resultPath: "$.r", TimeoutSecs: 3, Foo: 1, End: true },
+      "$.States.T",
+    );
     expect(found.map((p) => p.split(";")[0])).toEqual([
       '$.States.T: unknown field "resultPath" (did you mean "ResultPath"?) in a JSONPath Task state',
       '$.States.T: unknown field "TimeoutSecs" in a JSONPath Task state',
@@ -97,11 +106,17 @@ describe("stateFieldProblems", () => {
 
     it("says which JSONata field a JSONPath state cannot have", () => {
       const task = { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: {}, End: true };
-      expect(stateFieldProblems(task, "$.States.T")).toEqual([expect.stringMatching(/^\$\.States\.T: field "Arguments" is for JSONata states, and this Task state uses JSONPath .*; a JSONPath Task state accepts .*Parameters/)]);
+      expect(stateFieldProblems(task, "$.States.T")).toEqual([
+        expect.stringMatching(
+          /^\$\.States\.T: field "Arguments" is for JSONata states, and this Task state uses JSONPath .*; a JSONPath Task state accepts .*Parameters/,
+        ),
+      ]);
     });
 
     it("reports a QueryLanguage that is neither, on the state only", () => {
-      expect(stateFieldProblems({ Type: "Pass", QueryLanguage: "JSONATA", End: true }, "$.States.P")).toEqual(['$.States.P.QueryLanguage: "JSONATA" is neither "JSONPath" nor "JSONata"']);
+      expect(stateFieldProblems({ Type: "Pass", QueryLanguage: "JSONATA", End: true }, "$.States.P")).toEqual([
+        '$.States.P.QueryLanguage: "JSONATA" is neither "JSONPath" nor "JSONata"',
+      ]);
       expect(stateFieldProblems({ Type: "Pass", End: true }, "$.States.P", "XPath")).toEqual([]);
     });
   });
@@ -109,7 +124,9 @@ describe("stateFieldProblems", () => {
   it("reports a missing or unknown Type", () => {
     const types = "Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map";
     expect(stateFieldProblems({ End: true }, "$.States.B")).toEqual([`$.States.B: no "Type"; a state's Type is one of ${types}`]);
-    expect(stateFieldProblems({ Type: "Passs", End: true }, "$.States.B")).toEqual([`$.States.B: unknown Type "Passs" (did you mean "Pass"?); a state's Type is one of ${types}`]);
+    expect(stateFieldProblems({ Type: "Passs", End: true }, "$.States.B")).toEqual([
+      `$.States.B: unknown Type "Passs" (did you mean "Pass"?); a state's Type is one of ${types}`,
+    ]);
     expect(stateFieldProblems({ Type: 3 }, "$.States.B")).toEqual([`$.States.B: unknown Type 3; a state's Type is one of ${types}`]);
   });
 
@@ -123,7 +140,9 @@ describe("stateFieldProblems", () => {
     const nested = { Type: "Pass", Resultz: 1, End: true };
     const parallel = { Type: "Parallel", Branches: [{ StartAt: "X", States: { X: nested } }], End: true };
     expect(stateFieldProblems(parallel, '$.States["P"]')).toEqual([]);
-    expect(stateFieldProblems(nested, '$.States["P"].Branches[0].States["X"]')).toEqual([expect.stringMatching(/^\$\.States\["P"\]\.Branches\[0\]\.States\["X"\]: unknown field "Resultz"/)]);
+    expect(stateFieldProblems(nested, '$.States["P"].Branches[0].States["X"]')).toEqual([
+      expect.stringMatching(/^\$\.States\["P"\]\.Branches\[0\]\.States\["X"\]: unknown field "Resultz"/),
+    ]);
   });
 
   it("leaves what is not an object to asl-validator", () => {

@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { expressIncompatibilities, loadDefinition } from "../../stacks/config/definition";
 import { definitionFile, PROJECT_DIR } from "../support/stacks";
 
@@ -38,13 +38,22 @@ describe("loadDefinition: fields a state does not accept", () => {
       QueryLanguage: "JSONata",
       StartAt: "P",
       States: {
-        P: { Type: "Parallel", Branches: [{ StartAt: "X", States: { X: { Type: "Pass", End: true } } }, { StartAt: "Y", States: { Y: bad } }], Next: "M" },
+        P: {
+          Type: "Parallel",
+          Branches: [
+            { StartAt: "X", States: { X: { Type: "Pass", End: true } } },
+            { StartAt: "Y", States: { Y: bad } },
+          ],
+          Next: "M",
+        },
         M: { Type: "Map", ItemProcessor: { StartAt: "Z", States: { Z: { Type: "Pass", InputPath: "$.a", End: true } } }, Next: "L" },
         L: { Type: "Map", Iterator: { StartAt: "W", States: { W: bad } }, End: true },
       },
     };
     expect(loadDefinition(definitionFile(definition)).problems).toEqual([
-      expect.stringMatching(/^ at \$\.States\["P"\]\.Branches\[1\]\.States\["Y"\]: unknown field "Resultz" .* in a JSONata Pass state; a JSONata Pass state accepts /),
+      expect.stringMatching(
+        /^ at \$\.States\["P"\]\.Branches\[1\]\.States\["Y"\]: unknown field "Resultz" .* in a JSONata Pass state; a JSONata Pass state accepts /,
+      ),
       expect.stringMatching(/^ at \$\.States\["M"\]\.ItemProcessor\.States\["Z"\]: field "InputPath" is for JSONPath states, and this Pass state uses JSONata/),
       expect.stringMatching(/^ at \$\.States\["L"\]\.Iterator\.States\["W"\]: unknown field "Resultz"/),
     ]);
@@ -52,7 +61,9 @@ describe("loadDefinition: fields a state does not accept", () => {
 
   it("reports an unknown Type, instead of asl-validator's findings about Type and QueryLanguage", () => {
     const definition = { StartAt: "B", States: { B: { Type: "Passs", End: true } } };
-    expect(loadDefinition(definitionFile(definition)).problems).toEqual([expect.stringMatching(/^ at \$\.States\["B"\]: unknown Type "Passs" \(did you mean "Pass"\?\)/)]);
+    expect(loadDefinition(definitionFile(definition)).problems).toEqual([
+      expect.stringMatching(/^ at \$\.States\["B"\]: unknown Type "Passs" \(did you mean "Pass"\?\)/),
+    ]);
   });
 
   it("keeps asl-validator's own findings for the rest", () => {
@@ -82,7 +93,12 @@ describe("expressIncompatibilities", () => {
             Iterator: { StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:states:::glue:startJobRun.sync", End: true } } },
             End: true,
           },
-          Read: { Type: "Map", ItemReader: { Resource: "arn:aws:states:::s3:getObject" }, ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true },
+          Read: {
+            Type: "Map",
+            ItemReader: { Resource: "arn:aws:states:::s3:getObject" },
+            ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+            End: true,
+          },
         },
       }),
     ).toEqual([
@@ -123,7 +139,14 @@ describe("loadDefinition's problems", () => {
             { StartAt: "Run job", States: { "Run job": { Type: "Task", Resource: "arn:aws:states:::ecs:runTask.sync", End: true } } },
             {
               StartAt: "Ask",
-              States: { Ask: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", Parameters: { QueueUrl: "q", MessageBody: { "t.$": "$$.Task.Token" } }, End: true } },
+              States: {
+                Ask: {
+                  Type: "Task",
+                  Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                  Parameters: { QueueUrl: "q", MessageBody: { "t.$": "$$.Task.Token" } },
+                  End: true,
+                },
+              },
             },
           ],
           Next: "Approve",
@@ -139,7 +162,9 @@ describe("loadDefinition's problems", () => {
     const file = definitionFile(JSON.stringify(definition));
     expect(loadDefinition(file).problems).toEqual([
       ` at $.States["Both"].Branches[0].States["Run job"].Resource: "arn:aws:states:::ecs:runTask.sync" waits for a job to complete (.sync); Express workflows (which StartSyncExecution runs) support neither .sync nor .waitForTaskToken service integrations, activities or Distributed Map`,
-      expect.stringContaining(`at $.States["Both"].Branches[1].States["Ask"].Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken" waits for a callback (.waitForTaskToken)`),
+      expect.stringContaining(
+        `at $.States["Both"].Branches[1].States["Ask"].Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken" waits for a callback (.waitForTaskToken)`,
+      ),
       expect.stringContaining(`at $.States["Approve"].Resource: "arn:aws:states:us-east-1:123456789012:activity:approve" is an activity`),
       expect.stringContaining(`at $.States["Fan out"]: a Distributed Map`),
     ]);

@@ -104,9 +104,7 @@ describe("loadConfig", () => {
   });
 
   it("says where a bad value came from", () => {
-    expect(problems({}, { STEPGATE_QUOTA_PERIOD: "YEAR" })).toEqual([
-      'STEPGATE_QUOTA_PERIOD="YEAR" (from cdktf.json context): expected DAY|WEEK|MONTH',
-    ]);
+    expect(problems({}, { STEPGATE_QUOTA_PERIOD: "YEAR" })).toEqual(['STEPGATE_QUOTA_PERIOD="YEAR" (from cdktf.json context): expected DAY|WEEK|MONTH']);
   });
 
   it("reports every problem at once", () => {
@@ -163,7 +161,7 @@ describe("loadConfig", () => {
   it("refuses a prefix that would make a derived name longer than AWS allows", () => {
     const longest = "p".repeat(MAX_PREFIX_LENGTH);
     expect(load({ STEPGATE_PREFIX: longest }).names.startSyncExecutionRole).toHaveLength(64);
-    expect(problems({ STEPGATE_PREFIX: longest + "p" })).toEqual([expect.stringContaining(`at most ${MAX_PREFIX_LENGTH} characters`)]);
+    expect(problems({ STEPGATE_PREFIX: `${longest}p` })).toEqual([expect.stringContaining(`at most ${MAX_PREFIX_LENGTH} characters`)]);
   });
 
   it("derives every name from the prefix", () => {

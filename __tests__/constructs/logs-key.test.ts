@@ -19,14 +19,24 @@ describe("LogsKey", () => {
       sid: "CloudWatchLogs",
       effect: "Allow",
       principals: [{ type: "Service", identifiers: ["logs.us-east-1.amazonaws.com"] }],
-      actions: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+      actions: [
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:Encrypt",
+        "kms:GenerateDataKey",
+        "kms:GenerateDataKeyWithoutPlaintext",
+        "kms:ReEncryptFrom",
+        "kms:ReEncryptTo",
+      ],
       resources: ["*"],
       condition: [
         {
           test: "ArnLike",
           variable: "kms:EncryptionContext:aws:logs:arn",
           values: [
-            expect.stringMatching(/^arn:\$\{data\.aws_partition\.logs_key_\w+\.partition\}:logs:us-east-1:\$\{data\.aws_caller_identity\.logs_key_\w+\.account_id\}:log-group:\*$/),
+            expect.stringMatching(
+              /^arn:\$\{data\.aws_partition\.logs_key_\w+\.partition\}:logs:us-east-1:\$\{data\.aws_caller_identity\.logs_key_\w+\.account_id\}:log-group:\*$/,
+            ),
           ],
         },
       ],

@@ -8,7 +8,9 @@ import { parse } from "../support/stacks";
 const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:test-workflow";
 
 describe("StartSyncExecutionRole", () => {
-  const synthesized = Testing.synthScope((scope) => new StartSyncExecutionRole(scope, "start_sync_execution", { name: "test-start", stateMachineArn: STATE_MACHINE_ARN }));
+  const synthesized = Testing.synthScope(
+    (scope) => new StartSyncExecutionRole(scope, "start_sync_execution", { name: "test-start", stateMachineArn: STATE_MACHINE_ARN }),
+  );
   const documents = parse(synthesized).data.aws_iam_policy_document;
   const byPrincipal = Object.entries(documents).find(([, d]) => JSON.stringify(d).includes("apigateway.amazonaws.com"));
   const byAction = Object.entries(documents).find(([, d]) => JSON.stringify(d).includes("states:StartSyncExecution"));

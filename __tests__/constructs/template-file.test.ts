@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { templateFile, TEMPLATES_DIR, terraformLiteral } from "../../stacks/constructs/template-file";
 import { evaluateTerraformString } from "../../local/terraform-string";
 

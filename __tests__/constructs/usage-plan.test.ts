@@ -2,7 +2,7 @@ import { ApiGatewayApiKey } from "@cdktf/provider-aws/lib/api-gateway-api-key";
 import { ApiGatewayUsagePlan } from "@cdktf/provider-aws/lib/api-gateway-usage-plan";
 import { ApiGatewayUsagePlanKey } from "@cdktf/provider-aws/lib/api-gateway-usage-plan-key";
 import { Testing } from "cdktf";
-import { UsagePlan, UsagePlanProps } from "../../stacks/constructs/usage-plan";
+import { UsagePlan, type UsagePlanProps } from "../../stacks/constructs/usage-plan";
 import { address, only } from "../support/stacks";
 
 const PROPS: UsagePlanProps = {

@@ -7,16 +7,14 @@ import { Apigatewayv2RouteResponse } from "@cdktf/provider-aws/lib/apigatewayv2-
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { Testing } from "cdktf";
-import { WebSocketApi, WebSocketApiProps } from "../../stacks/constructs/websocket-api";
+import { WebSocketApi, type WebSocketApiProps } from "../../stacks/constructs/websocket-api";
 import { address, API_PROPS, resources } from "../support/stacks";
 
 const synth = (props: Partial<WebSocketApiProps> = {}) => Testing.synthScope((scope) => new WebSocketApi(scope, "websocket", { ...API_PROPS, ...props }));
 
 /** Terraform addresses of every resource of these types. */
 function websocketAddresses(synthesized: string, types: string[]): string[] {
-  return types.flatMap((type) =>
-    resources(synthesized, type).map((r) => `${type}.${r.logicalId}`),
-  );
+  return types.flatMap((type) => resources(synthesized, type).map((r) => `${type}.${r.logicalId}`));
 }
 
 describe("WebSocketApi", () => {

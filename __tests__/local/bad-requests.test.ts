@@ -1,5 +1,5 @@
-import { LocalGateway, startLocalGateway } from "../../local/gateway";
-import * as http from "http";
+import { type LocalGateway, startLocalGateway } from "../../local/gateway";
+import * as http from "node:http";
 import { WebSocket } from "ws";
 import { MAX_WEBSOCKET_MESSAGE_BYTES } from "../../local/gateway";
 import { BAD_REQUESTS, FAILING_DEFINITION } from "../support/bad-requests";

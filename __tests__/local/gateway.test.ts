@@ -1,4 +1,4 @@
-import { LocalGateway, MAX_WEBSOCKET_MESSAGE_BYTES, startLocalGateway, webSocketErrorFrame } from "../../local/gateway";
+import { type LocalGateway, MAX_WEBSOCKET_MESSAGE_BYTES, startLocalGateway, webSocketErrorFrame } from "../../local/gateway";
 import { connect, post } from "../support/clients";
 import { synthesizeToFolder } from "../support/stacks";
 
@@ -56,7 +56,11 @@ describe("the local gateway", () => {
 
     describe.each([
       ["API_KEY", { "x-api-key": KEY }, { "x-api-key": "wrong-key-0123456789abcdef" }],
-      ["AWS_IAM", { authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261123/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0" }, {}],
+      [
+        "AWS_IAM",
+        { authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261123/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0" },
+        {},
+      ],
     ])("with STEPGATE_WS_CONNECT_AUTH=%s", (auth, good, bad) => {
       it("refuses $connect without it (403), accepts it with it", async () => {
         const guarded = await gateway({ STEPGATE_WS_CONNECT_AUTH: auth });
@@ -137,12 +141,16 @@ describe("the local gateway", () => {
       }),
     );
     expect(restMatched.reduce((a, b) => a + b, 0)).toBe(200);
-    console.log(`local gateway under load:\n  WebSocket, 50 connections x 20 messages: ${percentiles(wsLatencies)}\n  REST, 200 calls over 20 connections: ${percentiles(restLatencies)}`);
+    console.log(
+      `local gateway under load:\n  WebSocket, 50 connections x 20 messages: ${percentiles(wsLatencies)}\n  REST, 200 calls over 20 connections: ${percentiles(restLatencies)}`,
+    );
   });
 });
 
 describe("webSocketErrorFrame", () => {
   it("writes API Gateway's frame byte for byte, its values JSON-escaped", () => {
-    expect(webSocketErrorFrame("Internal server error", "a1B=", 'r"1')).toBe('{"message": "Internal server error", "connectionId":"a1B=", "requestId":"r\\"1"}');
+    expect(webSocketErrorFrame("Internal server error", "a1B=", 'r"1')).toBe(
+      '{"message": "Internal server error", "connectionId":"a1B=", "requestId":"r\\"1"}',
+    );
   });
 });

@@ -30,10 +30,10 @@ describe("LocalStepFunctions.startSyncExecution", () => {
   });
 
   it("answers 200 FAILED with the Fail state's error and cause", async () => {
-    const failing = machine({ StartAt: "F", States: { F: { Type: "Fail", Error: 'Bad"Thing', Cause: "line 1\nit's {\"json\": true}" } } });
+    const failing = machine({ StartAt: "F", States: { F: { Type: "Fail", Error: 'Bad"Thing', Cause: 'line 1\nit\'s {"json": true}' } } });
     const { statusCode, body } = await call(failing, { stateMachineArn: ARN, input: "{}" });
     expect(statusCode).toBe(200);
-    expect(body).toMatchObject({ status: "FAILED", error: 'Bad"Thing', cause: "line 1\nit's {\"json\": true}" });
+    expect(body).toMatchObject({ status: "FAILED", error: 'Bad"Thing', cause: 'line 1\nit\'s {"json": true}' });
     expect(body.output).toBeUndefined();
   });
 

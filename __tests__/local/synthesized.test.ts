@@ -1,6 +1,6 @@
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { readSynthesizedApp } from "../../local/synthesized";
 import { PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
 
@@ -10,7 +10,11 @@ describe("readSynthesizedApp", () => {
   it("reads the state machine as Terraform would create it", () => {
     const seed = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "templates/workflow.asl.json"), "utf8"));
     expect(app.region).toBe("us-east-1");
-    expect(app.stateMachine).toEqual({ arn: "arn:aws:states:us-east-1:123456789012:stateMachine:stepgate-workflow", name: "stepgate-workflow", definition: seed });
+    expect(app.stateMachine).toEqual({
+      arn: "arn:aws:states:us-east-1:123456789012:stateMachine:stepgate-workflow",
+      name: "stepgate-workflow",
+      definition: seed,
+    });
   });
 
   it("reads the WebSocket API: template with the state machine's ARN filled in, $connect, throttling, timeout", () => {

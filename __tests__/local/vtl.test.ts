@@ -21,9 +21,7 @@ describe("renderVtl", () => {
 
   it("reads $input.json and $input.path as JSONPath", () => {
     const body = '{"a":{"b":[10,{"c":"d"}]}}';
-    expect(renderVtl(`$input.json('$.a.b[1]')|$input.path('$.a.b[0]')|$input.json('$')`, { body }).output).toBe(
-      `{"c":"d"}|10|${body}`,
-    );
+    expect(renderVtl(`$input.json('$.a.b[1]')|$input.path('$.a.b[0]')|$input.json('$')`, { body }).output).toBe(`{"c":"d"}|10|${body}`);
   });
 
   it("gives $util's encoders and $input.params() as API Gateway documents them", () => {

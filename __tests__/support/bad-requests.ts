@@ -1,4 +1,4 @@
-import { LocalGatewayOptions } from "../../local/gateway";
+import type { LocalGatewayOptions } from "../../local/gateway";
 
 /**
  * Every bad request the README's table lists: what the client gets, and what comes next. The

@@ -1,5 +1,5 @@
 import { WebSocket } from "ws";
-import { LocalGateway } from "../../local/gateway";
+import type { LocalGateway } from "../../local/gateway";
 
 /** Real clients of the local gateway: Node's fetch for REST, ws for WebSocket. */
 
@@ -37,4 +37,3 @@ export function connect(url: string, headers: Record<string, string> = {}) {
     },
   };
 }
-

@@ -1,5 +1,5 @@
-import { LOCAL_ACCOUNT, SynthesizedApp, synthesizedApis, SynthesizedStack } from "../../local/synthesized";
-import { StepgateConfig } from "../../stacks/config/load";
+import { LOCAL_ACCOUNT, type SynthesizedApp, synthesizedApis, SynthesizedStack } from "../../local/synthesized";
+import type { StepgateConfig } from "../../stacks/config/load";
 import { configWith, synthApi } from "./stacks";
 
 /** The state machine ARN the tests pretend the workflow stack's state holds. */

@@ -1,4 +1,4 @@
-import * as http from "http";
+import type * as http from "node:http";
 
 /**
  * The AWS calls a `terraform plan` of stepgate's stacks makes besides S3, answered on loopback:
@@ -22,7 +22,11 @@ export function answerAwsApi(req: http.IncomingMessage, body: string): { status:
     return { status: 200, type: "application/x-amz-json-1.0", body: JSON.stringify({ result: "OK", diagnostics: [] }) };
   }
   if (target || (req.method === "POST" && /(^|&)Action=/.test(body))) {
-    return { status: 400, type: "application/x-amz-json-1.0", body: JSON.stringify({ __type: "UnknownOperationException", message: `fake AWS: ${target || body.slice(0, 60)}` }) };
+    return {
+      status: 400,
+      type: "application/x-amz-json-1.0",
+      body: JSON.stringify({ __type: "UnknownOperationException", message: `fake AWS: ${target || body.slice(0, 60)}` }),
+    };
   }
   return undefined;
 }

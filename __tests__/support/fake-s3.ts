@@ -1,5 +1,5 @@
-import * as http from "http";
-import { AddressInfo } from "net";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { answerAwsApi, awsApiName } from "./fake-aws";
 
 /**

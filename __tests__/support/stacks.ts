@@ -1,13 +1,13 @@
 import { App, Testing } from "cdktf";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { ApiGatewayAccountStack } from "../../stacks/api-gateway-account-stack";
 import { ApiStack } from "../../stacks/api-stack";
-import { loadConfig, StepgateConfig } from "../../stacks/config/load";
+import { loadConfig, type StepgateConfig } from "../../stacks/config/load";
 import { WorkflowStack } from "../../stacks/workflow-stack";
-import { StartSyncExecutionApiProps } from "../../stacks/constructs/stage";
-import { Json, SynthesizedResource, SynthesizedStack } from "../../local/synthesized";
+import type { StartSyncExecutionApiProps } from "../../stacks/constructs/stage";
+import { type Json, type SynthesizedResource, SynthesizedStack } from "../../local/synthesized";
 
 export const PROJECT_DIR = path.join(__dirname, "..", "..");
 

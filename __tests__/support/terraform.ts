@@ -1,10 +1,11 @@
-import { execFile, execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { promisify } from "util";
+import { execFile, execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
 import { AWS_PROVIDER_VERSION } from "../../stacks/stepgate-stack";
-import { fakeS3Settings, FakeS3 } from "./fake-s3";
+import type { Json } from "../../local/synthesized";
+import { fakeS3Settings, type FakeS3 } from "./fake-s3";
 import { PROJECT_DIR } from "./stacks";
 
 /**
@@ -17,7 +18,13 @@ import { PROJECT_DIR } from "./stacks";
 export const MIRROR_VARIABLE = "TERRAFORM_TEST_PROVIDER_MIRROR";
 
 export type TerraformSetup =
-  | { readonly available: true; readonly terraformVersion: string; readonly providerVersion: string; readonly source: "mirror" | "registry"; readonly cliConfig: string }
+  | {
+      readonly available: true;
+      readonly terraformVersion: string;
+      readonly providerVersion: string;
+      readonly source: "mirror" | "registry";
+      readonly cliConfig: string;
+    }
   | { readonly available: false; readonly reason: string };
 
 const CACHE = path.join(PROJECT_DIR, "node_modules", ".cache", "stepgate-terraform");
@@ -28,7 +35,9 @@ const baseEnv = () => ({ ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISAB
 export function terraformSetup(): TerraformSetup {
   let terraformVersion: string;
   try {
-    terraformVersion = JSON.parse(execFileSync("terraform", ["version", "-json"], { env: baseEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })).terraform_version;
+    terraformVersion = JSON.parse(
+      execFileSync("terraform", ["version", "-json"], { env: baseEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }),
+    ).terraform_version;
   } catch {
     return { available: false, reason: "no terraform on PATH" };
   }
@@ -39,10 +48,7 @@ export function terraformSetup(): TerraformSetup {
     const versions = fs.existsSync(path.join(mirror, AWS)) ? fs.readdirSync(path.join(mirror, AWS)).filter((v) => /^\d+\.\d+\.\d+$/.test(v)) : [];
     const newest = versions.sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).pop();
     if (!newest) return { available: false, reason: `${MIRROR_VARIABLE}=${mirror} holds no ${AWS}` };
-    fs.writeFileSync(
-      cliConfig,
-      `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["${AWS}"]\n  }\n}\n`,
-    );
+    fs.writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["${AWS}"]\n  }\n}\n`);
     return { available: true, terraformVersion, providerVersion: newest, source: "mirror", cliConfig };
   }
   // The registry: downloaded once into a plugin cache that every test folder links to.
@@ -50,13 +56,24 @@ export function terraformSetup(): TerraformSetup {
   fs.writeFileSync(cliConfig, `plugin_cache_dir = ${JSON.stringify(path.join(CACHE, "plugins"))}\n`);
   const probe = path.join(CACHE, "probe");
   fs.mkdirSync(probe, { recursive: true });
-  fs.writeFileSync(path.join(probe, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { aws: { source: "aws", version: AWS_PROVIDER_VERSION } } } }));
+  fs.writeFileSync(
+    path.join(probe, "main.tf.json"),
+    JSON.stringify({ terraform: { required_providers: { aws: { source: "aws", version: AWS_PROVIDER_VERSION } } } }),
+  );
   try {
-    execFileSync("terraform", ["init", "-backend=false", "-input=false", "-no-color"], { cwd: probe, env: { ...baseEnv(), TF_CLI_CONFIG_FILE: cliConfig }, stdio: "ignore", timeout: 300_000 });
+    execFileSync("terraform", ["init", "-backend=false", "-input=false", "-no-color"], {
+      cwd: probe,
+      env: { ...baseEnv(), TF_CLI_CONFIG_FILE: cliConfig },
+      stdio: "ignore",
+      timeout: 300_000,
+    });
   } catch {
     return { available: false, reason: `no AWS provider: the registry is unreachable and ${MIRROR_VARIABLE} is not set` };
   }
-  const providerVersion = /provider "registry.terraform.io\/hashicorp\/aws" \{\s*version\s*=\s*"([^"]+)"/.exec(fs.readFileSync(path.join(probe, ".terraform.lock.hcl"), "utf8"))?.[1] ?? "?";
+  const providerVersion =
+    /provider "registry.terraform.io\/hashicorp\/aws" \{\s*version\s*=\s*"([^"]+)"/.exec(
+      fs.readFileSync(path.join(probe, ".terraform.lock.hcl"), "utf8"),
+    )?.[1] ?? "?";
   return { available: true, terraformVersion, providerVersion, source: "registry", cliConfig };
 }
 
@@ -92,7 +109,7 @@ export class TerraformStackDir {
   ) {}
 
   /** The synthesized JSON, as synth wrote it. */
-  get json(): Record<string, any> {
+  get json(): Json {
     return JSON.parse(fs.readFileSync(path.join(this.dir, "cdk.tf.json"), "utf8"));
   }
 
@@ -102,7 +119,7 @@ export class TerraformStackDir {
    */
   useFakes(aws?: FakeS3): void {
     const json = this.json;
-    const override: Record<string, any> = {};
+    const override: Json = {};
     if (this.setup.source === "mirror") override.terraform = { required_providers: { aws: { version: this.setup.providerVersion } } };
     if (aws) {
       const fake = {
@@ -147,10 +164,10 @@ export class TerraformStackDir {
 
 /** What these tests read of `terraform show -json PLANFILE`. */
 export interface PlanJson {
-  resource_changes?: Array<{ address: string; type: string; mode: string; change: { actions: string[]; after?: any } }>;
+  resource_changes?: Array<{ address: string; type: string; mode: string; change: { actions: string[]; after?: unknown } }>;
   output_changes?: Record<string, { actions: string[] }>;
-  configuration?: any;
-  [key: string]: any;
+  configuration?: Json;
+  [key: string]: unknown;
 }
 
 /** A workflow state as `terraform apply` would leave it, holding only outputs (v4 state format). */

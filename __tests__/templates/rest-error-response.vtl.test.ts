@@ -18,9 +18,9 @@ describe("templates/rest-error-response.vtl, as deployed (Step Functions refused
       status: 400,
       body: { error: "ValidationException", cause },
     });
-    expect(answer(400, { __type: `${NAMESPACE}InvalidExecutionInput`, message: 'Invalid \'input\': "x"' }).body).toEqual({
+    expect(answer(400, { __type: `${NAMESPACE}InvalidExecutionInput`, message: "Invalid 'input': \"x\"" }).body).toEqual({
       error: "InvalidExecutionInput",
-      cause: 'Invalid \'input\': "x"',
+      cause: "Invalid 'input': \"x\"",
     });
   });
 

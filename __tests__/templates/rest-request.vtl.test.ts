@@ -30,7 +30,9 @@ describe("templates/rest-request.vtl, as deployed", () => {
     ["just over", 1],
   ])("sends a body that makes the input %s Step Functions' 256 KB whole (Step Functions judges its size)", (_name, offset) => {
     const overhead = Buffer.byteLength(startSyncExecution('{"pad":""}').input) - Buffer.byteLength('{"pad":""}');
-    const body = JSON.stringify({ pad: "é".repeat(Math.floor((MAX_INPUT_BYTES - overhead - 10 + offset) / 2)) + "x".repeat(((MAX_INPUT_BYTES - overhead - 10 + offset) % 2 + 2) % 2) });
+    const body = JSON.stringify({
+      pad: "é".repeat(Math.floor((MAX_INPUT_BYTES - overhead - 10 + offset) / 2)) + "x".repeat((((MAX_INPUT_BYTES - overhead - 10 + offset) % 2) + 2) % 2),
+    });
     const request = startSyncExecution(body);
     expect(Buffer.byteLength(request.input) - MAX_INPUT_BYTES).toBe(offset);
     expect(JSON.parse(request.input).data).toEqual(JSON.parse(body));

@@ -20,7 +20,7 @@ describe("templates/websocket-request.vtl, as deployed", () => {
   });
 
   it("sends a 128 KB message, the largest API Gateway passes on, whole, unicode and escapes included", () => {
-    const unit = JSON.stringify({ k: "it's é 😀 \\ \"q\"" });
+    const unit = JSON.stringify({ k: 'it\'s é 😀 \\ "q"' });
     const message = `[${Array.from({ length: Math.floor(MAX_WEBSOCKET_MESSAGE_BYTES / (Buffer.byteLength(unit) + 1)) }, () => unit).join(",")}]`;
     expect(Buffer.byteLength(message)).toBeLessThanOrEqual(MAX_WEBSOCKET_MESSAGE_BYTES);
     expect(Buffer.byteLength(message)).toBeGreaterThan(MAX_WEBSOCKET_MESSAGE_BYTES - 40);

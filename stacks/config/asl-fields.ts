@@ -145,7 +145,8 @@ export function stateFieldProblems(state: unknown, at: string, defaultQueryLangu
       if (STATE_FIELDS[type as StateType][other].includes(field)) {
         return `${at}: field "${field}" is for ${other} states, and this ${type} state uses ${language} (its QueryLanguage or the state machine's); ${accepts}`;
       }
-      if (field === "End" && type === "Choice") return `${at}: a Choice state cannot end the execution ("End"): its Choices and Default name the next state; ${accepts}`;
+      if (field === "End" && type === "Choice")
+        return `${at}: a Choice state cannot end the execution ("End"): its Choices and Default name the next state; ${accepts}`;
       return `${at}: unknown field "${field}"${didYouMean(field, accepted)} in a ${kind}; ${accepts}`;
     });
 }

@@ -1,5 +1,5 @@
-import { STACK_IDS, StackId } from "../stack-ids";
-import { SETTINGS, Settings } from "./settings";
+import { STACK_IDS, type StackId } from "../stack-ids";
+import { SETTINGS, type Settings } from "./settings";
 
 /** Where the stacks keep their Terraform state, as the backend settings say. */
 export type StateConfig =

@@ -1,9 +1,9 @@
-import * as fs from "fs";
-import * as path from "path";
-import { StateConfig, stateConfig } from "./backend";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type StateConfig, stateConfig } from "./backend";
 import { loadDefinition } from "./definition";
-import { MAX_PREFIX_LENGTH, ResourceNames, resourceNames } from "./names";
-import { Setting, SETTINGS, Settings, SettingsTable, SettingValues } from "./settings";
+import { MAX_PREFIX_LENGTH, type ResourceNames, resourceNames } from "./names";
+import { type Setting, SETTINGS, type Settings, type SettingsTable, type SettingValues } from "./settings";
 
 /**
  * Reads the settings: each from the environment variable of its name, else the `context` object

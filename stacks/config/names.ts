@@ -41,6 +41,4 @@ const NAME_LIMITS: Record<keyof ResourceNames, number> = {
 };
 
 /** The longest prefix whose every derived name fits its AWS limit. */
-export const MAX_PREFIX_LENGTH = Math.min(
-  ...Object.entries(resourceNames("")).map(([key, name]) => NAME_LIMITS[key as keyof ResourceNames] - name.length),
-);
+export const MAX_PREFIX_LENGTH = Math.min(...Object.entries(resourceNames("")).map(([key, name]) => NAME_LIMITS[key as keyof ResourceNames] - name.length));

@@ -54,9 +54,7 @@ export const tags: Parser<Readonly<Record<string, string>>> = (raw) => {
         return eq < 0 ? ["", undefined] : [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
       });
   }
-  const valid = entries.every(
-    ([k, v]) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(k) && !k.startsWith("aws:") && typeof v === "string" && v.length <= 256,
-  );
+  const valid = entries.every(([k, v]) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(k) && !k.startsWith("aws:") && typeof v === "string" && v.length <= 256);
   return valid ? Object.fromEntries(entries as [string, string][]) : undefined;
 };
 

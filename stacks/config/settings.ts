@@ -1,7 +1,7 @@
 import { CONNECT_AUTHS, DEFAULT_CONNECT_AUTH } from "../constructs/websocket-api";
 import { DEFAULT_SEND_API_KEY_VALUE } from "../constructs/rest-api";
 import { QUOTA_PERIODS } from "../constructs/usage-plan";
-import { boolean, HOST_NAME, matching, oneOf, Parser, positiveNumber, REGION, STAGE_NAME, tags, wholeNumberAtLeastOne, WORKSPACE } from "./parsers";
+import { boolean, HOST_NAME, matching, oneOf, type Parser, positiveNumber, REGION, STAGE_NAME, tags, wholeNumberAtLeastOne, WORKSPACE } from "./parsers";
 
 /**
  * stepgate's settings, our `variables.tf`: each entry is the one place that knows a setting's name,
@@ -50,9 +50,7 @@ export const APIGW_ACCOUNT_MODES = ["external", "managed"] as const;
 /** Where the stacks keep their Terraform state. */
 export const BACKENDS = ["local", "s3", "cloud"] as const;
 /** The retention periods CloudWatch Logs accepts (0, "never expire", is refused on purpose). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 const STAGE_ACCEPTS = "1 to 128 letters, digits, hyphens or underscores";
 

@@ -36,7 +36,15 @@ export class LogsKey extends Construct {
           sid: "CloudWatchLogs",
           effect: "Allow",
           principals: [{ type: "Service", identifiers: [`logs.${props.region}.amazonaws.com`] }],
-          actions: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+          actions: [
+            "kms:Decrypt",
+            "kms:DescribeKey",
+            "kms:Encrypt",
+            "kms:GenerateDataKey",
+            "kms:GenerateDataKeyWithoutPlaintext",
+            "kms:ReEncryptFrom",
+            "kms:ReEncryptTo",
+          ],
           resources: ["*"],
           condition: [
             {

@@ -8,9 +8,9 @@ import { ApiGatewayModel } from "@cdktf/provider-aws/lib/api-gateway-model";
 import { ApiGatewayRequestValidator } from "@cdktf/provider-aws/lib/api-gateway-request-validator";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
-import { TerraformResource } from "cdktf";
+import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, StartSyncExecutionApiProps, stageLogGroups } from "./stage";
+import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, type StartSyncExecutionApiProps, stageLogGroups } from "./stage";
 import { templateFile } from "./template-file";
 
 /** The seed sent the API key's value; stepgate sends its id (see the README's Security section). */

@@ -1,6 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { Fn, ITerraformDependable, TerraformResource } from "cdktf";
-import { Construct } from "constructs";
+import { Fn, type ITerraformDependable, type TerraformResource } from "cdktf";
+import type { Construct } from "constructs";
 
 /** API Gateway's longest integration timeout: a synchronous execution gets at most this long. */
 export const INTEGRATION_TIMEOUT_MS = 29_000;

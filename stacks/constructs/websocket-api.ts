@@ -5,9 +5,9 @@ import { Apigatewayv2IntegrationResponse } from "@cdktf/provider-aws/lib/apigate
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2RouteResponse } from "@cdktf/provider-aws/lib/apigatewayv2-route-response";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
-import { TerraformResource } from "cdktf";
+import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, StartSyncExecutionApiProps, stageLogGroups } from "./stage";
+import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, type StartSyncExecutionApiProps, stageLogGroups } from "./stage";
 import { templateFile } from "./template-file";
 
 /** How a client must authorize the WebSocket `$connect` request. */
