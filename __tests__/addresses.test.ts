@@ -55,25 +55,47 @@ describe("Terraform addresses", () => {
       "aws_apigatewayv2_route.websocket_default_route_928C99DE",
       "aws_apigatewayv2_route_response.websocket_default_route_response_00D65C19",
       "aws_apigatewayv2_stage.websocket_stage_63485756",
+      "aws_cloudwatch_dashboard.monitoring_dashboard_4CE328EF",
       "aws_cloudwatch_log_group.rest_access_logs_E8A3496A",
       "aws_cloudwatch_log_group.rest_execution_logs_B57A67FB",
       "aws_cloudwatch_log_group.websocket_access_logs_7ED791C9",
       "aws_cloudwatch_log_group.websocket_execution_logs_6F6AD02B",
+      "aws_cloudwatch_metric_alarm.monitoring_rest_5xx_F33237F2",
+      "aws_cloudwatch_metric_alarm.monitoring_rest_latency_p99_B53B6091",
+      "aws_cloudwatch_metric_alarm.monitoring_throttled_F3C38968",
+      "aws_cloudwatch_metric_alarm.monitoring_websocket_execution_errors_E09E7660",
+      "aws_cloudwatch_metric_alarm.monitoring_websocket_integration_errors_5EDCB014",
+      "aws_cloudwatch_metric_alarm.monitoring_workflow_failed_2F18792F",
+      "aws_cloudwatch_metric_alarm.monitoring_workflow_timed_out_774C194C",
       "aws_iam_role.start_sync_execution_role_B8A7B774",
       "aws_iam_role_policy.start_sync_execution_policy_E8D21C69",
+      "aws_kms_alias.alarm_topic_alias_B87AE295",
+      "aws_kms_key.alarm_topic_key_592FA980",
+      "aws_sns_topic.alarm_topic_3AE246C5",
+      "aws_sns_topic_policy.alarm_topic_policy_75FBA315",
     ]);
   });
 
   it("of the apigw-account stack", () => {
     const stack = new ApiGatewayAccountStack(testApp(), "apigw-account", { config: configWith() });
-    expect(addresses(Testing.synth(stack))).toEqual(["aws_api_gateway_account.account", "aws_iam_role.role", "aws_iam_role_policy_attachment.role_policy"]);
+    expect(addresses(Testing.synth(stack))).toEqual([
+      "aws_api_gateway_account.account",
+      "aws_iam_role.role",
+      "aws_iam_role_policy_attachment.role_policy",
+    ]);
   });
 
   it("of the KMS keys, when STEPGATE_LOG_KMS_KEY=create", () => {
     const config = configWith({ STEPGATE_LOG_KMS_KEY: "create" });
     const keys = (synthesized: string) => addresses(synthesized).filter((a) => a.startsWith("aws_kms_"));
     expect(keys(synthWorkflow(config))).toEqual(["aws_kms_alias.logs_key_alias_3A97F619", "aws_kms_key.logs_key_514BF2D1"]);
-    expect(keys(synthApi(config))).toEqual(["aws_kms_alias.logs_key_alias_3A97F619", "aws_kms_key.logs_key_514BF2D1"]);
+    // The alarm topic's key (STEPGATE_MONITORING, on by default) joined the logs key: added, none moved.
+    expect(keys(synthApi(config))).toEqual([
+      "aws_kms_alias.alarm_topic_alias_B87AE295",
+      "aws_kms_alias.logs_key_alias_3A97F619",
+      "aws_kms_key.alarm_topic_key_592FA980",
+      "aws_kms_key.logs_key_514BF2D1",
+    ]);
   });
 
   it("of the data source that reads the workflow's state, whatever the backend (s3 adds the listing of its key)", () => {
@@ -89,14 +111,13 @@ describe("Terraform addresses", () => {
     ]);
   });
 
+  it("of the alarm e-mail subscriptions, each named after its address", () => {
+    const api = addresses(synthApi(configWith({ STEPGATE_ALARM_EMAILS: "ops@example.com" })));
+    expect(api.filter((a) => a.startsWith("aws_sns_topic_subscription."))).toEqual(["aws_sns_topic_subscription.alarm_topic_email_opsexamplecom_357F8E6D"]);
+  });
+
   it("do not depend on the settings", () => {
-    const custom = configWith({
-      STEPGATE_PREFIX: "other",
-      STEPGATE_REGION: "eu-west-1",
-      STEPGATE_REST_STAGE: "v2",
-      STEPGATE_BACKEND: "s3",
-      STEPGATE_S3_BUCKET: "acme-state",
-    });
+    const custom = configWith({ STEPGATE_PREFIX: "other", STEPGATE_REGION: "eu-west-1", STEPGATE_REST_STAGE: "v2", STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state" });
     expect(addresses(synthWorkflow(custom))).toEqual(addresses(synthWorkflow()));
     expect(addresses(synthApi(custom))).toEqual(addresses(synthApi()));
   });

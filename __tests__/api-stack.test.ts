@@ -34,6 +34,7 @@ describe("ApiStack", () => {
       rest_invoke_url: expect.objectContaining({ value: `\${${address(synthesized, "aws_api_gateway_stage")}.invoke_url}` }),
       api_key_id: expect.objectContaining({ value: `\${${address(synthesized, "aws_api_gateway_api_key")}.id}` }),
       api_key_value: expect.objectContaining({ value: `\${${address(synthesized, "aws_api_gateway_api_key")}.value}`, sensitive: true }),
+      dashboard_url: expect.objectContaining({ value: expect.stringContaining("#dashboards:name=") }),
     });
     for (const name of ["websocket_url", "rest_invoke_url", "api_key_id"]) expect(outputs[name].sensitive).toBeUndefined();
   });
@@ -117,5 +118,59 @@ describe("ApiStack", () => {
         "/aws/apigateway/team-b-rest/access",
       ]),
     );
+  });
+});
+
+describe("ApiStack monitoring (STEPGATE_MONITORING)", () => {
+  const MONITORING_TYPES = [
+    "aws_cloudwatch_dashboard",
+    "aws_cloudwatch_metric_alarm",
+    "aws_sns_topic",
+    "aws_sns_topic_policy",
+    "aws_sns_topic_subscription",
+    "aws_kms_key",
+  ];
+  const count = (synthesized: string) => Object.fromEntries(MONITORING_TYPES.map((t) => [t, resources(synthesized, t).length]));
+
+  it("is on by default: a dashboard of this deployment's APIs and workflow, alarms to a topic of its own, and the dashboard's URL", () => {
+    const synthesized = synthApi();
+    expect(count(synthesized)).toEqual({
+      aws_cloudwatch_dashboard: 1,
+      aws_cloudwatch_metric_alarm: 7,
+      aws_sns_topic: 1,
+      aws_sns_topic_policy: 1,
+      aws_sns_topic_subscription: 0,
+      aws_kms_key: 1,
+    });
+    const body = JSON.parse(only(synthesized, "aws_cloudwatch_dashboard").props.dashboard_body);
+    const dimensionValues = JSON.stringify(body.widgets.flatMap((w: { properties: { metrics?: unknown[] } }) => w.properties.metrics ?? []));
+    expect(dimensionValues).toContain('"ApiName","stepgate-rest","Stage","api"');
+    expect(dimensionValues).toContain(`"ApiId","\${${address(synthesized, "aws_apigatewayv2_api")}.id}","Stage","api"`);
+    expect(dimensionValues).toContain(`"StateMachineArn","${WORKFLOW_ARN}"`);
+    const topic = `\${${address(synthesized, "aws_sns_topic")}.arn}`;
+    for (const alarm of resources(synthesized, "aws_cloudwatch_metric_alarm")) expect(alarm.props.alarm_actions).toEqual([topic]);
+    expect(parse(synthesized).output.dashboard_url.value).toBe(
+      `https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=\${${address(synthesized, "aws_cloudwatch_dashboard")}.dashboard_name}`,
+    );
+  });
+
+  it("takes the thresholds, the e-mail subscriptions, or an existing topic from the settings", () => {
+    const custom = synthApi(configWith({ STEPGATE_ALARM_REST_5XX: "50", STEPGATE_ALARM_EMAILS: "ops@example.com,oncall@example.com" }));
+    expect(resources(custom, "aws_cloudwatch_metric_alarm").find((a) => a.props.metric_name === "5XXError")?.props.threshold).toBe(50);
+    expect(
+      resources(custom, "aws_sns_topic_subscription")
+        .map((s) => s.props.endpoint)
+        .sort(),
+    ).toEqual(["oncall@example.com", "ops@example.com"]);
+    const existing = "arn:aws:sns:us-east-1:123456789012:team-alarms";
+    const withTopic = synthApi(configWith({ STEPGATE_ALARM_TOPIC_ARN: existing }));
+    expect(count(withTopic)).toMatchObject({ aws_sns_topic: 0, aws_sns_topic_policy: 0, aws_kms_key: 0 });
+    for (const alarm of resources(withTopic, "aws_cloudwatch_metric_alarm")) expect(alarm.props.ok_actions).toEqual([existing]);
+  });
+
+  it("off: synthesizes no monitoring resource and no dashboard URL", () => {
+    const off = synthApi(configWith({ STEPGATE_MONITORING: "off" }));
+    expect(Object.values(count(off)).every((n) => n === 0)).toBe(true);
+    expect(parse(off).output.dashboard_url).toBeUndefined();
   });
 });

@@ -14,6 +14,8 @@ const VARIANTS: Record<string, Record<string, string>> = {
   "a KMS key per stack": { STEPGATE_LOG_KMS_KEY: "create" },
   "S3 state": { STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state" },
   "Terraform Cloud state": { STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme" },
+  "alarm e-mails": { STEPGATE_ALARM_EMAILS: "ops@example.com" },
+  "monitoring off": { STEPGATE_MONITORING: "off" },
 };
 
 interface Statement {
@@ -56,6 +58,26 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
     for (const { id, statements } of documents.filter((d) => !isKeyPolicy(d.id))) {
       for (const statement of statements.filter((s) => s.resources?.includes("*"))) {
         expect({ id, actions: statement.actions.filter((a) => !/^(logs|xray):/.test(a)) }).toEqual({ id, actions: [] });
+      }
+    }
+  });
+
+  it("keeps the alarm topic private and encrypted: only CloudWatch alarms of this account publish to it", () => {
+    const topics = all.flatMap((s) => resources(s, "aws_sns_topic"));
+    expect(topics).toHaveLength(env.STEPGATE_MONITORING === "off" ? 0 : 1);
+    for (const topic of topics) expect(topic.props.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.\w+\.arn\}$/);
+    const topicStatements = documents.filter((d) => d.statements.some((s) => s.actions.some((a) => a.startsWith("sns:")))).flatMap((d) => d.statements);
+    for (const statement of topicStatements) {
+      // Never public: every principal is this account or CloudWatch, never "*".
+      expect(statement.principals?.flatMap((p) => p.identifiers)).not.toContain("*");
+      if (statement.actions.includes("sns:Publish")) {
+        expect(statement).toMatchObject({
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+          condition: expect.arrayContaining([
+            expect.objectContaining({ variable: "aws:SourceAccount" }),
+            expect.objectContaining({ variable: "aws:SourceArn" }),
+          ]),
+        });
       }
     }
   });

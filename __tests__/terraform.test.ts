@@ -141,9 +141,11 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
     "%s: plans api on an empty backend, with the visible placeholder, then reads the workflow state once it exists",
     async (name) => {
       const [first, second] = (await runs[name]).api.plans;
-      expect(first.text).toContain("Plan: 33 to add, 0 to change, 0 to destroy.");
+      // 33 for the APIs, 12 for monitoring (on by default): dashboard, 7 alarms, topic, its policy, key and alias.
+      expect(first.text).toContain("Plan: 45 to add, 0 to change, 0 to destroy.");
+      expect(first.text).toContain('+ resource "aws_cloudwatch_dashboard"');
       expect(arnsIn(first.text)).toEqual([PLACEHOLDER_ARN]);
-      expect(second.text).toContain("Plan: 33 to add, 0 to change, 0 to destroy.");
+      expect(second.text).toContain("Plan: 45 to add, 0 to change, 0 to destroy.");
       expect(arnsIn(second.text)).toEqual([WORKFLOW_ARN]);
       if (name === "s3") expect(aws.requests).toContain(`GET ${S3.STEPGATE_S3_BUCKET}/${s3StateKey("stepgate", "workflow")}`);
     },
@@ -160,7 +162,7 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
 
   it("KMS key (create): plans the api stack's key and its alias, and encrypts its four log groups with it", async () => {
     const [plan] = (await runs["KMS key (create)"]).api.plans;
-    expect(plan.text).toContain("Plan: 35 to add, 0 to change, 0 to destroy.");
+    expect(plan.text).toContain("Plan: 47 to add, 0 to change, 0 to destroy.");
     expect(plan.text).toContain('+ resource "aws_kms_key" "logs_key_514BF2D1"');
     expect(plan.text.match(/\+ kms_key_id += \(known after apply\)/g)).toHaveLength(4);
   });

@@ -2,6 +2,8 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { StepgateConfig } from "./config/load";
+import { AlarmTopic } from "./constructs/alarm-topic";
+import { Monitoring } from "./constructs/monitoring";
 import { RestApi } from "./constructs/rest-api";
 import { StartSyncExecutionRole, startSyncExecutionUri } from "./constructs/start-sync-execution-role";
 import { UsagePlan } from "./constructs/usage-plan";
@@ -16,6 +18,7 @@ export const API_OUTPUTS = {
   restInvokeUrl: "rest_invoke_url",
   apiKeyId: "api_key_id",
   apiKeyValue: "api_key_value",
+  dashboardUrl: "dashboard_url",
 } as const;
 
 export interface ApiStackProps {
@@ -100,6 +103,35 @@ export class ApiStack extends StepgateStack {
       value: this.usagePlan.apiKey.value,
       sensitive: true,
       description: "Value of the API key: terraform output -raw api_key_value",
+    });
+
+    if (config.monitoring === "on") this.monitor(config, [{ name: "workflow", arn: stateMachineArn }]);
+  }
+
+  /** The dashboard and alarms (STEPGATE_MONITORING), and the topic they notify. */
+  private monitor(config: StepgateConfig, stateMachines: ReadonlyArray<{ name: string; arn: string }>): void {
+    const topicArn =
+      config.alarmTopicArn ??
+      new AlarmTopic(this, "alarm_topic", { name: config.names.alarmTopic, region: config.region, emails: config.alarmEmails }).topic.arn;
+    const monitoring = new Monitoring(this, "monitoring", {
+      name: config.names.dashboard,
+      region: config.region,
+      rest: { apiName: config.names.restApi, stage: config.restStage, url: this.restApi.stage.invokeUrl },
+      webSocket: { apiId: this.webSocketApi.api.id, stage: config.wsStage, url: this.webSocketApi.stage.invokeUrl },
+      stateMachines,
+      thresholds: {
+        rest5xx: config.alarmRest5xx,
+        restLatencyP99Ms: config.alarmRestLatencyP99Ms,
+        webSocketErrors: config.alarmWebSocketErrors,
+        executionsFailed: config.alarmExecutionsFailed,
+        executionsTimedOut: config.alarmExecutionsTimedOut,
+        throttled: config.alarmThrottled,
+      },
+      topicArn,
+    });
+    new TerraformOutput(this, API_OUTPUTS.dashboardUrl, {
+      value: `https://${config.region}.console.aws.amazon.com/cloudwatch/home?region=${config.region}#dashboards:name=${monitoring.dashboard.dashboardName}`,
+      description: "The CloudWatch dashboard of both APIs and every workflow",
     });
   }
 }

@@ -96,6 +96,10 @@ describe("loadConfig", () => {
     ["STEPGATE_TFC_ORGANIZATION", "acme corp", "organization name"],
     ["STEPGATE_TFC_HOSTNAME", "not a host", "a host name"],
     ["STEPGATE_TFC_WORKSPACE_API", "has/slash", "a workspace name"],
+    ["STEPGATE_MONITORING", "yes", "on|off"],
+    ["STEPGATE_ALARM_EMAILS", "ops@example.com,not-an-address", "e-mail addresses"],
+    ["STEPGATE_ALARM_TOPIC_ARN", "team-alarms", "the ARN of an SNS topic"],
+    ["STEPGATE_ALARM_REST_LATENCY_P99_MS", "0", "a number greater than 0"],
   ])("refuses %s=%j, saying what it accepts", (name, value, accepts) => {
     const [problem, ...rest] = problems({ [name]: value });
     expect(rest).toEqual([]);
@@ -165,7 +169,7 @@ describe("loadConfig", () => {
   });
 
   it("derives every name from the prefix", () => {
-    expect(Object.values(resourceNames("abc")).every((name) => name.includes("abc-"))).toBe(true);
+    expect(Object.values(resourceNames("abc")).filter((name) => !/(^|[-/])abc([-/]|$)/.test(name))).toEqual([]);
   });
 
   it("names the definition file, resolved from the project folder, in each of its problems", () => {
@@ -193,6 +197,12 @@ describe("loadConfig", () => {
     const long = "p".repeat(MAX_PREFIX_LENGTH + 1);
     expect(problems({}, { STEPGATE_PREFIX: long })).toEqual([
       `STEPGATE_PREFIX=${JSON.stringify(long)} (from cdktf.json context): at most ${MAX_PREFIX_LENGTH} characters, so that every derived name fits its AWS limit`,
+    ]);
+  });
+
+  it("refuses alarm e-mails beside an existing alarm topic, whose subscriptions are its owner's", () => {
+    expect(problems({ STEPGATE_ALARM_EMAILS: "ops@example.com", STEPGATE_ALARM_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:team" })).toEqual([
+      expect.stringMatching(/^STEPGATE_ALARM_EMAILS: has no effect with STEPGATE_ALARM_TOPIC_ARN/),
     ]);
   });
 

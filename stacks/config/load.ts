@@ -101,6 +101,11 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
   const definitionFile = path.resolve(projectDir, values.definitionPath);
   const loaded = loadDefinition(definitionFile);
   problems.push(...loaded.problems.map((problem) => `${SETTINGS.definitionPath.name} (${definitionFile})${problem}`));
+  if (values.alarmEmails !== undefined && values.alarmTopicArn !== undefined) {
+    problems.push(
+      `${SETTINGS.alarmEmails.name}: has no effect with ${SETTINGS.alarmTopicArn.name} (subscriptions are made only to the topic stepgate creates): subscribe the addresses to your topic, or leave ${SETTINGS.alarmTopicArn.name} unset`,
+    );
+  }
   const backend = stateConfig(values, { invalid, onPath: sources.onPath ?? ((command) => executableOnPath(command, env)) });
   problems.push(...backend.problems);
 

@@ -10,6 +10,8 @@ export interface ResourceNames {
   readonly apiKey: string;
   readonly websocketAccessLogGroup: string;
   readonly restAccessLogGroup: string;
+  readonly dashboard: string;
+  readonly alarmTopic: string;
 }
 
 export function resourceNames(prefix: string): ResourceNames {
@@ -24,6 +26,8 @@ export function resourceNames(prefix: string): ResourceNames {
     apiKey: `${prefix}-rest`,
     websocketAccessLogGroup: `/aws/apigateway/${prefix}-websocket/access`,
     restAccessLogGroup: `/aws/apigateway/${prefix}-rest/access`,
+    dashboard: prefix,
+    alarmTopic: `${prefix}-alarms`,
   };
 }
 
@@ -38,6 +42,8 @@ const NAME_LIMITS: Record<keyof ResourceNames, number> = {
   apiKey: 1024,
   websocketAccessLogGroup: 512,
   restAccessLogGroup: 512,
+  dashboard: 255,
+  alarmTopic: 256,
 };
 
 /** The longest prefix whose every derived name fits its AWS limit. */

@@ -58,6 +58,17 @@ export const tags: Parser<Readonly<Record<string, string>>> = (raw) => {
   return valid ? Object.fromEntries(entries as [string, string][]) : undefined;
 };
 
+/** Comma-separated values, each as `parse` accepts it; at least one. */
+export const list =
+  <T>(parse: Parser<T>): Parser<readonly T[]> =>
+  (raw) => {
+    const values = raw.split(",").map((item) => parse(item.trim()));
+    return values.length > 0 && values.every((v) => v !== undefined) ? (values as T[]) : undefined;
+  };
+
+/** An e-mail address, as SNS takes it. */
+export const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
+
 export const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 export const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 export const WORKSPACE = /^[A-Za-z0-9_-]{1,90}$/;

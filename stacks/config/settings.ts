@@ -1,7 +1,21 @@
 import { CONNECT_AUTHS, DEFAULT_CONNECT_AUTH } from "../constructs/websocket-api";
 import { DEFAULT_SEND_API_KEY_VALUE } from "../constructs/rest-api";
 import { QUOTA_PERIODS } from "../constructs/usage-plan";
-import { boolean, HOST_NAME, matching, oneOf, type Parser, positiveNumber, REGION, STAGE_NAME, tags, wholeNumberAtLeastOne, WORKSPACE } from "./parsers";
+import {
+  boolean,
+  EMAIL,
+  HOST_NAME,
+  list,
+  matching,
+  oneOf,
+  type Parser,
+  positiveNumber,
+  REGION,
+  STAGE_NAME,
+  tags,
+  wholeNumberAtLeastOne,
+  WORKSPACE,
+} from "./parsers";
 
 /**
  * stepgate's settings, our `variables.tf`: each entry is the one place that knows a setting's name,
@@ -189,6 +203,69 @@ export const SETTINGS = {
     accepts: "key=value pairs separated by commas, or a JSON object of strings",
     description: "Tags of every resource, besides stepgate:prefix",
     parse: tags,
+  }),
+  monitoring: setting({
+    name: "STEPGATE_MONITORING",
+    default: "on",
+    accepts: "on|off",
+    description: "A CloudWatch dashboard and alarms for both APIs and every workflow (README: Monitoring)",
+    parse: oneOf(["on", "off"] as const),
+  }),
+  alarmEmails: optionalSetting<readonly string[]>({
+    name: "STEPGATE_ALARM_EMAILS",
+    shownDefault: "(none)",
+    accepts: "e-mail addresses separated by commas",
+    description: "E-mail subscriptions of the alarm topic stepgate creates (each address confirms by mail)",
+    parse: list(matching(EMAIL)),
+  }),
+  alarmTopicArn: optionalSetting<string>({
+    name: "STEPGATE_ALARM_TOPIC_ARN",
+    shownDefault: "(a topic of its own)",
+    accepts: "the ARN of an SNS topic in the stack's region",
+    description: "An existing SNS topic for the alarms, instead of the topic stepgate creates",
+    parse: matching(/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/),
+  }),
+  alarmRest5xx: setting({
+    name: "STEPGATE_ALARM_REST_5XX",
+    default: 5,
+    accepts: "a whole number of at least 1",
+    description: "Alarm: REST answers with a 5xx status in 5 minutes",
+    parse: wholeNumberAtLeastOne,
+  }),
+  alarmRestLatencyP99Ms: setting({
+    name: "STEPGATE_ALARM_REST_LATENCY_P99_MS",
+    default: 25000,
+    accepts: "a number greater than 0 (milliseconds)",
+    description: "Alarm: REST p99 latency over 5 minutes (API Gateway gives up at 29 s)",
+    parse: positiveNumber,
+  }),
+  alarmWebSocketErrors: setting({
+    name: "STEPGATE_ALARM_WS_ERRORS",
+    default: 5,
+    accepts: "a whole number of at least 1",
+    description: "Alarm: WebSocket integration errors, or execution errors, in 5 minutes",
+    parse: wholeNumberAtLeastOne,
+  }),
+  alarmExecutionsFailed: setting({
+    name: "STEPGATE_ALARM_EXECUTIONS_FAILED",
+    default: 5,
+    accepts: "a whole number of at least 1",
+    description: "Alarm: failed executions of one workflow in 5 minutes",
+    parse: wholeNumberAtLeastOne,
+  }),
+  alarmExecutionsTimedOut: setting({
+    name: "STEPGATE_ALARM_EXECUTIONS_TIMED_OUT",
+    default: 1,
+    accepts: "a whole number of at least 1",
+    description: "Alarm: timed-out executions of one workflow in 5 minutes",
+    parse: wholeNumberAtLeastOne,
+  }),
+  alarmThrottled: setting({
+    name: "STEPGATE_ALARM_THROTTLED",
+    default: 1,
+    accepts: "a whole number of at least 1",
+    description: "Alarm: StartSyncExecution calls Step Functions throttled in 5 minutes, account-wide",
+    parse: wholeNumberAtLeastOne,
   }),
   backend: setting({
     name: "STEPGATE_BACKEND",

@@ -1,0 +1,134 @@
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import { Testing } from "cdktf";
+import { Monitoring, type MonitoringProps } from "../../stacks/constructs/monitoring";
+import { documented, statisticFits } from "../support/aws-metrics";
+import { only, resources } from "../support/stacks";
+
+const PROPS: MonitoringProps = {
+  name: "test",
+  region: "eu-west-1",
+  rest: { apiName: "test-rest", stage: "v1", url: "https://rest.example/v1" },
+  webSocket: { apiId: "ws-id", stage: "live", url: "wss://ws.example/live" },
+  stateMachines: [
+    { name: "workflow", arn: "arn:aws:states:eu-west-1:123456789012:stateMachine:test-workflow" },
+    { name: "orders", arn: "arn:aws:states:eu-west-1:123456789012:stateMachine:test-orders" },
+  ],
+  thresholds: { rest5xx: 5, restLatencyP99Ms: 25000, webSocketErrors: 4, executionsFailed: 3, executionsTimedOut: 2, throttled: 1 },
+  topicArn: "arn:aws:sns:eu-west-1:123456789012:test-alarms",
+};
+const synthesized = Testing.synthScope((scope) => new Monitoring(scope, "monitoring", PROPS));
+const dashboard = JSON.parse(only(synthesized, "aws_cloudwatch_dashboard").props.dashboard_body);
+const alarms = resources(synthesized, "aws_cloudwatch_metric_alarm").map((r) => r.props);
+
+type Widget = { type: string; properties: { metrics?: unknown[][]; region?: string; markdown?: string } };
+/** Every metric of the dashboard's graphs: namespace, name, dimensions and statistic. */
+const graphed = (dashboard.widgets as Widget[]).flatMap((w) =>
+  (w.properties.metrics ?? []).map((line) => {
+    const [namespace, name, ...rest] = line as [string, string, ...unknown[]];
+    const options = rest.pop() as { stat: string };
+    const dims = rest as string[];
+    const dimensions = Object.fromEntries(dims.flatMap((d, i) => (i % 2 === 0 ? [[d, dims[i + 1]]] : [])));
+    return { namespace, name, dimensions, stat: options.stat };
+  }),
+);
+const alarmed = alarms.map((a) => ({ namespace: a.namespace, name: a.metric_name, dimensions: a.dimensions, stat: a.statistic ?? a.extended_statistic }));
+/** Which resource a metric is about: REST by its name, WebSocket by its id, a state machine by its ARN. */
+const RESOURCE_BY_DIMENSION: Record<string, string[]> = {
+  ApiName: [PROPS.rest.apiName],
+  ApiId: [PROPS.webSocket.apiId],
+  StateMachineArn: PROPS.stateMachines.map((m) => m.arn),
+  APIName: ["StartSyncExecution"],
+  Stage: [PROPS.rest.stage, PROPS.webSocket.stage],
+};
+
+describe("Monitoring", () => {
+  it.each([
+    ["dashboard", graphed],
+    ["alarms", alarmed],
+  ])("uses, in its %s, only AWS's documented metrics with their dimensions and a statistic that fits (Sum for counts)", (_what, metrics) => {
+    expect(metrics.length).toBeGreaterThan(5);
+    for (const m of metrics) {
+      const doc = documented(m.namespace, m.name, Object.keys(m.dimensions));
+      expect([m.name, doc === undefined ? "undocumented" : "documented"]).toEqual([m.name, "documented"]);
+      if (doc) expect([m.name, m.stat, statisticFits(doc, m.stat)]).toEqual([m.name, m.stat, true]);
+    }
+  });
+
+  it("names in every metric a resource this deployment creates", () => {
+    for (const m of [...graphed, ...alarmed]) {
+      for (const [dimension, value] of Object.entries(m.dimensions as Record<string, string>)) expect(RESOURCE_BY_DIMENSION[dimension]).toContain(value);
+    }
+  });
+
+  it("graphs what the issue lists for each API, every workflow and StartSyncExecution throttling, and nothing of ExecutionThrottled", () => {
+    const names = (filter: (m: (typeof graphed)[number]) => boolean) => graphed.filter(filter).map((m) => `${m.name}/${m.stat}`);
+    expect(names((m) => m.dimensions.ApiName === "test-rest")).toEqual([
+      "Count/Sum",
+      "4XXError/Sum",
+      "5XXError/Sum",
+      "Latency/p50",
+      "Latency/p99",
+      "IntegrationLatency/p50",
+      "IntegrationLatency/p99",
+    ]);
+    expect(names((m) => m.dimensions.ApiId === "ws-id")).toEqual([
+      "ConnectCount/Sum",
+      "MessageCount/Sum",
+      "IntegrationError/Sum",
+      "ClientError/Sum",
+      "ExecutionError/Sum",
+      "IntegrationLatency/p50",
+      "IntegrationLatency/p99",
+    ]);
+    for (const { arn } of PROPS.stateMachines) {
+      expect(names((m) => m.dimensions.StateMachineArn === arn)).toEqual([
+        "ExecutionsStarted/Sum",
+        "ExecutionsSucceeded/Sum",
+        "ExecutionsFailed/Sum",
+        "ExecutionsTimedOut/Sum",
+        "ExecutionTime/p50",
+        "ExecutionTime/p99",
+      ]);
+    }
+    expect(names((m) => m.dimensions.APIName === "StartSyncExecution")).toEqual(["ThrottledEvents/Sum"]);
+    expect(graphed.map((m) => m.name)).not.toContain("ExecutionThrottled");
+  });
+
+  it("is a dashboard named as it is told, in the stack's region, with a text widget that gives the URLs and reads the graphs", () => {
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchDashboard, { dashboard_name: "test" });
+    const widgets = dashboard.widgets as Widget[];
+    expect(widgets.filter((w) => w.type === "metric").every((w) => w.properties.region === "eu-west-1")).toBe(true);
+    const text = widgets.find((w) => w.type === "text")?.properties.markdown ?? "";
+    expect(text).toContain(PROPS.rest.url);
+    expect(text).toContain(PROPS.webSocket.url);
+    expect(text).toMatch(/p99/);
+  });
+
+  it("alarms on REST 5xx and p99 latency, WebSocket errors, each workflow's failed and timed-out executions, and throttling, at the given thresholds", () => {
+    const byName = Object.fromEntries(alarms.map((a) => [a.alarm_name, [a.metric_name, a.statistic ?? a.extended_statistic, a.threshold]]));
+    expect(byName).toEqual({
+      "test-rest-5xx": ["5XXError", "Sum", 5],
+      "test-rest-latency-p99": ["Latency", "p99", 25000],
+      "test-websocket-integration-errors": ["IntegrationError", "Sum", 4],
+      "test-websocket-execution-errors": ["ExecutionError", "Sum", 4],
+      "test-workflow-failed": ["ExecutionsFailed", "Sum", 3],
+      "test-workflow-timed-out": ["ExecutionsTimedOut", "Sum", 2],
+      "test-orders-failed": ["ExecutionsFailed", "Sum", 3],
+      "test-orders-timed-out": ["ExecutionsTimedOut", "Sum", 2],
+      "test-throttled": ["ThrottledEvents", "Sum", 1],
+    });
+  });
+
+  it("treats missing data as not breaching, and notifies the topic when an alarm fires and when it recovers", () => {
+    for (const a of alarms) {
+      expect(a).toMatchObject({
+        treat_missing_data: "notBreaching",
+        comparison_operator: "GreaterThanOrEqualToThreshold",
+        period: 300,
+        evaluation_periods: 1,
+        alarm_actions: [PROPS.topicArn],
+        ok_actions: [PROPS.topicArn],
+      });
+    }
+  });
+});
