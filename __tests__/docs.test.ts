@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LOCAL_SETTINGS } from "../local/settings";
 import { type Setting, SETTINGS, shownDefault } from "../stacks/config/settings";
-import { BAD_REQUESTS } from "./support/bad-requests";
+import { BAD_REQUESTS } from "../verify/promises";
 import { PROJECT_DIR } from "./support/stacks";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
