@@ -103,7 +103,7 @@ export async function verify(target: Target, options: Pick<Options, "all" | "sam
     Promise.all(
       BAD_REQUESTS.filter((r) => names.has(r.name)).map(async (r): Promise<Row> => {
         const observation = r.probe ? await r.probe.run(target) : skipped(r.notVerified ?? "no probe");
-        return { name: r.name, expected: r.probe?.expected ?? stripTicks(r.answer), observation, walkthrough: false };
+        return { name: r.name, expected: r.probe?.expected ?? clip(stripTicks(r.answer)), observation, walkthrough: false };
       }),
     );
   // The throttles last, one after the other: they would throttle the other rows.
@@ -113,7 +113,7 @@ export async function verify(target: Target, options: Pick<Options, "all" | "sam
     if (options.all) expensive.push(...(await run(new Set([name]))));
     else {
       const r = BAD_REQUESTS.find((b) => b.name === name);
-      expensive.push({ name, expected: r?.probe?.expected ?? "", observation: skipped("costs quota (--all runs it)"), walkthrough: false });
+      expensive.push({ name, expected: r?.probe?.expected ?? "", observation: skipped("costs quota (--all)"), walkthrough: false });
     }
   }
   const order = BAD_REQUESTS.map((r) => r.name);
@@ -122,6 +122,7 @@ export async function verify(target: Target, options: Pick<Options, "all" | "sam
 }
 
 const stripTicks = (text: string) => text.replaceAll("`", "");
+const clip = (text: string, max = 60) => (text.length > max ? `${text.slice(0, max - 3)}...` : text);
 
 /** The table: row, expected, got, result, latency; then every problem of a failed row. */
 export function formatTable(rows: readonly Row[]): string[] {
