@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LOCAL_SETTINGS } from "../local/settings";
 import { type Setting, SETTINGS, shownDefault } from "../stacks/config/settings";
-import { BAD_REQUESTS } from "./support/bad-requests";
+import { BAD_REQUESTS, WALKTHROUGHS } from "../verify/promises";
+import { executionsPerRun } from "../verify/run";
 import { PROJECT_DIR } from "./support/stacks";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
@@ -75,9 +76,36 @@ describe("the docs", () => {
   });
 
   it("list exactly the bad requests the tests prove, with what the tests prove", () => {
-    const section = readme.slice(readme.indexOf("## Bad requests"), readme.indexOf("## Security"));
+    const start = readme.indexOf("## Bad requests");
+    const section = readme.slice(start, readme.indexOf("\n## ", start));
     const rows = section.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| request") && !line.startsWith("| ---"));
     expect(rows).toEqual(BAD_REQUESTS.map((r) => `| ${r.name} | ${r.answer} | ${r.next} |`));
+  });
+
+  describe("Check a deployment", () => {
+    const start = readme.indexOf("## Check a deployment: `npm run verify`");
+    const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+    const names = [...WALKTHROUGHS, ...BAD_REQUESTS].map((r) => r.name);
+
+    it("shows a sample of verify's table: every row in order, then the summary line", () => {
+      expect(start).toBeGreaterThan(0);
+      const sample = section.match(/```text\n([\s\S]*?)```/)?.[1] ?? "";
+      const lines = sample.split("\n");
+      expect(lines[1]).toMatch(/^row +expected +got +result +latency$/);
+      expect(lines.slice(2, 2 + names.length).map((l) => names.find((n) => l.startsWith(`${n}  `)))).toEqual(names);
+      expect(lines[2 + names.length]).toMatch(/^OK: \d+ passed, 0 failed, \d+ not run; walkthrough latency p50 \d+ ms, p95 \d+ ms \(\d+ requests\)$/);
+    });
+
+    it("says what a default run and --all cost, in executions", () => {
+      expect(section).toContain(`a default run starts about ${executionsPerRun({ all: false, samples: 5 })} executions`);
+      expect(section).toContain(`\`--all\` starts about ${executionsPerRun({ all: true, samples: 5 })}`);
+    });
+
+    it("says what a failure of each row verify runs would mean", () => {
+      const meanings = section.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| row") && !l.startsWith("| ---"));
+      const verified = [...WALKTHROUGHS.map((w) => w.name), ...BAD_REQUESTS.filter((r) => r.probe).map((r) => r.name)];
+      expect(meanings.map((l) => l.split(" | ")[0].slice(2))).toEqual(verified);
+    });
   });
 
   it("show the latest benchmark table, the one .ci/bench-results.json holds", () => {
@@ -105,7 +133,7 @@ describe("the README's project layout", () => {
   });
 
   it("covers every source file: named by its path, or by its name in its folder's row (local/ is one thing: its row covers it)", () => {
-    const sources = ["stacks", "local"].flatMap((dir) =>
+    const sources = ["stacks", "local", "verify"].flatMap((dir) =>
       fs
         .readdirSync(path.join(PROJECT_DIR, dir), { recursive: true, encoding: "utf8" })
         .filter((f) => f.endsWith(".ts"))

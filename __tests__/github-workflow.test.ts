@@ -46,9 +46,9 @@ describe(".github/workflows/stepgate.yml", () => {
     expect(runs(test).split("\n")).toEqual(["npm ci", "npm test", "npm run synth"]);
   });
 
-  it("runs only npm scripts that exist: synth, and the plan summary (through .ci/plan-stack)", () => {
+  it("runs only npm scripts that exist: synth, the plan summary (through .ci/plan-stack) and verify", () => {
     const used = [...`${text}\n${planStack}`.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((m) => m[1]);
-    expect([...new Set(used)].sort()).toEqual(["plan:summary", "synth"]);
+    expect([...new Set(used)].sort()).toEqual(["plan:summary", "synth", "verify"]);
     for (const name of used) expect(Object.keys(scripts)).toContain(name);
   });
 
@@ -119,6 +119,23 @@ describe(".github/workflows/stepgate.yml", () => {
     expect(apply).toContain('cmp -s "$dir/summary.md" "approved/$stack.md"');
     expect(apply).toContain('terraform -chdir="$dir" apply -input=false -no-color tfplan');
     expect(apply).not.toMatch(/auto-approve|cdktf deploy|npm run deploy/);
+  });
+
+  it("checks the live APIs after the apply with npm run verify, the key masked first, a failed row failing the run", () => {
+    const apply = deploy.steps.findIndex((s) => s.run?.includes('terraform -chdir="$dir" apply'));
+    const verify = deploy.steps.findIndex((s) => s.run?.includes("npm run verify"));
+    expect(apply).toBeGreaterThanOrEqual(0);
+    expect(verify).toBe(deploy.steps.length - 1);
+    expect(verify).toBeGreaterThan(apply);
+    const step = deploy.steps[verify] as Step & Record<string, unknown>;
+    const lines = (step.run ?? "").trim().split("\n");
+    // The key is read (never echoed) and masked before anything runs that could print it.
+    expect(lines).toEqual(['key="$(terraform -chdir=cdktf.out/stacks/api output -raw api_key_value)"', 'echo "::add-mask::$key"', "npm run verify"]);
+    // verify's exit code is the step's: nothing swallows it.
+    expect(step["continue-on-error"]).toBeUndefined();
+    expect(step.if).toBeUndefined();
+    expect(step.run).not.toMatch(/\|\||; *true|set \+e/);
+    expect(text.match(/api_key_value/g)).toHaveLength(1);
   });
 
   it("stops on a destroy or replacement of what clients use unless the pull request's label allows it", () => {

@@ -1,21 +1,19 @@
 import { type LocalGateway, startLocalGateway } from "../../local/gateway";
-import * as http from "node:http";
 import { WebSocket } from "ws";
-import { MAX_WEBSOCKET_MESSAGE_BYTES } from "../../local/gateway";
-import { BAD_REQUESTS, FAILING_DEFINITION } from "../support/bad-requests";
-import { connect, post } from "../support/clients";
+import { connect, post } from "../../verify/clients";
+import { BAD_REQUESTS, ERROR_FRAME, FAILING_DEFINITION, type Target } from "../../verify/promises";
 import { definitionFile, synthesizeToFolder } from "../support/stacks";
 
-/** The README's table of bad requests, each row proven on the local gateway. */
+/**
+ * The README's table of bad requests, each row proven on the local gateway: by the probe
+ * `npm run verify` runs against a deployment (the same client requests, the same expected answers),
+ * or, for rows a client cannot trigger on a default deployment without harm, by the checks below.
+ */
 jest.setTimeout(60_000);
 const KEY = "test-key-0123456789abcdefghij";
 
 const json = (key: string) => ({ "x-api-key": key, "content-type": "application/json" });
-
-/** The REST answer to a good request: the echo workflow returns the data. */
-async function servesNext(gateway: LocalGateway, key: string): Promise<void> {
-  expect(await post(gateway, '{"next":true}', json(key))).toMatchObject({ status: 200, body: { data: { next: true } } });
-}
+const target = (g: LocalGateway): Target => ({ websocketUrl: g.websocketUrl, restUrl: g.restUrl, apiKey: KEY, timeoutMs: 10_000 });
 
 async function askOnOpenConnection(gateway: LocalGateway, message: string, headers: Record<string, string> = {}) {
   const client = connect(gateway.websocketUrl, headers);
@@ -23,56 +21,19 @@ async function askOnOpenConnection(gateway: LocalGateway, message: string, heade
   return { client, reply: JSON.parse(await client.ask(message)) };
 }
 
-/** API Gateway's WebSocket error frame as it sends it: `{"message": "...", "connectionId":"...", "requestId":"..."}`. */
-const ERROR_FRAME = /^\{"message": "[^"]+", "connectionId":"[^"]+", "requestId":"[^"]+"\}$/;
-
-/** What each row of the table promises, checked on the gateway: the answer, then what comes next. */
+/** Local-only checks: rows whose setup (a failing workflow, a tiny throttle or quota, a short timeout) only the local gateway gives. */
 const CHECKS: Record<string, (g: LocalGateway, key: string) => Promise<void>> = {
-  "REST: a body that is not JSON": async (g, key) => {
-    expect(await post(g, "{oops", json(key))).toEqual({ status: 400, body: { message: "Invalid request body" } });
-    await servesNext(g, key);
-  },
-  "REST: a content type other than `application/json`": async (g, key) => {
-    expect(await post(g, "a=1", { "x-api-key": key, "content-type": "text/plain" })).toEqual({ status: 415, body: { message: "Unsupported Media Type" } });
-    await servesNext(g, key);
-  },
-  "REST: no content type": async (g, key) => {
-    const status = await new Promise<number | undefined>((resolve, reject) => {
-      // fetch would add text/plain: node's http sends exactly these headers.
-      const req = http.request(g.restUrl, { method: "POST", headers: { "x-api-key": key } }, (res) => {
-        res.resume();
-        resolve(res.statusCode);
-      });
-      req.on("error", reject).end('{"a":1}');
-    });
-    expect(status).toBe(200);
-    await servesNext(g, key);
-  },
-  "REST: no API key": async (g, key) => {
-    expect(await post(g, "{}", { "content-type": "application/json" })).toEqual({ status: 403, body: { message: "Forbidden" } });
-    await servesNext(g, key);
-  },
-  "REST: a wrong API key": async (g, key) => {
-    expect(await post(g, "{}", json("wrong-key-0123456789abcdef"))).toEqual({ status: 403, body: { message: "Forbidden" } });
-    await servesNext(g, key);
-  },
   "REST: over the throttle (stage or key)": async (g, key) => {
     const answers = await Promise.all([1, 2, 3].map(() => post(g, "{}", json(key))));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 429, 429]);
     expect(answers.find((a) => a.status === 429)?.body).toEqual({ message: "Too Many Requests" });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await servesNext(g, key);
+    expect(await post(g, '{"next":true}', json(key))).toMatchObject({ status: 200, body: { data: { next: true } } });
   },
   "REST: over the key's quota": async (g, key) => {
     expect((await post(g, "{}", json(key))).status).toBe(200);
     expect(await post(g, "{}", json(key))).toEqual({ status: 429, body: { message: "Limit Exceeded" } });
     expect((await post(g, "{}", json(key))).status).toBe(429);
-  },
-  "REST: an input over Step Functions' 256 KB": async (g, key) => {
-    const { status, body } = await post(g, JSON.stringify({ pad: "x".repeat(262144) }), json(key));
-    expect(status).toBe(400);
-    expect(body).toEqual({ error: "ValidationException", cause: expect.stringContaining("262144") });
-    await servesNext(g, key);
   },
   "REST: an execution that fails": async (g, key) => {
     const expected = { status: 500, body: { error: "Payment.Declined", cause: FAILING_DEFINITION.States.Charge.Cause } };
@@ -86,27 +47,6 @@ const CHECKS: Record<string, (g: LocalGateway, key: string) => Promise<void>> = 
   "REST: an execution past API Gateway's 29 s": async (g, key) => {
     const expected = { status: 504, body: { message: "Endpoint request timed out" } };
     expect(await Promise.all([post(g, "{}", json(key)), post(g, "{}", json(key))])).toEqual([expected, expected]);
-  },
-  "WebSocket: a message over 128 KB": async (g) => {
-    const client = connect(g.websocketUrl);
-    await client.opened;
-    client.socket.send("x".repeat(MAX_WEBSOCKET_MESSAGE_BYTES + 1));
-    expect(await client.closed).toBe(1009);
-    const { client: again, reply } = await askOnOpenConnection(g, "{}");
-    expect(reply.status).toBe("SUCCEEDED");
-    again.socket.close();
-  },
-  "WebSocket: a message that is not JSON": async (g) => {
-    const { client, reply } = await askOnOpenConnection(g, "hello, it's me");
-    expect(reply).toEqual({ __type: expect.stringMatching(/#InvalidExecutionInput$/), message: expect.any(String) });
-    expect(JSON.parse(await client.ask("{}")).status).toBe("SUCCEEDED");
-    client.socket.close();
-  },
-  "WebSocket: `$connect` without the required authorization": async (g, key) => {
-    await expect(connect(g.websocketUrl).opened).rejects.toThrow("HTTP 403");
-    const { client, reply } = await askOnOpenConnection(g, "{}", { "x-api-key": key });
-    expect(reply.status).toBe("SUCCEEDED");
-    client.socket.close();
   },
   "WebSocket: over the route's throttle": async (g) => {
     const client = connect(g.websocketUrl);
@@ -149,17 +89,32 @@ const outdirs = new Map<string, string>();
 const gateways: LocalGateway[] = [];
 afterAll(() => Promise.all(gateways.map((g) => g.close())));
 
+async function gatewayFor(row: (typeof BAD_REQUESTS)[number]): Promise<LocalGateway> {
+  const env = { ...row.env, ...(row.definition ? { STEPGATE_DEFINITION: definitionFile(row.definition) } : {}) };
+  const key = JSON.stringify([row.env, row.definition]);
+  if (!outdirs.has(key)) outdirs.set(key, synthesizeToFolder(env));
+  const gateway = await startLocalGateway({ outdir: outdirs.get(key) as string, wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: 0, ...row.options });
+  gateways.push(gateway);
+  return gateway;
+}
+
 describe("bad requests", () => {
-  it("prove every row of the table, and nothing else", () => {
-    expect(Object.keys(CHECKS)).toEqual(BAD_REQUESTS.map((r) => r.name));
+  it("prove every row of the table: by verify's probe, or by a local check; a row without a probe says why verify does not run it", () => {
+    const proven = BAD_REQUESTS.filter((r) => r.probe || CHECKS[r.name]).map((r) => r.name);
+    expect(proven).toEqual(BAD_REQUESTS.map((r) => r.name));
+    expect(Object.keys(CHECKS).filter((name) => !BAD_REQUESTS.some((r) => r.name === name))).toEqual([]);
+    for (const row of BAD_REQUESTS) expect([row.name, Boolean(row.probe) !== Boolean(row.notVerified)]).toEqual([row.name, true]);
+    // Rows that cost quota or time run only with --all, and are proven here by a local check as well.
+    for (const row of BAD_REQUESTS.filter((r) => r.probe?.when === "all")) expect(CHECKS[row.name]).toBeDefined();
   });
 
-  it.each(BAD_REQUESTS.map((row) => [row.name, row] as const))("%s", async (_name, row) => {
-    const env = { ...row.env, ...(row.definition ? { STEPGATE_DEFINITION: definitionFile(row.definition) } : {}) };
-    const key = JSON.stringify([row.env, row.definition]);
-    if (!outdirs.has(key)) outdirs.set(key, synthesizeToFolder(env));
-    const gateway = await startLocalGateway({ outdir: outdirs.get(key) as string, wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: 0, ...row.options });
-    gateways.push(gateway);
-    await CHECKS[row.name](gateway, KEY);
+  it.each(BAD_REQUESTS.filter((r) => CHECKS[r.name]).map((row) => [row.name, row] as const))("%s (local check)", async (_name, row) => {
+    await CHECKS[row.name](await gatewayFor(row), KEY);
+  });
+
+  it.each(BAD_REQUESTS.filter((r) => r.probe).map((row) => [row.name, row] as const))("%s (verify's probe)", async (_name, row) => {
+    const observation = await row.probe?.run(target(await gatewayFor(row)));
+    expect(observation).toMatchObject({ result: "pass", problems: [] });
+    expect(observation?.latenciesMs.length).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,5 @@
 import { type LocalGateway, MAX_WEBSOCKET_MESSAGE_BYTES, startLocalGateway, webSocketErrorFrame } from "../../local/gateway";
-import { connect, post } from "../support/clients";
+import { connect, post } from "../../verify/clients";
 import { synthesizeToFolder } from "../support/stacks";
 
 /**

@@ -1,0 +1,260 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { WebSocketServer } from "ws";
+import { type LocalGateway, startLocalGateway } from "../../local/gateway";
+import { BAD_REQUESTS, WALKTHROUGHS } from "../../verify/promises";
+import { executionsPerRun, parseArgs, percentile, UsageError } from "../../verify/run";
+import { PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
+
+/** `npm run verify`, run as users run it, against the local gateway and against a stand-in that answers wrongly. */
+jest.setTimeout(120_000);
+const KEY = "verify-key-0123456789abcdefghij";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** npm run verify in a child process (the gateways here live in this one, so never a sync spawn). */
+function npmRunVerify(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", ["run", "verify", "--silent", "--", ...args], { cwd: PROJECT_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject).on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Each row's result as the table prints it. */
+function results(stdout: string): Record<string, string> {
+  const names = [...WALKTHROUGHS, ...BAD_REQUESTS].map((r) => r.name);
+  const lines = stdout.split("\n");
+  return Object.fromEntries(
+    names.map((name) => {
+      const line = lines.find((l) => l.startsWith(`${name}  `)) ?? "";
+      return [name, line.match(/ {2}(pass|fail|skip) {2,}(?:\d+ ms|-)$/)?.[1] ?? "missing"];
+    }),
+  );
+}
+
+const flags = (g: { restUrl: string; websocketUrl: string }, key = KEY) => ["--rest-url", g.restUrl, "--ws-url", g.websocketUrl, "--api-key", key];
+
+/** Rows verify never runs on a default deployment, whatever it answers. */
+const NOT_RUN = BAD_REQUESTS.filter((r) => r.notVerified).map((r) => r.name);
+const CONNECT_AUTH = "WebSocket: `$connect` without the required authorization";
+const COSTLY = BAD_REQUESTS.filter((r) => r.probe?.when === "all").map((r) => r.name);
+
+describe("npm run verify against npm run local", () => {
+  let gateway: LocalGateway;
+  beforeAll(async () => {
+    gateway = await startLocalGateway({ outdir: synthesizeToFolder(), wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: 0 });
+  });
+  afterAll(() => gateway.close());
+
+  it("passes every row it runs, exits 0, and never prints the key", async () => {
+    const run = await npmRunVerify(flags(gateway));
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    const byRow = results(run.stdout);
+    const skipped = Object.keys(byRow).filter((name) => byRow[name] === "skip");
+    expect(skipped.sort()).toEqual([...NOT_RUN, ...COSTLY, CONNECT_AUTH].sort());
+    expect(Object.entries(byRow).filter(([name, result]) => result !== "pass" && !skipped.includes(name))).toEqual([]);
+    expect(run.stdout).toMatch(/^OK: 10 passed, 0 failed, 10 not run; walkthrough latency p50 \d+ ms, p95 \d+ ms \(10 requests\)$/m);
+    expect(run.stdout).toContain(`(about ${executionsPerRun({ all: false, samples: 5 })} Express executions)`);
+    expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
+  });
+
+  it("with --all, runs the throttles too", async () => {
+    const run = await npmRunVerify([...flags(gateway), "--all", "--samples", "1"]);
+    expect(run.code).toBe(0);
+    const byRow = results(run.stdout);
+    for (const name of COSTLY) expect([name, byRow[name]]).toEqual([name, "pass"]);
+    expect(run.stdout).toMatch(/^OK: 12 passed, 0 failed, 8 not run; .* \(2 requests\)$/m);
+    expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
+  });
+
+  it("reads the URLs and the key from the api stack's Terraform outputs, and flags win over them", async () => {
+    // A terraform on PATH that answers `-chdir=<outdir>/stacks/api output -json` as a deployed api stack would.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-verify-"));
+    const outputs = {
+      websocket_url: { sensitive: false, type: "string", value: gateway.websocketUrl },
+      rest_invoke_url: { sensitive: false, type: "string", value: "http://127.0.0.1:1/api/" },
+      api_key_id: { sensitive: false, type: "string", value: "abc123" },
+      api_key_value: { sensitive: true, type: "string", value: KEY },
+    };
+    fs.writeFileSync(path.join(dir, "outputs.json"), JSON.stringify(outputs));
+    const expected = `-chdir=${path.join(dir, "out", "stacks", "api")} output -json`;
+    fs.writeFileSync(
+      path.join(dir, "terraform"),
+      `#!/bin/sh\n[ "$*" = "${expected}" ] || { echo "unexpected: $*" >&2; exit 1; }\ncat "${path.join(dir, "outputs.json")}"\n`,
+      { mode: 0o755 },
+    );
+    const env = { ...process.env, PATH: `${dir}${path.delimiter}${process.env.PATH}`, CDKTF_OUTDIR: path.join(dir, "out") };
+    const run = await npmRunVerify(["--rest-url", gateway.restUrl, "--samples", "1"], env);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(run.stdout).toContain(`reading the api stack's outputs in ${path.join(dir, "out", "stacks", "api")}`);
+    expect(run.stdout).toContain(`verifying REST ${gateway.restUrl} and WebSocket ${gateway.websocketUrl}`);
+    expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
+
+    // Without the outputs: exit code 2 and terraform's message.
+    fs.writeFileSync(path.join(dir, "terraform"), "#!/bin/sh\necho 'No outputs found' >&2\nexit 1\n", { mode: 0o755 });
+    const failed = await npmRunVerify([], env);
+    expect(failed.code).toBe(2);
+    expect(failed.stdout).toContain("terraform output -json in");
+    expect(failed.stdout).toContain("No outputs found");
+  });
+});
+
+/**
+ * A stand-in for a deployment that breaks some promises: it takes any body and any key for JSON,
+ * echoes the key's value in apiInfo and in an error, replies to a WebSocket message that is not
+ * JSON with plain text, and keeps a connection open past 128 KB.
+ */
+async function wrongServer(): Promise<{ restUrl: string; websocketUrl: string; close(): Promise<void> }> {
+  const rest = http.createServer((req, res) => {
+    let body = "";
+    req
+      .on("data", (d) => (body += d))
+      .on("end", () => {
+        const send = (status: number, answer: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(answer));
+        const key = String(req.headers["x-api-key"] ?? "");
+        if (key === "") return send(403, { message: "Forbidden" });
+        let data: unknown;
+        try {
+          data = JSON.parse(body);
+        } catch {
+          return send(400, { message: `Invalid request body for key ${key}` });
+        }
+        return send(200, { data, apiInfo: { httpMethod: "POST", resourcePath: "/", apiKeyId: "id", apiKey: key } });
+      });
+  });
+  const ws = new WebSocketServer({ host: "127.0.0.1", port: 0, path: "/api", maxPayload: 1024 * 1024 });
+  ws.on("connection", (socket) =>
+    socket.on("message", (data) => {
+      const text = data.toString();
+      if (text.length > 128 * 1024) return; // kept open: the promise is a close with 1009
+      try {
+        socket.send(JSON.stringify({ status: "SUCCEEDED", output: JSON.stringify(JSON.parse(text)) }));
+      } catch {
+        socket.send("not JSON, sorry");
+      }
+    }),
+  );
+  await new Promise<void>((resolve) => rest.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => (ws.address() ? resolve() : ws.once("listening", () => resolve())));
+  return {
+    restUrl: `http://127.0.0.1:${(rest.address() as AddressInfo).port}/api/`,
+    websocketUrl: `ws://127.0.0.1:${(ws.address() as AddressInfo).port}/api`,
+    close: async () => {
+      for (const client of ws.clients) client.terminate();
+      await new Promise<void>((resolve) => ws.close(() => resolve()));
+      rest.closeAllConnections();
+      await new Promise<void>((resolve) => rest.close(() => resolve()));
+    },
+  };
+}
+
+describe("npm run verify against a stand-in that answers wrongly", () => {
+  it("fails the rows whose promise is broken, passes the others, exits 1, and never prints the key", async () => {
+    const server = await wrongServer();
+    try {
+      const run = await npmRunVerify([...flags(server), "--timeout", "1500", "--samples", "2"]);
+      expect(run.code).toBe(1);
+      const byRow = results(run.stdout);
+      const failed = Object.keys(byRow).filter((name) => byRow[name] === "fail");
+      expect(failed).toEqual([
+        "REST: the seed's walkthrough", // the key's value in the answer
+        "REST: a body that is not JSON", // 400, but not API Gateway's message
+        "REST: a content type other than `application/json`", // 200
+        "REST: a wrong API key", // 200
+        "REST: an input over Step Functions' 256 KB", // 200
+        "WebSocket: a message over 128 KB", // never closed
+        "WebSocket: a message that is not JSON", // a reply that is not JSON
+      ]);
+      for (const name of ["WebSocket: the seed's walkthrough", "REST: no content type", "REST: no API key"])
+        expect([name, byRow[name]]).toEqual([name, "pass"]);
+      expect(run.stdout).toMatch(/^FAILED: 3 passed, 7 failed, 10 not run; /m);
+      expect(run.stdout).toContain("REST: the seed's walkthrough: the answer holds the API key's value");
+      expect(run.stdout).toContain("WebSocket: a message over 128 KB: error: no close within 1500 ms");
+      expect(run.stdout).toContain("Invalid request body for key <api key>");
+      expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("fails every row it runs when nothing answers, naming why", async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const probe = http.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const run = await npmRunVerify([
+      "--rest-url",
+      `http://127.0.0.1:${port}/api/`,
+      "--ws-url",
+      `ws://127.0.0.1:${port}/api`,
+      "--api-key",
+      KEY,
+      "--samples",
+      "1",
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^FAILED: 0 passed, 11 failed, 9 not run; /m);
+    expect(run.stdout).toContain("REST: no API key: error: fetch failed (ECONNREFUSED)");
+    expect(run.stdout).not.toContain(KEY);
+  });
+});
+
+describe("verify's arguments and numbers", () => {
+  it("takes the three endpoints, --all, --samples and --timeout", () => {
+    expect(parseArgs(["--rest-url", "https://x/api", "--ws-url", "wss://x/api", "--api-key", "k", "--all", "--samples", "3", "--timeout", "500"])).toEqual({
+      endpoints: { restUrl: "https://x/api", websocketUrl: "wss://x/api", apiKey: "k" },
+      all: true,
+      samples: 3,
+      timeoutMs: 500,
+    });
+    expect(parseArgs([])).toEqual({ endpoints: {}, all: false, samples: 5, timeoutMs: 35_000 });
+  });
+
+  it("refuses what it does not know, without repeating a value that may be the key", () => {
+    const refusal = (argv: string[]) => {
+      try {
+        parseArgs(argv);
+      } catch (e) {
+        return [e instanceof UsageError, (e as Error).message];
+      }
+      return undefined;
+    };
+    expect(refusal(["--api-key=secret-value"])).toEqual([true, "unknown flag --api-key"]);
+    expect(refusal(["secret-value"])).toEqual([true, "an argument that is not a flag"]);
+    expect(refusal(["--api-key"])).toEqual([true, "--api-key needs a value"]);
+    expect(refusal(["--samples", "0"])).toEqual([true, "--samples takes a whole number from 1 to 20"]);
+    expect(refusal(["--rest-url", "not a url"])).toEqual([true, "--rest-url is not a URL"]);
+  });
+
+  it("exits 2 on a usage error without printing the key given", async () => {
+    const run = await npmRunVerify(["--api-key", "secret-value-0123456789", "--bogus"]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain("unknown flag --bogus");
+    expect(run.stdout).toContain("usage: npm run verify");
+    expect(run.stdout).not.toContain("secret-value-0123456789");
+  });
+
+  it("takes p50 and p95 by nearest rank", () => {
+    const values = Array.from({ length: 20 }, (_, i) => 20 - i);
+    expect([percentile(values, 50), percentile(values, 95), percentile([7], 95), percentile([], 50)]).toEqual([10, 19, 7, undefined]);
+  });
+
+  it("counts the Express executions a run starts: a few dozen at most by default", () => {
+    expect(executionsPerRun({ all: false, samples: 5 })).toBe(19);
+    expect(executionsPerRun({ all: true, samples: 5 })).toBe(61);
+    expect(executionsPerRun({ all: false, samples: 20 })).toBeLessThanOrEqual(50);
+  });
+});

@@ -1,0 +1,461 @@
+import { isDeepStrictEqual } from "node:util";
+import type { LocalGatewayOptions } from "../local/gateway";
+import { type Answer, connect, post, postExactly, within } from "./clients";
+
+/**
+ * What stepgate promises its clients, one source for three uses: the README's tables (checked
+ * against `name`, `answer` and `next` by __tests__/docs.test.ts), the local tests
+ * (__tests__/local/bad-requests.test.ts proves every row on the local gateway) and `npm run verify`,
+ * which runs every probe a client can run without harm against a live deployment.
+ */
+
+/** A live stepgate, as a client reaches it. */
+export interface Target {
+  /** `wss://...` or `ws://...`, with the stage. */
+  readonly websocketUrl: string;
+  /** `https://...` or `http://...`, with the stage: POST JSON here. */
+  readonly restUrl: string;
+  readonly apiKey: string;
+  /** How long to wait for an answer, a reply or a close. */
+  readonly timeoutMs: number;
+}
+
+export type Result = "pass" | "fail" | "skip";
+
+/** What one probe saw: in words for the table, what differs from the promise, and how long its first request took. */
+export interface Observation {
+  readonly result: Result;
+  readonly got: string;
+  readonly problems: readonly string[];
+  /** Latency of each request whose time the row reports (the first one, or every walkthrough request). */
+  readonly latenciesMs: readonly number[];
+}
+
+export interface Probe {
+  /** default: every run; all: only with --all (it costs quota or time). */
+  readonly when: "default" | "all";
+  /** About how many Express executions (paid) a run of the probe starts. */
+  readonly executions: number;
+  /** What the client must get, in the table's words. */
+  readonly expected: string;
+  run(target: Target): Promise<Observation>;
+}
+
+export interface BadRequest {
+  readonly name: string;
+  /** The README's "what the client gets". */
+  readonly answer: string;
+  /** The README's "what comes next". */
+  readonly next: string;
+  /** How a client checks the row on a deployment, when it can (else the local tests prove it alone). */
+  readonly probe?: Probe;
+  /** Why `npm run verify` does not run the row, when it has no probe. */
+  readonly notVerified?: string;
+  /** Settings of the local gateway the local test of this row needs. */
+  readonly env?: Record<string, string>;
+  readonly options?: Partial<Pick<LocalGatewayOptions, "waitScale" | "integrationTimeoutMs">>;
+  readonly definition?: object;
+}
+
+export interface Walkthrough {
+  readonly name: string;
+  readonly probe: Probe;
+}
+
+/** Collects what differs from the promise, in words. */
+class Expectations {
+  readonly problems: string[] = [];
+  equal(what: string, got: unknown, expected: unknown): void {
+    if (!isDeepStrictEqual(got, expected)) this.problems.push(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
+  }
+  that(ok: boolean, problem: string): void {
+    if (!ok) this.problems.push(problem);
+  }
+}
+
+/** Runs a probe body; an exception (a timeout, a body that is not JSON) is a failure it reports. */
+async function observe(body: (e: Expectations, latencies: number[]) => Promise<string>, skip?: (e: Expectations) => string | undefined): Promise<Observation> {
+  const e = new Expectations();
+  const latencies: number[] = [];
+  let got: string;
+  try {
+    got = await body(e, latencies);
+  } catch (error) {
+    // fetch says only "fetch failed": the cause (ECONNREFUSED, a TLS error...) is what helps.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    got = `error: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause.code ?? cause.message})` : ""}`;
+    e.problems.push(got);
+  }
+  const skipped = skip?.(e);
+  if (skipped !== undefined) return { result: "skip", got: skipped, problems: [], latenciesMs: latencies };
+  return { result: e.problems.length === 0 ? "pass" : "fail", got, problems: e.problems, latenciesMs: latencies };
+}
+
+async function timed<T>(latencies: number[], request: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const answer = await request();
+  latencies.push(Math.round(performance.now() - started));
+  return answer;
+}
+
+const json = (key: string) => ({ "x-api-key": key, "content-type": "application/json" });
+/** Every WebSocket client sends the key on connect: harmless without `$connect` authorization, needed with API_KEY. */
+const wsHeaders = (t: Target) => ({ "x-api-key": t.apiKey });
+const short = (answer: Answer) => `${answer.status} ${JSON.stringify(answer.body)}`;
+const clip = (text: string, max = 70) => (text.length > max ? `${text.slice(0, max - 3)}...` : text);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What comes next on REST: a good request is served (the echo workflow returns the data). */
+async function restServed(t: Target, e: Expectations): Promise<string> {
+  const answer = await post(t, '{"next":true}', json(t.apiKey), t.timeoutMs);
+  e.equal("then a good request", [answer.status, answer.body.data], [200, { next: true }]);
+  return answer.status === 200 ? "served" : `then ${answer.status}`;
+}
+
+/** What comes next on WebSocket: a message on this connection is served. */
+async function wsServed(client: ReturnType<typeof connect>, e: Expectations, what: string): Promise<string> {
+  const status = JSON.parse(await client.ask("{}")).status;
+  e.equal(what, status, "SUCCEEDED");
+  return status === "SUCCEEDED" ? "served" : `then ${status}`;
+}
+
+/** A REST row: one bad request, the answer it must get, then a good request must be served. */
+function restRow(expected: string, send: (t: Target) => Promise<Answer>, check: (e: Expectations, a: Answer) => void, executions = 1): Probe {
+  return {
+    when: "default",
+    executions,
+    expected,
+    run: (t) =>
+      observe(async (e, latencies) => {
+        const answer = await timed(latencies, () => send(t));
+        check(e, answer);
+        return `${clip(short(answer), 50)}; ${await restServed(t, e)}`;
+      }),
+  };
+}
+
+const REST_PAD_OVER_256_KB = () => JSON.stringify({ pad: "x".repeat(262144) });
+/** API Gateway's limit on a WebSocket message; a larger one closes the connection with 1009. */
+export const WEBSOCKET_MESSAGE_LIMIT_BYTES = 128 * 1024;
+/** API Gateway's WebSocket error frame as it sends it: `{"message": "...", "connectionId":"...", "requestId":"..."}`. */
+export const ERROR_FRAME = /^\{"message": "[^"]+", "connectionId":"[^"]+", "requestId":"[^"]+"\}$/;
+/** How many requests or messages a throttle probe sends at once, at most: over the default burst (20). */
+export const THROTTLE_PROBE_REQUESTS = 30;
+
+export const FAILING_DEFINITION = {
+  StartAt: "Charge",
+  States: { Charge: { Type: "Fail", Error: "Payment.Declined", Cause: `card "4242" can't pay\n{"code": 51}` } },
+};
+const TIMING_OUT_DEFINITION = { TimeoutSeconds: 1, StartAt: "Wait", States: { Wait: { Type: "Wait", Seconds: 2, End: true } } };
+const DEPENDS_ON_THE_WORKFLOW = "depends on the workflow";
+
+/** The seeds' walkthroughs ("Try it"): the message as the seed sends it, answered by the default (echo) workflow. */
+export const WALKTHROUGH_MESSAGE = '{"first_name" : "Jane", "last_name" : "Doe"}';
+export const WALKTHROUGH_BODY = '{"first_name":"Jane","last_name":"Doe"}';
+
+export const WALKTHROUGHS: readonly Walkthrough[] = [
+  {
+    name: "WebSocket: the seed's walkthrough",
+    probe: {
+      when: "default",
+      executions: 1,
+      expected: "SUCCEEDED, output: the message (compact)",
+      run: (t) =>
+        observe(async (e, latencies) => {
+          const client = connect(t.websocketUrl, wsHeaders(t), t.timeoutMs);
+          try {
+            await client.opened;
+            const reply = JSON.parse(await timed(latencies, () => client.ask(WALKTHROUGH_MESSAGE, t.timeoutMs)));
+            e.equal("status", reply.status, "SUCCEEDED");
+            e.equal("output", reply.output, JSON.stringify(JSON.parse(WALKTHROUGH_MESSAGE)));
+            return `${reply.status}, output: ${clip(String(reply.output), 40)}`;
+          } finally {
+            client.socket.close();
+          }
+        }),
+    },
+  },
+  {
+    name: "REST: the seed's walkthrough",
+    probe: {
+      when: "default",
+      executions: 1,
+      expected: "200, data, apiInfo with apiKeyId, no key value",
+      run: (t) =>
+        observe(async (e, latencies) => {
+          const answer = await timed(latencies, () => post(t, WALKTHROUGH_BODY, json(t.apiKey), t.timeoutMs));
+          const apiInfo = (answer.body.apiInfo ?? {}) as Record<string, unknown>;
+          e.equal("status", answer.status, 200);
+          e.equal("data", answer.body.data, JSON.parse(WALKTHROUGH_BODY));
+          e.that(typeof apiInfo.apiKeyId === "string" && apiInfo.apiKeyId !== "", "apiInfo: no apiKeyId");
+          e.equal("apiInfo's method and resource", [apiInfo.httpMethod, apiInfo.resourcePath], ["POST", "/"]);
+          const leaks = JSON.stringify(answer.body).includes(t.apiKey);
+          e.that(!leaks && !("apiKey" in apiInfo), "the answer holds the API key's value");
+          const keyId = typeof apiInfo.apiKeyId === "string" ? "apiKeyId" : "no apiKeyId";
+          return `${answer.status}, ${answer.body.data ? "data" : "no data"}, apiInfo with ${keyId}${leaks ? " and the key's value" : ""}`;
+        }),
+    },
+  },
+];
+
+export const BAD_REQUESTS: readonly BadRequest[] = [
+  {
+    name: "REST: a body that is not JSON",
+    answer: '400 `{"message": "Invalid request body"}`',
+    next: "served",
+    probe: restRow(
+      '400 {"message": "Invalid request body"}; served',
+      (t) => post(t, "{oops", json(t.apiKey), t.timeoutMs),
+      (e, a) => e.equal("answer", a, { status: 400, body: { message: "Invalid request body" } }),
+    ),
+  },
+  {
+    name: "REST: a content type other than `application/json`",
+    answer: '415 `{"message": "Unsupported Media Type"}`',
+    next: "served",
+    probe: restRow(
+      '415 {"message": "Unsupported Media Type"}; served',
+      (t) => post(t, "a=1", { "x-api-key": t.apiKey, "content-type": "text/plain" }, t.timeoutMs),
+      (e, a) => e.equal("answer", a, { status: 415, body: { message: "Unsupported Media Type" } }),
+    ),
+  },
+  {
+    name: "REST: no content type",
+    answer: "taken for JSON: 200 with the output",
+    next: "served",
+    probe: restRow(
+      "200 with the output; served",
+      (t) => postExactly(t, '{"a":1}', { "x-api-key": t.apiKey }, t.timeoutMs),
+      (e, a) => e.equal("answer", [a.status, a.body.data], [200, { a: 1 }]),
+      2,
+    ),
+  },
+  {
+    name: "REST: no API key",
+    answer: '403 `{"message": "Forbidden"}`',
+    next: "served",
+    probe: restRow(
+      '403 {"message": "Forbidden"}; served',
+      (t) => post(t, "{}", { "content-type": "application/json" }, t.timeoutMs),
+      (e, a) => e.equal("answer", a, { status: 403, body: { message: "Forbidden" } }),
+    ),
+  },
+  {
+    name: "REST: a wrong API key",
+    answer: '403 `{"message": "Forbidden"}`',
+    next: "served",
+    probe: restRow(
+      '403 {"message": "Forbidden"}; served',
+      (t) => post(t, "{}", json("wrong-key-0123456789abcdef"), t.timeoutMs),
+      (e, a) => e.equal("answer", a, { status: 403, body: { message: "Forbidden" } }),
+    ),
+  },
+  {
+    name: "REST: over the throttle (stage or key)",
+    answer: '429 `{"message": "Too Many Requests"}`',
+    next: "served once the bucket refills (the rate limit)",
+    env: { STEPGATE_REST_RATE_LIMIT: "4", STEPGATE_REST_BURST_LIMIT: "1" },
+    probe: {
+      when: "all",
+      executions: 21,
+      expected: `some 429 {"message": "Too Many Requests"} of ${THROTTLE_PROBE_REQUESTS}; served 1 s later`,
+      run: (t) =>
+        observe(async (e, latencies) => {
+          const answers = await timed(latencies, () =>
+            Promise.all(Array.from({ length: THROTTLE_PROBE_REQUESTS }, () => post(t, "{}", json(t.apiKey), t.timeoutMs))),
+          );
+          const throttled = answers.filter((a) => a.status === 429);
+          const others = answers.filter((a) => a.status !== 200 && a.status !== 429);
+          e.that(throttled.length > 0, `no 429 among ${THROTTLE_PROBE_REQUESTS} requests at once (a burst over ${THROTTLE_PROBE_REQUESTS - 1}?)`);
+          for (const a of throttled) e.equal("a throttled answer", a.body, { message: "Too Many Requests" });
+          e.equal("answers neither 200 nor 429", others.map(short), []);
+          await sleep(1000);
+          const served = answers.length - throttled.length - others.length;
+          return `${served} x 200, ${throttled.length} x 429${others.length ? `, ${others.length} other` : ""}; 1 s later ${await restServed(t, e)}`;
+        }),
+    },
+  },
+  {
+    name: "REST: over the key's quota",
+    answer: '429 `{"message": "Limit Exceeded"}`',
+    next: "refused until the quota period (`STEPGATE_QUOTA_PERIOD`) ends",
+    env: { STEPGATE_QUOTA_LIMIT: "1" },
+    notVerified: "would refuse the key until the period ends",
+  },
+  {
+    name: "REST: an input over Step Functions' 256 KB",
+    answer: '400 `{"error": "ValidationException", "cause": "...262144"}`',
+    next: "served",
+    probe: restRow(
+      '400 {"error": "ValidationException", "cause": "...262144"}; served',
+      (t) => post(t, REST_PAD_OVER_256_KB(), json(t.apiKey), t.timeoutMs),
+      (e, a) => {
+        e.equal("status and error", [a.status, a.body.error], [400, "ValidationException"]);
+        e.equal("fields", Object.keys(a.body).sort(), ["cause", "error"]);
+        e.that(String(a.body.cause).includes("262144"), "the cause does not name the limit, 262144");
+      },
+    ),
+  },
+  {
+    name: "REST: an execution that fails",
+    answer: '500 `{"error": ..., "cause": ...}`, valid JSON whatever they hold',
+    next: "answered alike: each request is its own execution",
+    definition: FAILING_DEFINITION,
+    notVerified: DEPENDS_ON_THE_WORKFLOW,
+  },
+  {
+    name: "REST: an execution that times out",
+    answer: '504 `{"error": "States.Timeout", "cause": ...}`',
+    next: "answered alike: each request is its own execution",
+    definition: TIMING_OUT_DEFINITION,
+    options: { waitScale: 1 },
+    notVerified: DEPENDS_ON_THE_WORKFLOW,
+  },
+  {
+    name: "REST: an execution past API Gateway's 29 s",
+    answer: '504 `{"message": "Endpoint request timed out"}` (the execution runs on)',
+    next: "answered alike: each request is its own execution",
+    options: { waitScale: 1, integrationTimeoutMs: 200 },
+    notVerified: "needs a workflow past 29 s",
+  },
+  {
+    name: "WebSocket: a message over 128 KB",
+    answer: "the connection closes with code 1009",
+    next: "a new connection is served",
+    probe: {
+      when: "default",
+      executions: 1,
+      expected: "closed with 1009; a new connection served",
+      run: (t) =>
+        observe(async (e, latencies) => {
+          const client = connect(t.websocketUrl, wsHeaders(t), t.timeoutMs);
+          await client.opened;
+          const code = await timed(latencies, () => {
+            client.socket.send("x".repeat(WEBSOCKET_MESSAGE_LIMIT_BYTES + 1));
+            return within(client.closed, t.timeoutMs, "no close").catch((error) => {
+              client.socket.terminate();
+              throw error;
+            });
+          });
+          e.equal("close code", code, 1009);
+          const again = connect(t.websocketUrl, wsHeaders(t), t.timeoutMs);
+          try {
+            await again.opened;
+            return `closed with ${code}; a new connection ${await wsServed(again, e, "a new connection")}`;
+          } finally {
+            again.socket.close();
+          }
+        }),
+    },
+  },
+  {
+    name: "WebSocket: a message that is not JSON",
+    answer: 'Step Functions\' error as the reply, `{"__type": "...#InvalidExecutionInput", "message": ...}`',
+    next: "the connection stays open and is served",
+    probe: {
+      when: "default",
+      executions: 1,
+      expected: '{"__type": "...#InvalidExecutionInput", "message": ...}; served',
+      run: (t) =>
+        observe(async (e, latencies) => {
+          const client = connect(t.websocketUrl, wsHeaders(t), t.timeoutMs);
+          try {
+            await client.opened;
+            const text = await timed(latencies, () => client.ask("hello, it's me", t.timeoutMs));
+            const reply = JSON.parse(text);
+            e.equal("fields", Object.keys(reply).sort(), ["__type", "message"]);
+            e.that(/#InvalidExecutionInput$/.test(String(reply.__type)), `__type: expected ...#InvalidExecutionInput, got ${JSON.stringify(reply.__type)}`);
+            e.that(typeof reply.message === "string", "no message");
+            return `${clip(text, 50)}; ${await wsServed(client, e, "then on the same connection")}`;
+          } finally {
+            client.socket.close();
+          }
+        }),
+    },
+  },
+  {
+    name: "WebSocket: `$connect` without the required authorization",
+    answer: "the handshake is refused with 403",
+    next: "an authorized connection is served",
+    env: { STEPGATE_WS_CONNECT_AUTH: "API_KEY" },
+    probe: {
+      when: "default",
+      executions: 0,
+      expected: "403; with the key, served",
+      run: (t) => {
+        let open = false;
+        return observe(
+          async (e, latencies) => {
+            const bare = connect(t.websocketUrl, {}, t.timeoutMs);
+            const refused = await timed(latencies, () => bare.opened.then(() => undefined).catch((error: Error) => error.message));
+            bare.socket.close();
+            open = refused === undefined;
+            if (open) return "open";
+            e.equal("the handshake", refused, "HTTP 403");
+            const client = connect(t.websocketUrl, wsHeaders(t), t.timeoutMs);
+            try {
+              await client.opened;
+              return `${refused}; with the key ${await wsServed(client, e, "an authorized connection")}`;
+            } finally {
+              client.socket.close();
+            }
+          },
+          // Open to anyone (STEPGATE_WS_CONNECT_AUTH=NONE, the default): nothing to check.
+          (e) => (open && e.problems.length === 0 ? "not run: $connect is open here" : undefined),
+        );
+      },
+    },
+  },
+  {
+    name: "WebSocket: over the route's throttle",
+    answer: '`{"message": "Too Many Requests", "connectionId": ..., "requestId": ...}` as the reply',
+    next: "the connection stays open",
+    env: { STEPGATE_WS_RATE_LIMIT: "4", STEPGATE_WS_BURST_LIMIT: "1" },
+    probe: {
+      when: "all",
+      executions: 21,
+      expected: `some "Too Many Requests" of ${THROTTLE_PROBE_REQUESTS}; served 1 s later`,
+      run: (t) =>
+        observe(async (e, latencies) => {
+          const client = connect(t.websocketUrl, wsHeaders(t), t.timeoutMs);
+          try {
+            await client.opened;
+            const frames = await timed(latencies, () => {
+              for (let i = 0; i < THROTTLE_PROBE_REQUESTS; i++) client.socket.send("{}");
+              return Promise.all(Array.from({ length: THROTTLE_PROBE_REQUESTS }, () => client.next(t.timeoutMs)));
+            });
+            const throttled = frames.filter((f) => ERROR_FRAME.test(f) && JSON.parse(f).message === "Too Many Requests");
+            const served = frames.filter((f) => JSON.parse(f).status === "SUCCEEDED");
+            e.that(throttled.length > 0, `no "Too Many Requests" frame among ${THROTTLE_PROBE_REQUESTS} messages at once`);
+            e.equal("frames neither served nor throttled", frames.length - throttled.length - served.length, 0);
+            await sleep(1000);
+            return `${served.length} served, ${throttled.length} throttled; 1 s later ${await wsServed(client, e, "1 s later, on the same connection")}`;
+          } finally {
+            client.socket.close();
+          }
+        }),
+    },
+  },
+  {
+    name: "WebSocket: an execution that fails",
+    answer: "the StartSyncExecution result with `status` FAILED, `error` and `cause`",
+    next: "the connection stays open",
+    definition: FAILING_DEFINITION,
+    notVerified: DEPENDS_ON_THE_WORKFLOW,
+  },
+  {
+    name: "WebSocket: an execution that times out",
+    answer: "the StartSyncExecution result with `status` TIMED_OUT",
+    next: "the connection stays open",
+    definition: TIMING_OUT_DEFINITION,
+    options: { waitScale: 1 },
+    notVerified: DEPENDS_ON_THE_WORKFLOW,
+  },
+  {
+    name: "WebSocket: an execution past API Gateway's 29 s",
+    answer: '`{"message": "Endpoint request timed out", "connectionId": ..., "requestId": ...}` as the reply',
+    next: "the connection stays open",
+    options: { waitScale: 1, integrationTimeoutMs: 200 },
+    notVerified: "needs a workflow past 29 s",
+  },
+];

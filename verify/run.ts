@@ -1,0 +1,185 @@
+import { DEFAULT_TIMEOUT_MS } from "./clients";
+import { apiStackDir, type Endpoints, readOutputs } from "./outputs";
+import { BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS } from "./promises";
+
+/**
+ * `npm run verify`: checks a live stepgate from outside, as a client would. Every walkthrough and
+ * every bad request a client can make without harm, each one row; a table, a summary line with
+ * the walkthroughs' p50 and p95 latency; exit code 1 when a row fails. Nothing it prints holds the
+ * API key's value.
+ */
+
+export const USAGE = `usage: npm run verify -- [--rest-url URL --ws-url URL --api-key KEY] [--all] [--samples N] [--timeout MS]
+
+Without the three flags, the URLs and the key come from the api stack's Terraform outputs
+(terraform -chdir=<CDKTF_OUTDIR or cdktf.out>/stacks/api output -json).
+  --all          also the rows that cost quota or time (the REST and WebSocket throttles)
+  --samples N    requests per walkthrough, for the latency summary (default 5, 1 to 20)
+  --timeout MS   how long to wait for an answer, a reply or a close (default ${DEFAULT_TIMEOUT_MS})`;
+
+export interface Options {
+  readonly endpoints: Partial<Endpoints>;
+  readonly all: boolean;
+  readonly samples: number;
+  readonly timeoutMs: number;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[]): Options {
+  const endpoints: { websocketUrl?: string; restUrl?: string; apiKey?: string } = {};
+  let all = false;
+  let samples = 5;
+  let timeoutMs = DEFAULT_TIMEOUT_MS;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    const whole = (name: string, min: number, max: number) => {
+      const v = value();
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < min || n > max) throw new UsageError(`${name} takes a whole number from ${min} to ${max}`);
+      return n;
+    };
+    if (flag === "--rest-url") endpoints.restUrl = value();
+    else if (flag === "--ws-url") endpoints.websocketUrl = value();
+    else if (flag === "--api-key") endpoints.apiKey = value();
+    else if (flag === "--all") all = true;
+    else if (flag === "--samples") samples = whole("--samples", 1, 20);
+    else if (flag === "--timeout") timeoutMs = whole("--timeout", 100, 600_000);
+    // Only a flag's name is ever repeated: a mistyped flag may hold the key (--api-key=KEY, or the key alone).
+    else throw new UsageError(flag.startsWith("--") ? `unknown flag ${flag.split("=")[0]}` : "an argument that is not a flag");
+  }
+  for (const [name, url] of [
+    ["--rest-url", endpoints.restUrl],
+    ["--ws-url", endpoints.websocketUrl],
+  ] as const) {
+    if (url !== undefined && !URL.canParse(url)) throw new UsageError(`${name} is not a URL`);
+  }
+  return { endpoints, all, samples, timeoutMs };
+}
+
+export interface Row {
+  readonly name: string;
+  readonly expected: string;
+  readonly observation: Observation;
+  /** Walkthrough rows feed the latency summary. */
+  readonly walkthrough: boolean;
+}
+
+/** The p-th percentile (nearest rank) of the values; undefined when there are none. */
+export function percentile(values: readonly number[], p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** How many Express executions a run starts, about: each one is paid. */
+export function executionsPerRun(options: Pick<Options, "all" | "samples">): number {
+  const probes: Probe[] = BAD_REQUESTS.flatMap((r) => (r.probe && (r.probe.when === "default" || options.all) ? [r.probe] : []));
+  return WALKTHROUGHS.length * options.samples + probes.reduce((sum, p) => sum + p.executions, 0);
+}
+
+/** Runs the rows: the walkthroughs (WebSocket and REST side by side, each request after the other), then the bad requests, at once. */
+export async function verify(target: Target, options: Pick<Options, "all" | "samples">): Promise<Row[]> {
+  const walkthroughs = await Promise.all(
+    WALKTHROUGHS.map(async (w): Promise<Row> => {
+      const runs: Observation[] = [];
+      for (let i = 0; i < options.samples; i++) runs.push(await w.probe.run(target));
+      const failed = runs.find((o) => o.result === "fail");
+      const latenciesMs = runs.flatMap((o) => o.latenciesMs);
+      const observation: Observation = failed
+        ? { ...failed, latenciesMs }
+        : { result: "pass", got: `${runs[0].got} (x${runs.length})`, problems: [], latenciesMs };
+      return { name: w.name, expected: w.probe.expected, observation, walkthrough: true };
+    }),
+  );
+  const costly = new Set(BAD_REQUESTS.filter((r) => r.probe?.when === "all").map((r) => r.name));
+  const skipped = (reason: string): Observation => ({ result: "skip", got: `not run: ${reason}`, problems: [], latenciesMs: [] });
+  const run = (names: Set<string>) =>
+    Promise.all(
+      BAD_REQUESTS.filter((r) => names.has(r.name)).map(async (r): Promise<Row> => {
+        const observation = r.probe ? await r.probe.run(target) : skipped(r.notVerified ?? "no probe");
+        return { name: r.name, expected: r.probe?.expected ?? clip(stripTicks(r.answer)), observation, walkthrough: false };
+      }),
+    );
+  // The throttles last, one after the other: they would throttle the other rows.
+  const cheap = await run(new Set(BAD_REQUESTS.filter((r) => !costly.has(r.name)).map((r) => r.name)));
+  const expensive: Row[] = [];
+  for (const name of costly) {
+    if (options.all) expensive.push(...(await run(new Set([name]))));
+    else {
+      const r = BAD_REQUESTS.find((b) => b.name === name);
+      expensive.push({ name, expected: r?.probe?.expected ?? "", observation: skipped("costs quota (--all)"), walkthrough: false });
+    }
+  }
+  const order = BAD_REQUESTS.map((r) => r.name);
+  const bad = [...cheap, ...expensive].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  return [...walkthroughs, ...bad];
+}
+
+const stripTicks = (text: string) => text.replaceAll("`", "");
+const clip = (text: string, max = 60) => (text.length > max ? `${text.slice(0, max - 3)}...` : text);
+
+/** The table: row, expected, got, result, latency; then every problem of a failed row. */
+export function formatTable(rows: readonly Row[]): string[] {
+  const cells = rows.map((r) => [
+    r.name,
+    r.expected,
+    r.observation.got,
+    r.observation.result,
+    r.observation.latenciesMs.length ? `${percentile(r.observation.latenciesMs, 50)} ms` : "-",
+  ]);
+  const header = ["row", "expected", "got", "result", "latency"];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((cell, i) => (i === c.length - 1 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ");
+  const problems = rows.filter((r) => r.observation.result === "fail").flatMap((r) => r.observation.problems.map((p) => `  ${r.name}: ${p}`));
+  return [line(header), ...cells.map(line), ...(problems.length ? ["", "what differs:", ...problems] : [])];
+}
+
+export function summaryLine(rows: readonly Row[]): string {
+  const count = (result: string) => rows.filter((r) => r.observation.result === result).length;
+  const latencies = rows.filter((r) => r.walkthrough).flatMap((r) => r.observation.latenciesMs);
+  const p = (n: number) => (latencies.length ? `${percentile(latencies, n)} ms` : "-");
+  const verdict = count("fail") === 0 ? "OK" : "FAILED";
+  return `${verdict}: ${count("pass")} passed, ${count("fail")} failed, ${count("skip")} not run; walkthrough latency p50 ${p(50)}, p95 ${p(95)} (${latencies.length} requests)`;
+}
+
+/** The CLI; returns the exit code: 0 every row passed, 1 a row failed, 2 it could not run. */
+export async function main(argv: readonly string[], out: (line: string) => void = console.log, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // Known before anything is parsed, so that even a usage error cannot print it.
+  const at = argv.indexOf("--api-key");
+  let key = at >= 0 ? (argv[at + 1] ?? "") : "";
+  // Every line goes through here: nothing printed holds the key's value.
+  const print = (line: string) => out(key ? line.split(key).join("<api key>") : line);
+  try {
+    const options = parseArgs(argv);
+    const given = options.endpoints;
+    let endpoints: Endpoints;
+    if (given.restUrl && given.websocketUrl && given.apiKey) endpoints = given as Endpoints;
+    else {
+      const dir = apiStackDir(env);
+      const outputs = readOutputs(dir);
+      endpoints = { ...outputs, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+      print(`reading the api stack's outputs in ${dir}`);
+    }
+    key = endpoints.apiKey;
+    const target: Target = { ...endpoints, timeoutMs: options.timeoutMs };
+    print(`verifying REST ${target.restUrl} and WebSocket ${target.websocketUrl} (about ${executionsPerRun(options)} Express executions)`);
+    const rows = await verify(target, options);
+    for (const line of formatTable(rows)) print(line);
+    print(summaryLine(rows));
+    return rows.some((r) => r.observation.result === "fail") ? 1 : 0;
+  } catch (e) {
+    print(`npm run verify: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof UsageError) print(USAGE);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
+}
