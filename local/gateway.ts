@@ -162,7 +162,7 @@ async function onWebSocketMessage(
   const requestId = randomBytes(12).toString("base64");
   const send = (body: string, outcome: string) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(body);
-    log(`WS  $default ${outcome} ${Date.now() - started}ms ${connection.id}`);
+    log(`WS  $default ${outcome} ${Date.now() - started}ms ${connection.id} ${requestId}`);
   };
   const gatewayMessage = (m: string) => webSocketErrorFrame(m, connection.id, requestId);
   if (!throttle.take()) return send(gatewayMessage(GATEWAY_RESPONSES.throttled.message), "429");
@@ -202,9 +202,11 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
   return (req, res) => {
     const started = Date.now();
     const requestId = randomUUID();
+    // As API Gateway's: 16 characters of base64, which the request template turns into the execution's name.
+    const extendedRequestId = `${randomBytes(12).toString("base64").slice(0, 15)}=`;
     const reply = (statusCode: number, body: string) => {
       res.writeHead(statusCode, { "content-type": "application/json", "x-amzn-requestid": requestId }).end(body);
-      log(`REST ${req.method} ${req.url} ${statusCode} ${Date.now() - started}ms`);
+      log(`REST ${req.method} ${req.url} ${statusCode} ${Date.now() - started}ms ${extendedRequestId}`);
     };
     const gateway = (r: { statusCode: number; message: string }) => reply(r.statusCode, JSON.stringify({ message: r.message }));
 
@@ -244,7 +246,7 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
               path: pathname,
               stage: app.rest.stage,
               requestId,
-              extendedRequestId: requestId,
+              extendedRequestId,
               requestTimeEpoch: started,
               apiId: API_ID,
               accountId: LOCAL_ACCOUNT,
@@ -279,7 +281,7 @@ export function integrationAnswer(responses: readonly IntegrationResponse[], res
     responses.find((r) => r.selectionPattern === undefined);
   if (selected === undefined) return undefined;
   const template = selected.templates["application/json"];
-  const rendered: Rendered = template === undefined ? { output: response.body } : renderVtl(template, { body: response.body });
+  const rendered: Rendered = template === undefined ? { output: response.body, headers: {} } : renderVtl(template, { body: response.body });
   return { statusCode: rendered.status ?? selected.statusCode, body: rendered.output };
 }
 

@@ -33,6 +33,10 @@ describe("the local gateway", () => {
       expect(reply).toMatchObject({ status: "SUCCEEDED", input: message, stateMachineArn: echo.app.stateMachine.arn });
       expect(JSON.parse(reply.output)).toEqual({ first_name: "Jane", last_name: "Doe" });
       expect(reply.executionArn).toMatch(/:express:stepgate-workflow:/);
+      // Named after the message's request id, as the template does on AWS, not a generated UUID.
+      expect(reply.name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+      expect(reply.name).not.toMatch(/^[0-9a-f-]{36}$/);
+      expect(reply.executionArn).toContain(`:${reply.name}:`);
       client.socket.close();
     });
 
