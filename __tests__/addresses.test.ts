@@ -89,6 +89,24 @@ describe("Terraform addresses", () => {
     ]);
   });
 
+  it("of the CORS resources, when STEPGATE_CORS_ORIGINS is set (several origins: no gateway responses)", () => {
+    const defaults = addresses(synthApi());
+    const cors = (env: Record<string, string>) => addresses(synthApi(configWith(env))).filter((a) => !defaults.includes(a));
+    const preflight = [
+      "aws_api_gateway_integration.rest_cors_root_integration_DD35E52F",
+      "aws_api_gateway_integration_response.rest_cors_root_integration_response_25FC4E81",
+      "aws_api_gateway_method.rest_cors_root_method_7503526F",
+      "aws_api_gateway_method_response.rest_cors_root_method_response_0971DAFD",
+    ];
+    expect(cors({ STEPGATE_CORS_ORIGINS: "*" })).toEqual([
+      "aws_api_gateway_gateway_response.rest_cors_gateway_response_default_4xx_964C18C7",
+      "aws_api_gateway_gateway_response.rest_cors_gateway_response_default_5xx_C2C5F344",
+      ...preflight,
+    ]);
+    expect(cors({ STEPGATE_CORS_ORIGINS: "https://a.example.com,https://b.example.com" })).toEqual(preflight);
+    expect(addresses(synthApi(configWith({ STEPGATE_CORS_ORIGINS: "*" })))).toEqual(expect.arrayContaining(defaults));
+  });
+
   it("do not depend on the settings", () => {
     const custom = configWith({
       STEPGATE_PREFIX: "other",

@@ -4,7 +4,9 @@ import { ApiGatewayUsagePlan } from "@cdktf/provider-aws/lib/api-gateway-usage-p
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
+import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
+import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
 import { DataTerraformRemoteStateLocal } from "cdktf";
 import { address, configWith, only, parse, resources, synthApi } from "./support/stacks";
 
@@ -117,5 +119,15 @@ describe("ApiStack", () => {
         "/aws/apigateway/team-b-rest/access",
       ]),
     );
+  });
+
+  it("adds CORS to the REST API with STEPGATE_CORS_ORIGINS, and only then", () => {
+    const withCors = synthApi(configWith({ STEPGATE_CORS_ORIGINS: "https://app.example.com" }));
+    expect(withCors).toHaveResourceWithProperties(ApiGatewayMethod, { http_method: "OPTIONS", authorization: "NONE", api_key_required: false });
+    expect(withCors).toHaveResourceWithProperties(ApiGatewayGatewayResponse, {
+      response_type: "DEFAULT_4XX",
+      response_parameters: { "gatewayresponse.header.Access-Control-Allow-Origin": "'https://app.example.com'" },
+    });
+    expect(synthesized).not.toContain("Access-Control-");
   });
 });

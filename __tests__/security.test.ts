@@ -14,6 +14,8 @@ const VARIANTS: Record<string, Record<string, string>> = {
   "a KMS key per stack": { STEPGATE_LOG_KMS_KEY: "create" },
   "S3 state": { STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state" },
   "Terraform Cloud state": { STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme" },
+  "CORS, any origin": { STEPGATE_CORS_ORIGINS: "*" },
+  "CORS, several origins": { STEPGATE_CORS_ORIGINS: "https://app.example.com,http://localhost:3000" },
 };
 
 interface Statement {
@@ -93,7 +95,14 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
   });
 
   it("requires the API key, with quota and throttling per key, and throttles both stages", () => {
-    expect(resources(stacks.api, "aws_api_gateway_method")[0].props.api_key_required).toBe(true);
+    const methods = resources(stacks.api, "aws_api_gateway_method").map((m) => m.props);
+    expect(methods.filter((m) => m.http_method === "POST").map((m) => m.api_key_required)).toEqual([true]);
+    // Only the CORS preflight is open: a mock, which starts nothing.
+    const open = methods.filter((m) => m.api_key_required !== true);
+    expect(open.map((m) => m.http_method)).toEqual(env.STEPGATE_CORS_ORIGINS ? ["OPTIONS"] : []);
+    for (const integration of resources(stacks.api, "aws_api_gateway_integration")) {
+      if (integration.props.type !== "AWS") expect(integration.props.type).toBe("MOCK");
+    }
     const plan = resources(stacks.api, "aws_api_gateway_usage_plan")[0].props;
     expect(plan.quota_settings.limit).toBeGreaterThan(0);
     expect(plan.throttle_settings.rate_limit).toBeGreaterThan(0);
@@ -109,8 +118,21 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
     for (const type of ["aws_api_gateway_stage", "aws_apigatewayv2_stage"]) {
       expect(resources(stacks.api, type)[0].props.access_log_settings.format).not.toMatch(/\$context\.identity\.apiKey(?!Id)/);
     }
-    const template = resources(stacks.api, "aws_api_gateway_integration")[0].props.request_templates["application/json"];
+    const [template] = resources(stacks.api, "aws_api_gateway_integration")
+      .filter((i) => i.props.type === "AWS")
+      .map((i) => i.props.request_templates["application/json"]);
     expect(template).toContain("#set($sendApiKeyValue = false)");
+  });
+
+  it("sends CORS headers only when STEPGATE_CORS_ORIGINS is set, and never allows credentials (so never with *)", () => {
+    if (env.STEPGATE_CORS_ORIGINS === undefined) expect(stacks.api).not.toMatch(/Access-Control-/i);
+    else expect(stacks.api).toContain("Access-Control-Allow-Origin");
+    for (const synthesized of all) expect(synthesized).not.toMatch(/Access-Control-Allow-Credentials/i);
+    if (env.STEPGATE_CORS_ORIGINS?.includes(",")) {
+      // Several origins: a listed one is echoed, never any; API Gateway's own errors get none.
+      expect(resources(stacks.api, "aws_api_gateway_gateway_response")).toEqual([]);
+      expect(stacks.api).not.toContain("method.request.header.Origin");
+    }
   });
 
   it("holds no secret or token", () => {

@@ -46,6 +46,8 @@ const VARIANTS: Record<string, Variant> = {
   "KMS key (ARN)": { env: { STEPGATE_LOG_KMS_KEY: "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000" }, plan: [] },
   "$connect AWS_IAM": { env: { STEPGATE_WS_CONNECT_AUTH: "AWS_IAM" }, plan: ["api"], onlyWithState: true },
   "$connect API_KEY": { env: { STEPGATE_WS_CONNECT_AUTH: "API_KEY" }, plan: [] },
+  "CORS (one origin)": { env: { STEPGATE_CORS_ORIGINS: "https://app.example.com" }, plan: ["api"], onlyWithState: true },
+  "CORS (several origins)": { env: { STEPGATE_CORS_ORIGINS: "https://app.example.com,http://localhost:3000" }, plan: [] },
 };
 
 interface StackRun {
@@ -169,5 +171,13 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
     const [plan] = (await runs["$connect AWS_IAM"]).api.plans;
     expect(plan.text).toMatch(/\+ authorization_type += "AWS_IAM"/);
     expect(plan.text).toMatch(/\+ route_key += "\$connect"/);
+  });
+
+  it("CORS (one origin): plans the preflight and the gateway responses, each with the origin", async () => {
+    const [plan] = (await runs["CORS (one origin)"]).api.plans;
+    expect(plan.text).toContain("Plan: 39 to add, 0 to change, 0 to destroy.");
+    expect(plan.text).toMatch(/\+ http_method += "OPTIONS"/);
+    expect(plan.text.match(/\+ response_type += "DEFAULT_[45]XX"/g)).toHaveLength(2);
+    expect(plan.text.match(/"gatewayresponse\.header\.Access-Control-Allow-Origin" += "'https:\/\/app\.example\.com'"/g)).toHaveLength(2);
   });
 });

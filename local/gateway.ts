@@ -204,11 +204,14 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
     const requestId = randomUUID();
     // As API Gateway's: 16 characters of base64, which the request template turns into the execution's name.
     const extendedRequestId = `${randomBytes(12).toString("base64").slice(0, 15)}=`;
-    const reply = (statusCode: number, body: string) => {
-      res.writeHead(statusCode, { "content-type": "application/json", "x-amzn-requestid": requestId }).end(body);
+    const reply = (statusCode: number, body: string, headers: Readonly<Record<string, string>> = {}) => {
+      res.writeHead(statusCode, { "content-type": "application/json", "x-amzn-requestid": requestId, ...headers }).end(body);
       log(`REST ${req.method} ${req.url} ${statusCode} ${Date.now() - started}ms ${extendedRequestId}`);
     };
-    const gateway = (r: { statusCode: number; message: string }) => reply(r.statusCode, JSON.stringify({ message: r.message }));
+    // API Gateway's own errors, with the headers their gateway responses add (DEFAULT_4XX, DEFAULT_5XX).
+    const gateway = (r: { statusCode: number; message: string }) =>
+      reply(r.statusCode, JSON.stringify({ message: r.message }), app.rest.gatewayResponseHeaders[r.statusCode < 500 ? "DEFAULT_4XX" : "DEFAULT_5XX"]);
+    const requestHeaders = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
 
     const chunks: Buffer[] = [];
     let size = 0;
@@ -219,7 +222,13 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
     req.on("end", () => {
       void (async () => {
         const pathname = new URL(req.url ?? "/", "http://local").pathname;
-        if (req.method !== "POST" || (pathname !== `/${app.rest.stage}` && pathname !== `/${app.rest.stage}/`)) {
+        const onResource = pathname === `/${app.rest.stage}` || pathname === `/${app.rest.stage}/`;
+        // The CORS preflight: a mock, open to all, answered by its integration response.
+        if (req.method === "OPTIONS" && onResource && app.rest.preflight !== undefined) {
+          const { output, headers } = respond(app.rest.preflight, "", requestHeaders);
+          return reply(200, output, headers);
+        }
+        if (req.method !== "POST" || !onResource) {
           return gateway(GATEWAY_RESPONSES.missingAuthenticationToken);
         }
         if (size > MAX_REST_PAYLOAD_BYTES) return gateway(GATEWAY_RESPONSES.tooLarge);
@@ -254,13 +263,13 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
               protocol: "HTTP/1.1",
               identity: { apiKey, apiKeyId: "localapikeyid", sourceIp: req.socket.remoteAddress ?? HOST, userAgent: req.headers["user-agent"] ?? "" },
             },
-            params: { header: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])) },
+            params: { header: requestHeaders },
           }).output;
           const response = await callIntegration(request, app.rest.integrationTimeoutMs);
           if (response === undefined) return gateway(GATEWAY_RESPONSES.timeout);
-          const answer = integrationAnswer(app.rest.responses, response);
+          const answer = integrationAnswer(app.rest.responses, response, requestHeaders);
           if (answer === undefined) return gateway(GATEWAY_RESPONSES.internal);
-          return reply(answer.statusCode, answer.body);
+          return reply(answer.statusCode, answer.body, answer.headers);
         } catch {
           return gateway(GATEWAY_RESPONSES.internal);
         }
@@ -271,18 +280,29 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
 
 /**
  * What the client gets for Step Functions' answer: the integration response whose pattern matches
- * the status whole (else the default one), its JSON template rendered, and the status it or the
- * template's override sets. Undefined when no integration response applies (API Gateway's 500).
+ * the status whole (else the default one), its JSON template rendered, the status it or the
+ * template's override sets, and the headers its parameters and the template set. Undefined when no
+ * integration response applies (API Gateway's 500).
  */
-export function integrationAnswer(responses: readonly IntegrationResponse[], response: ServiceResponse): ServiceResponse | undefined {
+export function integrationAnswer(
+  responses: readonly IntegrationResponse[],
+  response: ServiceResponse,
+  requestHeaders: Readonly<Record<string, string>> = {},
+): (ServiceResponse & { readonly headers: Readonly<Record<string, string>> }) | undefined {
   const status = String(response.statusCode);
   const selected =
     responses.find((r) => r.selectionPattern !== undefined && new RegExp(`^(?:${r.selectionPattern})$`).test(status)) ??
     responses.find((r) => r.selectionPattern === undefined);
   if (selected === undefined) return undefined;
+  const rendered = respond(selected, response.body, requestHeaders);
+  return { statusCode: rendered.status ?? selected.statusCode, body: rendered.output, headers: rendered.headers };
+}
+
+/** An integration response applied to a body: its JSON template rendered (the request's headers at hand), its fixed headers and the template's. */
+function respond(selected: IntegrationResponse, body: string, requestHeaders: Readonly<Record<string, string>>): Rendered {
   const template = selected.templates["application/json"];
-  const rendered: Rendered = template === undefined ? { output: response.body, headers: {} } : renderVtl(template, { body: response.body });
-  return { statusCode: rendered.status ?? selected.statusCode, body: rendered.output };
+  const rendered: Rendered = template === undefined ? { output: body, headers: {} } : renderVtl(template, { body, params: { header: requestHeaders } });
+  return { ...rendered, headers: { ...selected.headers, ...rendered.headers } };
 }
 
 function isJson(text: string): boolean {

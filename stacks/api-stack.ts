@@ -66,6 +66,7 @@ export class ApiStack extends StepgateStack {
       name: names.restApi,
       stageName: config.restStage,
       sendApiKeyValue: config.sendApiKeyValue,
+      corsOrigins: config.corsOrigins,
       rateLimit: config.restRateLimit,
       burstLimit: config.restBurstLimit,
       accessLogGroupName: names.restAccessLogGroup,

@@ -95,6 +95,80 @@ describe("the local gateway", () => {
     });
   });
 
+  describe.each([
+    ["one origin", "https://app.example.com", "https://app.example.com"],
+    ["any origin", "*", "*"],
+  ])("REST with CORS, %s (STEPGATE_CORS_ORIGINS=%s)", (_name, setting, allowed) => {
+    const ORIGIN = "https://app.example.com";
+    let cors: LocalGateway;
+    beforeAll(async () => {
+      cors = await gateway({ STEPGATE_CORS_ORIGINS: setting, STEPGATE_REST_RATE_LIMIT: "0.01", STEPGATE_REST_BURST_LIMIT: "2" });
+    });
+    const call = (headers: Record<string, string>, body = "{}") => fetch(cors.restUrl, { method: "POST", headers: { origin: ORIGIN, ...headers }, body });
+
+    it("answers the preflight without a key: the methods, the headers and the origin", async () => {
+      const response = await fetch(cors.restUrl, {
+        method: "OPTIONS",
+        headers: { origin: ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "content-type,x-api-key" },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("access-control-allow-origin")).toBe(allowed);
+      expect(response.headers.get("access-control-allow-methods")).toBe("OPTIONS,POST");
+      expect(response.headers.get("access-control-allow-headers")).toBe("Content-Type,X-Api-Key,Authorization");
+      expect(response.headers.get("access-control-allow-credentials")).toBeNull();
+    });
+
+    it("puts the origin on 200, 403, 415 and 429", async () => {
+      const answers = [];
+      // A burst of 2: the 200 and the 415 take the two tokens, the next request is throttled.
+      answers.push(await call({ "content-type": "application/json" }));
+      answers.push(await call(JSON_WITH_KEY));
+      answers.push(await call({ "x-api-key": KEY, "content-type": "text/plain" }));
+      answers.push(await call(JSON_WITH_KEY));
+      expect(answers.map((r) => [r.status, r.headers.get("access-control-allow-origin"), r.headers.get("access-control-allow-credentials")])).toEqual([
+        [403, allowed, null],
+        [200, allowed, null],
+        [415, allowed, null],
+        [429, allowed, null],
+      ]);
+    });
+  });
+
+  describe("REST with CORS, several origins", () => {
+    let cors: LocalGateway;
+    beforeAll(async () => {
+      cors = await gateway({ STEPGATE_CORS_ORIGINS: "https://app.example.com,http://localhost:3000" });
+    });
+    const call = (origin: string, headers: Record<string, string> = JSON_WITH_KEY) =>
+      fetch(cors.restUrl, { method: "POST", headers: { origin, ...headers }, body: "{}" });
+
+    it("echoes a listed origin on the preflight and the method's answers, and no other", async () => {
+      const preflight = await fetch(cors.restUrl, { method: "OPTIONS", headers: { origin: "http://localhost:3000" } });
+      expect([preflight.status, preflight.headers.get("access-control-allow-origin"), preflight.headers.get("vary")]).toEqual([
+        200,
+        "http://localhost:3000",
+        "Origin",
+      ]);
+      const listed = await call("http://localhost:3000");
+      expect([listed.status, listed.headers.get("access-control-allow-origin"), listed.headers.get("vary")]).toEqual([200, "http://localhost:3000", "Origin"]);
+      const other = await call("https://evil.example.com");
+      expect([other.status, other.headers.get("access-control-allow-origin")]).toEqual([200, null]);
+    });
+
+    it("sends no CORS header on API Gateway's own errors (403), as the README says", async () => {
+      const forbidden = await call("http://localhost:3000", { "content-type": "application/json" });
+      expect([forbidden.status, forbidden.headers.get("access-control-allow-origin")]).toEqual([403, null]);
+    });
+  });
+
+  it("answers no preflight and no CORS header without STEPGATE_CORS_ORIGINS", async () => {
+    const preflight = await fetch(echo.restUrl, { method: "OPTIONS", headers: { origin: "https://app.example.com" } });
+    expect(preflight.status).toBe(403);
+    const response = await fetch(echo.restUrl, { method: "POST", headers: { origin: "https://app.example.com", ...JSON_WITH_KEY }, body: "{}" });
+    expect(response.status).toBe(200);
+    expect([...response.headers.keys()].filter((h) => h.startsWith("access-control-"))).toEqual([]);
+  });
+
   it("carries a bounded load on loopback, every reply matched to its request", async () => {
     const loaded = await gateway({
       STEPGATE_WS_RATE_LIMIT: "100000",

@@ -62,3 +62,13 @@ export const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 export const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 export const WORKSPACE = /^[A-Za-z0-9_-]{1,90}$/;
 export const HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
+
+/** A web origin as browsers send it: scheme, lowercase host, optional port; no path. */
+export const ORIGIN = /^https?:\/\/[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
+
+/** `*`, or origins separated by commas, each listed once. */
+export const origins: Parser<readonly string[]> = (raw) => {
+  if (raw.trim() === "*") return ["*"];
+  const list = raw.split(",").map((o) => o.trim());
+  return list.every((o) => ORIGIN.test(o)) && new Set(list).size === list.length ? list : undefined;
+};

@@ -1,7 +1,20 @@
 import { CONNECT_AUTHS, DEFAULT_CONNECT_AUTH } from "../constructs/websocket-api";
 import { DEFAULT_SEND_API_KEY_VALUE } from "../constructs/rest-api";
 import { QUOTA_PERIODS } from "../constructs/usage-plan";
-import { boolean, HOST_NAME, matching, oneOf, type Parser, positiveNumber, REGION, STAGE_NAME, tags, wholeNumberAtLeastOne, WORKSPACE } from "./parsers";
+import {
+  boolean,
+  HOST_NAME,
+  matching,
+  oneOf,
+  origins,
+  type Parser,
+  positiveNumber,
+  REGION,
+  STAGE_NAME,
+  tags,
+  wholeNumberAtLeastOne,
+  WORKSPACE,
+} from "./parsers";
 
 /**
  * stepgate's settings, our `variables.tf`: each entry is the one place that knows a setting's name,
@@ -174,6 +187,13 @@ export const SETTINGS = {
     accepts: "true|false",
     description: "Put the API key's value (as the seed does) instead of its id into the execution input",
     parse: boolean,
+  }),
+  corsOrigins: optionalSetting<readonly string[]>({
+    name: "STEPGATE_CORS_ORIGINS",
+    shownDefault: "(none: no CORS)",
+    accepts: "*, or origins separated by commas, such as https://app.example.com,http://localhost:3000",
+    description: "Origins whose browser apps may call the REST API: the OPTIONS preflight and CORS headers on every answer",
+    parse: origins,
   }),
   apiGatewayAccount: setting({
     name: "STEPGATE_APIGW_ACCOUNT",

@@ -10,6 +10,7 @@ import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api"
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
+import { RestCors } from "./cors";
 import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, type StartSyncExecutionApiProps, stageLogGroups } from "./stage";
 import { templateFile } from "./template-file";
 
@@ -22,6 +23,12 @@ export interface RestApiProps extends StartSyncExecutionApiProps {
    * @default DEFAULT_SEND_API_KEY_VALUE (false)
    */
   readonly sendApiKeyValue?: boolean;
+  /**
+   * Origins browser apps may call from (`https://app.example.com`), or `["*"]`: adds the CORS
+   * preflight and headers (see `RestCors`).
+   * @default no CORS: browsers on other origins cannot read the answers
+   */
+  readonly corsOrigins?: readonly string[];
 }
 
 /**
@@ -53,6 +60,8 @@ export class RestApi extends Construct {
       name: props.name,
       endpointConfiguration: { types: ["REGIONAL"] },
     });
+
+    const cors = props.corsOrigins === undefined ? undefined : new RestCors(this, "cors", { restApiId: this.api.id, origins: props.corsOrigins });
 
     // Any JSON value is accepted; a body that is not JSON gets API Gateway's JSON 400.
     const model = new ApiGatewayModel(this, "model", {
@@ -108,6 +117,7 @@ export class RestApi extends Construct {
           httpMethod: method.httpMethod,
           statusCode,
           responseModels: { "application/json": "Empty" },
+          responseParameters: cors?.methodResponseParameters,
         }),
     );
     const integrationResponses = INTEGRATION_RESPONSES.map(
@@ -118,11 +128,13 @@ export class RestApi extends Construct {
           httpMethod: method.httpMethod,
           statusCode: r.statusCode,
           selectionPattern: r.selectionPattern,
-          responseTemplates: { "application/json": templateFile(r.template) },
+          responseParameters: cors?.integrationResponseParameters,
+          responseTemplates: { "application/json": cors ? cors.responseTemplate(templateFile(r.template)) : templateFile(r.template) },
           dependsOn: [integration, ...methodResponses],
         }),
     );
-    const shapers: TerraformResource[] = [model, validator, method, integration, ...methodResponses, ...integrationResponses];
+    cors?.preflight("root", this.api.rootResourceId, ["POST"]);
+    const shapers: TerraformResource[] = [model, validator, method, integration, ...methodResponses, ...integrationResponses, ...(cors?.resources ?? [])];
 
     const deployment = new ApiGatewayDeployment(this, "deployment", {
       restApiId: this.api.id,
