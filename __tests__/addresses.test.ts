@@ -107,6 +107,32 @@ describe("Terraform addresses", () => {
     expect(addresses(synthApi(configWith({ STEPGATE_CORS_ORIGINS: "*" })))).toEqual(expect.arrayContaining(defaults));
   });
 
+  it("of the custom domains (in a zone, or with a certificate) and the web ACL association", () => {
+    const defaults = addresses(synthApi());
+    const added = (env: Record<string, string>) => addresses(synthApi(configWith(env))).filter((a) => !defaults.includes(a));
+    const names = { STEPGATE_REST_DOMAIN_NAME: "api.example.com", STEPGATE_WS_DOMAIN_NAME: "ws.example.com" };
+    const domains = [
+      "aws_api_gateway_base_path_mapping.custom_domains_rest_mapping_37C0480E",
+      "aws_api_gateway_domain_name.custom_domains_rest_domain_D5770E0D",
+      "aws_apigatewayv2_api_mapping.custom_domains_websocket_mapping_C50E27DF",
+      "aws_apigatewayv2_domain_name.custom_domains_websocket_domain_5BF24274",
+    ];
+    expect(added({ ...names, STEPGATE_HOSTED_ZONE_ID: "Z0123456789ABC" })).toEqual(
+      [
+        "aws_acm_certificate.custom_domains_certificate_E6F5430F",
+        "aws_acm_certificate_validation.custom_domains_certificate_validation_2039EB6F",
+        ...domains,
+        "aws_route53_record.custom_domains_certificate_validation_record_7FB99F9E",
+        "aws_route53_record.custom_domains_rest_alias_73443011",
+        "aws_route53_record.custom_domains_websocket_alias_7017ACE9",
+      ].sort(),
+    );
+    expect(added({ ...names, STEPGATE_CERTIFICATE_ARN: "arn:aws:acm:us-east-1:123456789012:certificate/0000" })).toEqual(domains);
+    expect(added({ STEPGATE_REST_WAF_ACL_ARN: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/0000" })).toEqual([
+      "aws_wafv2_web_acl_association.rest_waf_association_4B088E6F",
+    ]);
+  });
+
   it("do not depend on the settings", () => {
     const custom = configWith({
       STEPGATE_PREFIX: "other",

@@ -16,6 +16,12 @@ const VARIANTS: Record<string, Record<string, string>> = {
   "Terraform Cloud state": { STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme" },
   "CORS, any origin": { STEPGATE_CORS_ORIGINS: "*" },
   "CORS, several origins": { STEPGATE_CORS_ORIGINS: "https://app.example.com,http://localhost:3000" },
+  "custom domains in a zone, and a web ACL": {
+    STEPGATE_REST_DOMAIN_NAME: "api.example.com",
+    STEPGATE_WS_DOMAIN_NAME: "ws.example.com",
+    STEPGATE_HOSTED_ZONE_ID: "Z0123456789ABC",
+    STEPGATE_REST_WAF_ACL_ARN: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/0123abcd-0000-0000-0000-000000000000",
+  },
 };
 
 interface Statement {
@@ -133,6 +139,17 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
       expect(resources(stacks.api, "aws_api_gateway_gateway_response")).toEqual([]);
       expect(stacks.api).not.toContain("method.request.header.Origin");
     }
+  });
+
+  it("serves custom domains over TLS 1.2 or newer only, regional", () => {
+    for (const { props } of resources(stacks.api, "aws_api_gateway_domain_name")) {
+      expect([props.security_policy, props.endpoint_configuration]).toEqual(["TLS_1_2", { types: ["REGIONAL"] }]);
+    }
+    for (const { props } of resources(stacks.api, "aws_apigatewayv2_domain_name")) {
+      expect(props.domain_name_configuration).toMatchObject({ security_policy: "TLS_1_2", endpoint_type: "REGIONAL" });
+    }
+    const domains = resources(stacks.api, "aws_api_gateway_domain_name").length + resources(stacks.api, "aws_apigatewayv2_domain_name").length;
+    expect(domains).toBe(env.STEPGATE_REST_DOMAIN_NAME ? 2 : 0);
   });
 
   it("holds no secret or token", () => {

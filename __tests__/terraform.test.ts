@@ -29,6 +29,7 @@ const describeTerraform = setup.available ? describe : describe.skip;
 const WORKFLOW_ARN = `arn:aws:states:us-east-1:${FAKE_ACCOUNT}:stateMachine:stepgate-workflow`;
 const PLACEHOLDER_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-workflow";
 const S3 = { STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-terraform-state" };
+const DOMAINS = { STEPGATE_REST_DOMAIN_NAME: "api.example.com", STEPGATE_WS_DOMAIN_NAME: "ws.example.com" };
 
 interface Variant {
   readonly env: Record<string, string>;
@@ -48,6 +49,12 @@ const VARIANTS: Record<string, Variant> = {
   "$connect API_KEY": { env: { STEPGATE_WS_CONNECT_AUTH: "API_KEY" }, plan: [] },
   "CORS (one origin)": { env: { STEPGATE_CORS_ORIGINS: "https://app.example.com" }, plan: ["api"], onlyWithState: true },
   "CORS (several origins)": { env: { STEPGATE_CORS_ORIGINS: "https://app.example.com,http://localhost:3000" }, plan: [] },
+  "custom domains (zone)": { env: { ...DOMAINS, STEPGATE_HOSTED_ZONE_ID: "Z0123456789ABC" }, plan: ["api"], onlyWithState: true },
+  "custom domains (certificate ARN)": {
+    env: { ...DOMAINS, STEPGATE_CERTIFICATE_ARN: "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000" },
+    plan: [],
+  },
+  WAF: { env: { STEPGATE_REST_WAF_ACL_ARN: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/0123abcd-0000-0000-0000-000000000000" }, plan: [] },
 };
 
 interface StackRun {
@@ -179,5 +186,14 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
     expect(plan.text).toMatch(/\+ http_method += "OPTIONS"/);
     expect(plan.text.match(/\+ response_type += "DEFAULT_[45]XX"/g)).toHaveLength(2);
     expect(plan.text.match(/"gatewayresponse\.header\.Access-Control-Allow-Origin" += "'https:\/\/app\.example\.com'"/g)).toHaveLength(2);
+  });
+
+  it("custom domains (zone): plans the certificate, its validation records keyed by name, both domains and their aliases", async () => {
+    const [plan] = (await runs["custom domains (zone)"]).api.plans;
+    expect(plan.text).toContain("Plan: 42 to add, 0 to change, 0 to destroy.");
+    for (const name of ["api.example.com", "ws.example.com"]) {
+      expect(plan.text).toContain(`aws_route53_record.custom_domains_certificate_validation_record_7FB99F9E["${name}"] will be created`);
+    }
+    expect(plan.text.match(/\+ security_policy += "TLS_1_2"/g)).toHaveLength(2);
   });
 });

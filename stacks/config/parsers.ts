@@ -72,3 +72,16 @@ export const origins: Parser<readonly string[]> = (raw) => {
   const list = raw.split(",").map((o) => o.trim());
   return list.every((o) => ORIGIN.test(o)) && new Set(list).size === list.length ? list : undefined;
 };
+
+export const ACM_CERTIFICATE_ARN = /^arn:aws[\w-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
+export const WAF_WEB_ACL_ARN = /^arn:aws[\w-]*:wafv2:([a-z0-9-]+):\d{12}:regional\/webacl\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9-]+$/;
+
+export const COGNITO_USER_POOL_ARN = /^arn:aws[\w-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/[a-z0-9-]+_[A-Za-z0-9]+$/;
+
+/** Values separated by commas, each matching `pattern`, each listed once. */
+export const listOf =
+  (pattern: RegExp): Parser<readonly string[]> =>
+  (raw) => {
+    const list = raw.split(",").map((v) => v.trim());
+    return list.every((v) => pattern.test(v)) && new Set(list).size === list.length ? list : undefined;
+  };

@@ -1,9 +1,13 @@
 import { CONNECT_AUTHS, DEFAULT_CONNECT_AUTH } from "../constructs/websocket-api";
 import { DEFAULT_SEND_API_KEY_VALUE } from "../constructs/rest-api";
+import { DEFAULT_REST_API_KEY_REQUIRED, DEFAULT_REST_AUTH, REST_AUTHS } from "../constructs/rest-auth";
 import { QUOTA_PERIODS } from "../constructs/usage-plan";
 import {
+  ACM_CERTIFICATE_ARN,
   boolean,
+  COGNITO_USER_POOL_ARN,
   HOST_NAME,
+  listOf,
   matching,
   oneOf,
   origins,
@@ -12,6 +16,7 @@ import {
   REGION,
   STAGE_NAME,
   tags,
+  WAF_WEB_ACL_ARN,
   wholeNumberAtLeastOne,
   WORKSPACE,
 } from "./parsers";
@@ -188,12 +193,75 @@ export const SETTINGS = {
     description: "Put the API key's value (as the seed does) instead of its id into the execution input",
     parse: boolean,
   }),
+  restAuth: setting({
+    name: "STEPGATE_REST_AUTH",
+    default: DEFAULT_REST_AUTH,
+    accepts: REST_AUTHS.join("|"),
+    description: "Who may call the REST API: API key holders, users signed in to Cognito user pools, or AWS_IAM (SigV4) signers",
+    parse: oneOf(REST_AUTHS),
+  }),
+  restApiKeyRequired: setting({
+    name: "STEPGATE_REST_API_KEY_REQUIRED",
+    default: DEFAULT_REST_API_KEY_REQUIRED,
+    accepts: "true|false (false only with COGNITO or AWS_IAM)",
+    description: "Require the API key (and its usage plan's quota) on top of COGNITO or AWS_IAM",
+    parse: boolean,
+  }),
+  cognitoUserPoolArns: optionalSetting<readonly string[]>({
+    name: "STEPGATE_COGNITO_USER_POOL_ARNS",
+    shownDefault: "(none; required for COGNITO)",
+    accepts: "ARNs of Cognito user pools, separated by commas",
+    description: "COGNITO: the user pools whose tokens the REST API accepts",
+    parse: listOf(COGNITO_USER_POOL_ARN),
+  }),
+  cognitoScopes: optionalSetting<readonly string[]>({
+    name: "STEPGATE_COGNITO_SCOPES",
+    shownDefault: "(none: ID tokens)",
+    accepts: "OAuth scopes separated by commas, such as stepgate/invoke",
+    description: "COGNITO: take access tokens that carry one of these scopes, instead of ID tokens",
+    parse: listOf(/^[\x21\x23-\x5B\x5D-\x7E]+$/),
+  }),
   corsOrigins: optionalSetting<readonly string[]>({
     name: "STEPGATE_CORS_ORIGINS",
     shownDefault: "(none: no CORS)",
     accepts: "*, or origins separated by commas, such as https://app.example.com,http://localhost:3000",
     description: "Origins whose browser apps may call the REST API: the OPTIONS preflight and CORS headers on every answer",
     parse: origins,
+  }),
+  restDomainName: optionalSetting<string>({
+    name: "STEPGATE_REST_DOMAIN_NAME",
+    shownDefault: "(none)",
+    accepts: "a host name such as api.example.com, not the WebSocket API's",
+    description: "Custom domain of the REST API (regional, TLS 1.2), its stage at the root; needs a hosted zone or a certificate",
+    parse: matching(HOST_NAME),
+  }),
+  wsDomainName: optionalSetting<string>({
+    name: "STEPGATE_WS_DOMAIN_NAME",
+    shownDefault: "(none)",
+    accepts: "a host name such as ws.example.com, not the REST API's",
+    description: "Custom domain of the WebSocket API (regional, TLS 1.2), its stage at the root; needs a hosted zone or a certificate",
+    parse: matching(HOST_NAME),
+  }),
+  hostedZoneId: optionalSetting<string>({
+    name: "STEPGATE_HOSTED_ZONE_ID",
+    shownDefault: "(none)",
+    accepts: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ",
+    description: "Custom domains: the public zone of the names, where stepgate validates one ACM certificate for them and creates their alias records",
+    parse: matching(/^Z[A-Z0-9]{1,31}$/),
+  }),
+  certificateArn: optionalSetting<string>({
+    name: "STEPGATE_CERTIFICATE_ARN",
+    shownDefault: "(none)",
+    accepts: "the ARN of an ACM certificate in STEPGATE_REGION",
+    description: "Custom domains: a certificate of yours for the names, instead of a hosted zone (the DNS records are then yours)",
+    parse: matching(ACM_CERTIFICATE_ARN),
+  }),
+  restWafAclArn: optionalSetting<string>({
+    name: "STEPGATE_REST_WAF_ACL_ARN",
+    shownDefault: "(none)",
+    accepts: "the ARN of a regional WAFv2 web ACL in STEPGATE_REGION",
+    description: "Web ACL associated with the REST stage (WAF cannot protect WebSocket APIs)",
+    parse: matching(WAF_WEB_ACL_ARN),
   }),
   apiGatewayAccount: setting({
     name: "STEPGATE_APIGW_ACCOUNT",

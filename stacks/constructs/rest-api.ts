@@ -11,6 +11,7 @@ import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { RestCors } from "./cors";
+import { RestAuth, type RestAuthProps } from "./rest-auth";
 import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, type StartSyncExecutionApiProps, stageLogGroups } from "./stage";
 import { templateFile } from "./template-file";
 
@@ -29,6 +30,11 @@ export interface RestApiProps extends StartSyncExecutionApiProps {
    * @default no CORS: browsers on other origins cannot read the answers
    */
   readonly corsOrigins?: readonly string[];
+  /**
+   * Who may call: API key (and usage plan), Cognito users or SigV4 signers (see `RestAuth`).
+   * @default the API key only
+   */
+  readonly auth?: Omit<RestAuthProps, "restApiId" | "name">;
 }
 
 /**
@@ -63,6 +69,8 @@ export class RestApi extends Construct {
 
     const cors = props.corsOrigins === undefined ? undefined : new RestCors(this, "cors", { restApiId: this.api.id, origins: props.corsOrigins });
 
+    const auth = new RestAuth(this, "auth", { ...props.auth, restApiId: this.api.id, name: props.name });
+
     // Any JSON value is accepted; a body that is not JSON gets API Gateway's JSON 400.
     const model = new ApiGatewayModel(this, "model", {
       restApiId: this.api.id,
@@ -85,8 +93,7 @@ export class RestApi extends Construct {
       restApiId: this.api.id,
       resourceId: this.api.rootResourceId,
       httpMethod: "POST",
-      authorization: "NONE",
-      apiKeyRequired: true,
+      ...auth.methodProps,
       requestValidatorId: validator.id,
       requestModels: { "application/json": model.name },
     });
@@ -105,6 +112,7 @@ export class RestApi extends Construct {
         "application/json": templateFile("rest-request.vtl", {
           STATE_MACHINE_ARN: props.stateMachineArn,
           SEND_API_KEY_VALUE: String(props.sendApiKeyValue ?? DEFAULT_SEND_API_KEY_VALUE),
+          ...auth.templateValues,
         }),
       },
     });
@@ -134,7 +142,16 @@ export class RestApi extends Construct {
         }),
     );
     cors?.preflight("root", this.api.rootResourceId, ["POST"]);
-    const shapers: TerraformResource[] = [model, validator, method, integration, ...methodResponses, ...integrationResponses, ...(cors?.resources ?? [])];
+    const shapers: TerraformResource[] = [
+      model,
+      validator,
+      method,
+      integration,
+      ...methodResponses,
+      ...integrationResponses,
+      ...auth.resources,
+      ...(cors?.resources ?? []),
+    ];
 
     const deployment = new ApiGatewayDeployment(this, "deployment", {
       restApiId: this.api.id,
