@@ -133,6 +133,17 @@ describe("Terraform addresses", () => {
     ]);
   });
 
+  it("of the Cognito authorizer, when STEPGATE_REST_AUTH=COGNITO (AWS_IAM adds nothing)", () => {
+    const defaults = addresses(synthApi());
+    const added = (env: Record<string, string>) => addresses(synthApi(configWith(env))).filter((a) => !defaults.includes(a));
+    const pool = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123";
+    expect(added({ STEPGATE_REST_AUTH: "COGNITO", STEPGATE_COGNITO_USER_POOL_ARNS: pool })).toEqual([
+      "aws_api_gateway_authorizer.rest_auth_cognito_authorizer_4685434C",
+    ]);
+    expect(added({ STEPGATE_REST_AUTH: "AWS_IAM", STEPGATE_REST_API_KEY_REQUIRED: "false" })).toEqual([]);
+    expect(addresses(synthApi(configWith({ STEPGATE_REST_AUTH: "AWS_IAM" })))).toEqual(defaults);
+  });
+
   it("do not depend on the settings", () => {
     const custom = configWith({
       STEPGATE_PREFIX: "other",

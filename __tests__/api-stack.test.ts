@@ -8,6 +8,7 @@ import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { ApiGatewayBasePathMapping } from "@cdktf/provider-aws/lib/api-gateway-base-path-mapping";
 import { Apigatewayv2ApiMapping } from "@cdktf/provider-aws/lib/apigatewayv2-api-mapping";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
+import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
 import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
@@ -178,5 +179,33 @@ describe("ApiStack", () => {
       expect(resources(edges, "aws_wafv2_web_acl_association")).toHaveLength(1);
       expect(resources(synthesized, "aws_wafv2_web_acl_association")).toEqual([]);
     });
+  });
+
+  it("takes the REST sign-in from the settings: a Cognito authorizer on POST, scopes, the key on top or not", () => {
+    const pool = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123";
+    const cognito = synthApi(
+      configWith({
+        STEPGATE_REST_AUTH: "COGNITO",
+        STEPGATE_COGNITO_USER_POOL_ARNS: pool,
+        STEPGATE_COGNITO_SCOPES: "stepgate/invoke",
+        STEPGATE_REST_API_KEY_REQUIRED: "false",
+      }),
+    );
+    expect(cognito).toHaveResourceWithProperties(ApiGatewayAuthorizer, {
+      rest_api_id: `\${${address(cognito, "aws_api_gateway_rest_api")}.id}`,
+      name: "stepgate-rest",
+      type: "COGNITO_USER_POOLS",
+      provider_arns: [pool],
+    });
+    expect(cognito).toHaveResourceWithProperties(ApiGatewayMethod, {
+      http_method: "POST",
+      authorization: "COGNITO_USER_POOLS",
+      authorizer_id: `\${${address(cognito, "aws_api_gateway_authorizer")}.id}`,
+      authorization_scopes: ["stepgate/invoke"],
+      api_key_required: false,
+    });
+    expect(resources(cognito, "aws_api_gateway_deployment")[0].props.depends_on).toContain(address(cognito, "aws_api_gateway_authorizer"));
+    const iam = synthApi(configWith({ STEPGATE_REST_AUTH: "AWS_IAM" }));
+    expect(iam).toHaveResourceWithProperties(ApiGatewayMethod, { http_method: "POST", authorization: "AWS_IAM", api_key_required: true });
   });
 });

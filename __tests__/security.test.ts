@@ -16,6 +16,12 @@ const VARIANTS: Record<string, Record<string, string>> = {
   "Terraform Cloud state": { STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme" },
   "CORS, any origin": { STEPGATE_CORS_ORIGINS: "*" },
   "CORS, several origins": { STEPGATE_CORS_ORIGINS: "https://app.example.com,http://localhost:3000" },
+  "Cognito sign-in with scopes, the key on top": {
+    STEPGATE_REST_AUTH: "COGNITO",
+    STEPGATE_COGNITO_USER_POOL_ARNS: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123",
+    STEPGATE_COGNITO_SCOPES: "stepgate/invoke",
+  },
+  "IAM (SigV4) without the key": { STEPGATE_REST_AUTH: "AWS_IAM", STEPGATE_REST_API_KEY_REQUIRED: "false" },
   "custom domains in a zone, and a web ACL": {
     STEPGATE_REST_DOMAIN_NAME: "api.example.com",
     STEPGATE_WS_DOMAIN_NAME: "ws.example.com",
@@ -102,9 +108,13 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
 
   it("requires the API key, with quota and throttling per key, and throttles both stages", () => {
     const methods = resources(stacks.api, "aws_api_gateway_method").map((m) => m.props);
-    expect(methods.filter((m) => m.http_method === "POST").map((m) => m.api_key_required)).toEqual([true]);
+    const post = methods.filter((m) => m.http_method === "POST");
+    expect(post.map((m) => m.api_key_required)).toEqual([env.STEPGATE_REST_API_KEY_REQUIRED !== "false"]);
+    // Never open: the key, a signature or a token, and the key unless an authorization replaces it.
+    expect(post.map((m) => m.authorization)).toEqual([{ COGNITO: "COGNITO_USER_POOLS", AWS_IAM: "AWS_IAM" }[env.STEPGATE_REST_AUTH ?? ""] ?? "NONE"]);
+    for (const m of post) expect(m.api_key_required === true || m.authorization !== "NONE").toBe(true);
     // Only the CORS preflight is open: a mock, which starts nothing.
-    const open = methods.filter((m) => m.api_key_required !== true);
+    const open = methods.filter((m) => m.api_key_required !== true && m.authorization === "NONE");
     expect(open.map((m) => m.http_method)).toEqual(env.STEPGATE_CORS_ORIGINS ? ["OPTIONS"] : []);
     for (const integration of resources(stacks.api, "aws_api_gateway_integration")) {
       if (integration.props.type !== "AWS") expect(integration.props.type).toBe("MOCK");

@@ -54,6 +54,17 @@ const VARIANTS: Record<string, Variant> = {
     env: { ...DOMAINS, STEPGATE_CERTIFICATE_ARN: "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000" },
     plan: [],
   },
+  "COGNITO (scopes, no key)": {
+    env: {
+      STEPGATE_REST_AUTH: "COGNITO",
+      STEPGATE_COGNITO_USER_POOL_ARNS: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123",
+      STEPGATE_COGNITO_SCOPES: "stepgate/invoke",
+      STEPGATE_REST_API_KEY_REQUIRED: "false",
+    },
+    plan: ["api"],
+    onlyWithState: true,
+  },
+  AWS_IAM: { env: { STEPGATE_REST_AUTH: "AWS_IAM" }, plan: [] },
   WAF: { env: { STEPGATE_REST_WAF_ACL_ARN: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/0123abcd-0000-0000-0000-000000000000" }, plan: [] },
 };
 
@@ -190,10 +201,18 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
 
   it("custom domains (zone): plans the certificate, its validation records keyed by name, both domains and their aliases", async () => {
     const [plan] = (await runs["custom domains (zone)"]).api.plans;
-    expect(plan.text).toContain("Plan: 42 to add, 0 to change, 0 to destroy.");
+    expect(plan.text).toContain("Plan: 43 to add, 0 to change, 0 to destroy.");
     for (const name of ["api.example.com", "ws.example.com"]) {
       expect(plan.text).toContain(`aws_route53_record.custom_domains_certificate_validation_record_7FB99F9E["${name}"] will be created`);
     }
     expect(plan.text.match(/\+ security_policy += "TLS_1_2"/g)).toHaveLength(2);
+  });
+
+  it("COGNITO (scopes, no key): plans the user pool authorizer and the POST method that takes its access tokens", async () => {
+    const [plan] = (await runs["COGNITO (scopes, no key)"]).api.plans;
+    expect(plan.text).toContain("Plan: 34 to add, 0 to change, 0 to destroy.");
+    expect(plan.text).toMatch(/\+ type += "COGNITO_USER_POOLS"/);
+    expect(plan.text).toMatch(/\+ authorization += "COGNITO_USER_POOLS"/);
+    expect(plan.text).toMatch(/\+ api_key_required += false/);
   });
 });

@@ -56,6 +56,8 @@ const GATEWAY_RESPONSES = {
   tooLarge: { statusCode: 413, message: "Request Too Long" },
   timeout: { statusCode: 504, message: "Endpoint request timed out" },
   internal: { statusCode: 500, message: "Internal server error" },
+  unauthorized: { statusCode: 401, message: "Unauthorized" },
+  tokenExpired: { statusCode: 401, message: "The incoming token has expired" },
 } as const;
 
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
@@ -232,6 +234,9 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
           return gateway(GATEWAY_RESPONSES.missingAuthenticationToken);
         }
         if (size > MAX_REST_PAYLOAD_BYTES) return gateway(GATEWAY_RESPONSES.tooLarge);
+        // Authorization comes before the API key, as on API Gateway.
+        const caller = authorizeCaller(app.rest.auth, req.headers);
+        if ("refused" in caller) return gateway(caller.refused);
         if (app.rest.apiKeyRequired && req.headers["x-api-key"] !== apiKey) return gateway(GATEWAY_RESPONSES.forbidden);
         if (!quota.take()) return gateway(GATEWAY_RESPONSES.quotaExceeded);
         if (!stageThrottle.take() || !keyThrottle.take()) return gateway(GATEWAY_RESPONSES.throttled);
@@ -261,7 +266,13 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
               accountId: LOCAL_ACCOUNT,
               domainName: HOST,
               protocol: "HTTP/1.1",
-              identity: { apiKey, apiKeyId: "localapikeyid", sourceIp: req.socket.remoteAddress ?? HOST, userAgent: req.headers["user-agent"] ?? "" },
+              identity: {
+                ...(app.rest.apiKeyRequired ? { apiKey, apiKeyId: "localapikeyid" } : {}),
+                userArn: caller.userArn,
+                sourceIp: req.socket.remoteAddress ?? HOST,
+                userAgent: req.headers["user-agent"] ?? "",
+              },
+              authorizer: caller.claims === undefined ? undefined : { claims: caller.claims },
             },
             params: { header: requestHeaders },
           }).output;
@@ -276,6 +287,47 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
       })();
     });
   };
+}
+
+type Caller = { readonly claims?: Record<string, string>; readonly userArn?: string } | { readonly refused: { statusCode: number; message: string } };
+
+/**
+ * Who calls, as the REST method's authorization sees it. AWS_IAM: a SigV4 signature must be present
+ * (it is not verified: there are no credentials to check it against); the caller's ARN is made up
+ * from the signing key's id. COGNITO: a token's presence, shape (a JWT), issuer (one of the user
+ * pools), expiry and use (an ID token, or with scopes an access token carrying one of them) are
+ * checked, not its signature (the pool's keys are on AWS); its claims are passed on, as strings.
+ */
+export function authorizeCaller(auth: SynthesizedApp["rest"]["auth"], headers: http.IncomingHttpHeaders, now = Date.now()): Caller {
+  const authorization = String(headers.authorization ?? "");
+  if (auth.authorization === "AWS_IAM") {
+    const signed = /^AWS4-HMAC-SHA256 Credential=([A-Z0-9]+)\//.exec(authorization);
+    if (!signed) return { refused: GATEWAY_RESPONSES.missingAuthenticationToken };
+    return { userArn: `arn:aws:iam::${LOCAL_ACCOUNT}:user/${signed[1]}` };
+  }
+  if (auth.authorization !== "COGNITO_USER_POOLS") return {};
+  const token = authorization.replace(/^Bearer /, "");
+  if (token === "") return { refused: GATEWAY_RESPONSES.unauthorized };
+  let claims: Record<string, unknown>;
+  try {
+    const [header, payload, signature] = token.split(".");
+    if (signature === undefined || token.split(".").length !== 3) throw new Error("not a JWT");
+    JSON.parse(Buffer.from(header, "base64url").toString("utf8"));
+    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    if (typeof claims !== "object" || claims === null || Array.isArray(claims)) throw new Error("not a JWT");
+  } catch {
+    return { refused: GATEWAY_RESPONSES.unauthorized };
+  }
+  const issuers = auth.userPoolArns.map((arn) => {
+    const [, , , region, , resource] = arn.split(":");
+    return `https://cognito-idp.${region}.amazonaws.com/${resource.replace(/^userpool\//, "")}`;
+  });
+  if (!issuers.includes(String(claims.iss))) return { refused: GATEWAY_RESPONSES.unauthorized };
+  if (typeof claims.exp !== "number" || claims.exp * 1000 <= now) return { refused: GATEWAY_RESPONSES.tokenExpired };
+  if (auth.scopes.length === 0 ? claims.token_use !== "id" : claims.token_use !== "access") return { refused: GATEWAY_RESPONSES.unauthorized };
+  const scopes = String(claims.scope ?? "").split(" ");
+  if (auth.scopes.length > 0 && !auth.scopes.some((s) => scopes.includes(s))) return { refused: GATEWAY_RESPONSES.unauthorized };
+  return { claims: Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])) };
 }
 
 /**

@@ -83,6 +83,12 @@ export interface SynthesizedWebSocketApi {
 export interface SynthesizedRestApi {
   readonly stage: string;
   readonly apiKeyRequired: boolean;
+  /** The POST method's authorization: NONE, AWS_IAM, or COGNITO_USER_POOLS with its user pools and scopes. */
+  readonly auth: {
+    readonly authorization: string;
+    readonly userPoolArns: readonly string[];
+    readonly scopes: readonly string[];
+  };
   readonly validateBody: boolean;
   readonly passthroughBehavior: string;
   /** Request templates by content type. */
@@ -178,6 +184,13 @@ export function synthesizedApis(api: SynthesizedStack, stateMachineArn: string):
     rest: {
       stage: api.only("aws_api_gateway_stage").props.stage_name,
       apiKeyRequired: postMethod.props.api_key_required === true,
+      auth: {
+        authorization: postMethod.props.authorization ?? "NONE",
+        userPoolArns:
+          api.resources("aws_api_gateway_authorizer").find((r) => `\${aws_api_gateway_authorizer.${r.logicalId}.id}` === postMethod.props.authorizer_id)?.props
+            .provider_arns ?? [],
+        scopes: postMethod.props.authorization_scopes ?? [],
+      },
       validateBody: api.only("aws_api_gateway_request_validator").props.validate_request_body === true,
       passthroughBehavior: restIntegration.passthrough_behavior ?? "WHEN_NO_MATCH",
       requestTemplates: evaluateAll(restIntegration.request_templates),

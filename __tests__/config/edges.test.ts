@@ -88,4 +88,47 @@ describe("edgeProblems: the edge settings taken together", () => {
     const found = problems({ STEPGATE_REST_DOMAIN_NAME: "api.example.com", STEPGATE_HOSTED_ZONE_ID: ZONE, [name]: value });
     expect(found.filter((p) => !p.startsWith('STEPGATE_HOSTED_ZONE_ID="Z'))).toEqual([expect.stringMatching(new RegExp(`^${name}=.*: expected `))]);
   });
+
+  describe("REST sign-in", () => {
+    const POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123";
+
+    it.each([
+      ["COGNITO with a user pool", { STEPGATE_REST_AUTH: "COGNITO", STEPGATE_COGNITO_USER_POOL_ARNS: POOL }],
+      [
+        "COGNITO with scopes, without the key",
+        {
+          STEPGATE_REST_AUTH: "COGNITO",
+          STEPGATE_COGNITO_USER_POOL_ARNS: POOL,
+          STEPGATE_COGNITO_SCOPES: "stepgate/invoke,openid",
+          STEPGATE_REST_API_KEY_REQUIRED: "false",
+        },
+      ],
+      ["AWS_IAM without the key", { STEPGATE_REST_AUTH: "AWS_IAM", STEPGATE_REST_API_KEY_REQUIRED: "false" }],
+    ])("accept %s", (_name, env) => {
+      expect(problems(env)).toEqual([]);
+    });
+
+    it("refuse COGNITO without a user pool, pools or scopes without COGNITO, and an API that needs no credential at all", () => {
+      expect(problems({ STEPGATE_REST_AUTH: "COGNITO" })).toEqual(['STEPGATE_REST_AUTH="COGNITO" (from environment): needs STEPGATE_COGNITO_USER_POOL_ARNS']);
+      expect(problems({ STEPGATE_COGNITO_USER_POOL_ARNS: POOL, STEPGATE_COGNITO_SCOPES: "a/b" })).toEqual([
+        `STEPGATE_COGNITO_USER_POOL_ARNS="${POOL}" (from environment): used only with STEPGATE_REST_AUTH=COGNITO`,
+        'STEPGATE_COGNITO_SCOPES="a/b" (from environment): used only with STEPGATE_REST_AUTH=COGNITO',
+      ]);
+      expect(problems({ STEPGATE_REST_API_KEY_REQUIRED: "false", STEPGATE_REST_SEND_API_KEY_VALUE: "true" })).toEqual([
+        'STEPGATE_REST_SEND_API_KEY_VALUE="true" (from environment): needs the API key (STEPGATE_REST_API_KEY_REQUIRED=true)',
+        'STEPGATE_REST_API_KEY_REQUIRED="false" (from environment): with STEPGATE_REST_AUTH=API_KEY the key is the only credential, so the REST API would be open to anyone',
+      ]);
+    });
+
+    it.each([
+      ["STEPGATE_REST_AUTH", "LAMBDA"],
+      ["STEPGATE_COGNITO_USER_POOL_ARNS", "us-east-1_AbC123"],
+      ["STEPGATE_COGNITO_USER_POOL_ARNS", `${POOL},${POOL}`],
+      ["STEPGATE_COGNITO_SCOPES", "has space"],
+      ["STEPGATE_REST_API_KEY_REQUIRED", "no"],
+    ])("refuse %s=%j, saying what it accepts", (name, value) => {
+      const found = problems({ STEPGATE_REST_AUTH: "COGNITO", STEPGATE_COGNITO_USER_POOL_ARNS: POOL, [name]: value });
+      expect(found.filter((p) => p.startsWith(`${name}=`))).toEqual([expect.stringMatching(new RegExp(`^${name}=.*: expected `))]);
+    });
+  });
 });

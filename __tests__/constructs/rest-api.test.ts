@@ -171,4 +171,13 @@ describe("RestApi", () => {
       expect(resources(synthesized, "aws_api_gateway_method")).toHaveLength(1);
     });
   });
+
+  it("lets a browser send SigV4's headers in the CORS preflight when the method takes AWS_IAM", () => {
+    const preflight = (props: Partial<RestApiProps>) =>
+      resources(synth({ corsOrigins: ["*"], ...props }), "aws_api_gateway_integration_response").find(
+        (r) => r.props.response_parameters?.["method.response.header.Access-Control-Allow-Headers"] !== undefined,
+      )?.props.response_parameters["method.response.header.Access-Control-Allow-Headers"];
+    expect(preflight({})).toBe("'Content-Type,X-Api-Key,Authorization'");
+    expect(preflight({ auth: { mode: "AWS_IAM" } })).toBe("'Content-Type,X-Api-Key,Authorization,X-Amz-Date,X-Amz-Security-Token,X-Amz-Content-Sha256'");
+  });
 });

@@ -161,6 +161,60 @@ describe("the local gateway", () => {
     });
   });
 
+  describe("REST sign-in", () => {
+    const POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123";
+    const ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123";
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const jwt = (claims: object) => `${b64({ alg: "RS256", kid: "k" })}.${b64(claims)}.c2lnbmF0dXJl`;
+    const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+    const ID_TOKEN = { sub: "8f0c-user", iss: ISSUER, token_use: "id", exp: inAnHour, email: "jane@example.com" };
+    const answer = async (g: LocalGateway, headers: Record<string, string>) => {
+      const r = await fetch(g.restUrl, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: '{"a":1}' });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+
+    it("COGNITO: refuses a missing, malformed, foreign, expired or access token (401), takes an ID token and passes its sub", async () => {
+      const g = await gateway({ STEPGATE_REST_AUTH: "COGNITO", STEPGATE_COGNITO_USER_POOL_ARNS: POOL });
+      const key = { "x-api-key": KEY };
+      expect(await answer(g, key)).toEqual({ status: 401, body: { message: "Unauthorized" } });
+      expect(await answer(g, { ...key, authorization: "not-a-jwt" })).toEqual({ status: 401, body: { message: "Unauthorized" } });
+      expect((await answer(g, { ...key, authorization: jwt({ ...ID_TOKEN, iss: "https://cognito-idp.us-east-1.amazonaws.com/other" }) })).status).toBe(401);
+      expect(await answer(g, { ...key, authorization: jwt({ ...ID_TOKEN, exp: 1 }) })).toEqual({
+        status: 401,
+        body: { message: "The incoming token has expired" },
+      });
+      expect((await answer(g, { ...key, authorization: jwt({ ...ID_TOKEN, token_use: "access" }) })).status).toBe(401);
+      // The key stays required on top.
+      expect((await answer(g, { authorization: jwt(ID_TOKEN) })).status).toBe(403);
+      const ok = await answer(g, { ...key, authorization: `Bearer ${jwt(ID_TOKEN)}` });
+      expect(ok.status).toBe(200);
+      expect(ok.body.apiInfo).toMatchObject({ sub: "8f0c-user", apiKeyId: "localapikeyid" });
+      expect(JSON.stringify(ok.body)).not.toContain(jwt(ID_TOKEN).split(".")[1]);
+    });
+
+    it("COGNITO with scopes and no key: an access token carrying one of the scopes", async () => {
+      const g = await gateway({
+        STEPGATE_REST_AUTH: "COGNITO",
+        STEPGATE_COGNITO_USER_POOL_ARNS: POOL,
+        STEPGATE_COGNITO_SCOPES: "stepgate/invoke",
+        STEPGATE_REST_API_KEY_REQUIRED: "false",
+      });
+      const access = { sub: "8f0c-user", iss: ISSUER, token_use: "access", exp: inAnHour };
+      expect((await answer(g, { authorization: jwt(ID_TOKEN) })).status).toBe(401);
+      expect((await answer(g, { authorization: jwt({ ...access, scope: "openid other/scope" }) })).status).toBe(401);
+      const ok = await answer(g, { authorization: jwt({ ...access, scope: "openid stepgate/invoke" }) });
+      expect(ok).toMatchObject({ status: 200, body: { apiInfo: { sub: "8f0c-user", apiKeyId: "" } } });
+    });
+
+    it("AWS_IAM: refuses an unsigned request (403), passes the signer's ARN", async () => {
+      const g = await gateway({ STEPGATE_REST_AUTH: "AWS_IAM", STEPGATE_REST_API_KEY_REQUIRED: "false" });
+      expect(await answer(g, {})).toEqual({ status: 403, body: { message: "Missing Authentication Token" } });
+      const signed = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261123/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0";
+      const ok = await answer(g, { authorization: signed });
+      expect(ok).toMatchObject({ status: 200, body: { apiInfo: { userArn: "arn:aws:iam::123456789012:user/AKIDEXAMPLE", apiKeyId: "" } } });
+    });
+  });
+
   it("answers no preflight and no CORS header without STEPGATE_CORS_ORIGINS", async () => {
     const preflight = await fetch(echo.restUrl, { method: "OPTIONS", headers: { origin: "https://app.example.com" } });
     expect(preflight.status).toBe(403);

@@ -15,6 +15,22 @@ export interface BadRequest {
   readonly definition?: object;
 }
 
+/** The user pool of the COGNITO rows; `cognitoToken` makes its tokens. */
+export const COGNITO_POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123";
+
+/** A token of `COGNITO_POOL` as its shape goes (the local gateway does not check signatures): an ID token, valid for an hour unless `claims` say otherwise. */
+export function cognitoToken(claims: Record<string, unknown> = {}): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const payload = {
+    sub: "8f0c-user",
+    iss: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123",
+    token_use: "id",
+    exp: Math.floor(Date.now() / 1000) + 3600,
+    ...claims,
+  };
+  return `${b64({ alg: "RS256", kid: "k" })}.${b64(payload)}.c2lnbmF0dXJl`;
+}
+
 export const FAILING_DEFINITION = {
   StartAt: "Charge",
   States: { Charge: { Type: "Fail", Error: "Payment.Declined", Cause: `card "4242" can't pay\n{"code": 51}` } },
@@ -58,6 +74,24 @@ export const BAD_REQUESTS: readonly BadRequest[] = [
     answer: '429 `{"message": "Limit Exceeded"}`',
     next: "refused until the quota period (`STEPGATE_QUOTA_PERIOD`) ends",
     env: { STEPGATE_QUOTA_LIMIT: "1" },
+  },
+  {
+    name: "REST with `COGNITO`: no token, or one that is not a token of the user pools",
+    answer: '401 `{"message": "Unauthorized"}`',
+    next: "served with a valid token",
+    env: { STEPGATE_REST_AUTH: "COGNITO", STEPGATE_COGNITO_USER_POOL_ARNS: COGNITO_POOL },
+  },
+  {
+    name: "REST with `COGNITO`: an expired token",
+    answer: '401 `{"message": "The incoming token has expired"}`',
+    next: "served with a valid token",
+    env: { STEPGATE_REST_AUTH: "COGNITO", STEPGATE_COGNITO_USER_POOL_ARNS: COGNITO_POOL },
+  },
+  {
+    name: "REST with `AWS_IAM`: an unsigned request",
+    answer: '403 `{"message": "Missing Authentication Token"}`',
+    next: "served once signed (SigV4)",
+    env: { STEPGATE_REST_AUTH: "AWS_IAM" },
   },
   {
     name: "REST: an input over Step Functions' 256 KB",

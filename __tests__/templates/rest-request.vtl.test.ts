@@ -78,4 +78,37 @@ describe("templates/rest-request.vtl, as deployed", () => {
       expect(JSON.parse(request.input).data).toEqual({ a: 1 });
     });
   });
+
+  describe("puts the caller's identity into apiInfo, never a token", () => {
+    const POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123";
+    const apiInfo = (env: Record<string, string>, context: Record<string, unknown>) =>
+      JSON.parse(startSyncExecution('{"a":1}', deployedApis(configWith(env)).rest.requestTemplates["application/json"], context).input).apiInfo;
+
+    it("COGNITO: the token's sub, escaped whatever it holds", () => {
+      const claims = { sub: `8f0c'"\\é`, email: "jane@example.com" };
+      const info = apiInfo({ STEPGATE_REST_AUTH: "COGNITO", STEPGATE_COGNITO_USER_POOL_ARNS: POOL }, { ...CONTEXT, authorizer: { claims } });
+      expect(info).toEqual({ ...apiInfo({}, CONTEXT), sub: claims.sub });
+    });
+
+    it("AWS_IAM: the signer's IAM ARN", () => {
+      const userArn = "arn:aws:sts::123456789012:assumed-role/app/session@example.com";
+      const info = apiInfo({ STEPGATE_REST_AUTH: "AWS_IAM" }, { ...CONTEXT, identity: { ...CONTEXT.identity, userArn } });
+      expect(info).toEqual({ ...apiInfo({}, CONTEXT), userArn });
+    });
+
+    it("without the API key, an empty apiKeyId, even when API Gateway gives none", () => {
+      const identity = { sourceIp: "198.51.100.7", userArn: "arn:aws:iam::123456789012:user/u" };
+      const info = apiInfo({ STEPGATE_REST_AUTH: "AWS_IAM", STEPGATE_REST_API_KEY_REQUIRED: "false" }, { ...CONTEXT, identity });
+      expect(info).toMatchObject({ apiKeyId: "", userArn: identity.userArn });
+    });
+
+    it("reads no header and no claim but sub: a token never reaches the execution", () => {
+      const envs: Record<string, string>[] = [{}, { STEPGATE_REST_AUTH: "AWS_IAM" }, { STEPGATE_REST_AUTH: "COGNITO", STEPGATE_COGNITO_USER_POOL_ARNS: POOL }];
+      for (const env of envs) {
+        const tpl = deployedApis(configWith(env)).rest.requestTemplates["application/json"];
+        expect(tpl).not.toMatch(/\$input\.params|\$util\.parseJson|Authorization/i);
+        expect(tpl.match(/\$!?context\.authorizer\.[\w.]+/g) ?? []).toEqual(env.STEPGATE_REST_AUTH === "COGNITO" ? ["$!context.authorizer.claims.sub"] : []);
+      }
+    });
+  });
 });

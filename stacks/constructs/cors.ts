@@ -9,6 +9,8 @@ import { templateFile } from "./template-file";
 
 /** The request headers a browser may send: the body's type, the API key, a bearer token or SigV4. */
 export const CORS_ALLOWED_HEADERS = ["Content-Type", "X-Api-Key", "Authorization"] as const;
+/** What a browser's SigV4 signer adds besides Authorization (AWS_IAM). */
+export const SIGV4_HEADERS = ["X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-Sha256"] as const;
 /** Any origin: `Access-Control-Allow-Origin: *`, never with `Access-Control-Allow-Credentials`. */
 export const ANY_ORIGIN = "*";
 
@@ -24,6 +26,11 @@ export interface RestCorsProps {
   readonly restApiId: string;
   /** The origins allowed (`https://app.example.com`), or `["*"]` for any. */
   readonly origins: readonly string[];
+  /**
+   * The request headers the preflight allows.
+   * @default CORS_ALLOWED_HEADERS
+   */
+  readonly allowedHeaders?: readonly string[];
 }
 
 /**
@@ -42,12 +49,14 @@ export class RestCors extends Construct {
   readonly resources: TerraformResource[] = [];
   private readonly origins: readonly string[];
   private readonly restApiId: string;
+  private readonly allowedHeaders: readonly string[];
 
   constructor(scope: Construct, id: string, props: RestCorsProps) {
     super(scope, id);
     if (props.origins.length === 0) throw new Error("RestCors: at least one origin, or *");
     this.origins = props.origins;
     this.restApiId = props.restApiId;
+    this.allowedHeaders = props.allowedHeaders ?? CORS_ALLOWED_HEADERS;
     if (this.fixedOrigin !== undefined) {
       for (const responseType of GATEWAY_RESPONSE_TYPES) {
         this.resources.push(
@@ -102,7 +111,7 @@ export class RestCors extends Construct {
       type: "MOCK",
       requestTemplates: { "application/json": '{"statusCode": 200}' },
     });
-    const allow = { "Access-Control-Allow-Headers": CORS_ALLOWED_HEADERS.join(","), "Access-Control-Allow-Methods": ["OPTIONS", ...methods].join(",") };
+    const allow = { "Access-Control-Allow-Headers": this.allowedHeaders.join(","), "Access-Control-Allow-Methods": ["OPTIONS", ...methods].join(",") };
     const methodResponse = new ApiGatewayMethodResponse(this, `${id}_method_response`, {
       restApiId: this.restApiId,
       resourceId,

@@ -10,7 +10,7 @@ import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api"
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { RestCors } from "./cors";
+import { CORS_ALLOWED_HEADERS, RestCors, SIGV4_HEADERS } from "./cors";
 import { RestAuth, type RestAuthProps } from "./rest-auth";
 import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, type StartSyncExecutionApiProps, stageLogGroups } from "./stage";
 import { templateFile } from "./template-file";
@@ -67,7 +67,15 @@ export class RestApi extends Construct {
       endpointConfiguration: { types: ["REGIONAL"] },
     });
 
-    const cors = props.corsOrigins === undefined ? undefined : new RestCors(this, "cors", { restApiId: this.api.id, origins: props.corsOrigins });
+    const cors =
+      props.corsOrigins === undefined
+        ? undefined
+        : new RestCors(this, "cors", {
+            restApiId: this.api.id,
+            origins: props.corsOrigins,
+            // A browser's SigV4 signer sends its own headers.
+            allowedHeaders: props.auth?.mode === "AWS_IAM" ? [...CORS_ALLOWED_HEADERS, ...SIGV4_HEADERS] : undefined,
+          });
 
     const auth = new RestAuth(this, "auth", { ...props.auth, restApiId: this.api.id, name: props.name });
 
