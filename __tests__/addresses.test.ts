@@ -116,6 +116,61 @@ describe("Terraform addresses", () => {
     expect(api.filter((a) => a.startsWith("aws_sns_topic_subscription."))).toEqual(["aws_sns_topic_subscription.alarm_topic_email_opsexamplecom_357F8E6D"]);
   });
 
+  it("of the CORS resources, when STEPGATE_CORS_ORIGINS is set (several origins: no gateway responses)", () => {
+    const defaults = addresses(synthApi());
+    const cors = (env: Record<string, string>) => addresses(synthApi(configWith(env))).filter((a) => !defaults.includes(a));
+    const preflight = [
+      "aws_api_gateway_integration.rest_cors_root_integration_DD35E52F",
+      "aws_api_gateway_integration_response.rest_cors_root_integration_response_25FC4E81",
+      "aws_api_gateway_method.rest_cors_root_method_7503526F",
+      "aws_api_gateway_method_response.rest_cors_root_method_response_0971DAFD",
+    ];
+    expect(cors({ STEPGATE_CORS_ORIGINS: "*" })).toEqual([
+      "aws_api_gateway_gateway_response.rest_cors_gateway_response_default_4xx_964C18C7",
+      "aws_api_gateway_gateway_response.rest_cors_gateway_response_default_5xx_C2C5F344",
+      ...preflight,
+    ]);
+    expect(cors({ STEPGATE_CORS_ORIGINS: "https://a.example.com,https://b.example.com" })).toEqual(preflight);
+    expect(addresses(synthApi(configWith({ STEPGATE_CORS_ORIGINS: "*" })))).toEqual(expect.arrayContaining(defaults));
+  });
+
+  it("of the custom domains (in a zone, or with a certificate) and the web ACL association", () => {
+    const defaults = addresses(synthApi());
+    const added = (env: Record<string, string>) => addresses(synthApi(configWith(env))).filter((a) => !defaults.includes(a));
+    const names = { STEPGATE_REST_DOMAIN_NAME: "api.example.com", STEPGATE_WS_DOMAIN_NAME: "ws.example.com" };
+    const domains = [
+      "aws_api_gateway_base_path_mapping.custom_domains_rest_mapping_37C0480E",
+      "aws_api_gateway_domain_name.custom_domains_rest_domain_D5770E0D",
+      "aws_apigatewayv2_api_mapping.custom_domains_websocket_mapping_C50E27DF",
+      "aws_apigatewayv2_domain_name.custom_domains_websocket_domain_5BF24274",
+    ];
+    expect(added({ ...names, STEPGATE_HOSTED_ZONE_ID: "Z0123456789ABC" })).toEqual(
+      [
+        "aws_acm_certificate.custom_domains_certificate_E6F5430F",
+        "aws_acm_certificate_validation.custom_domains_certificate_validation_2039EB6F",
+        ...domains,
+        "aws_route53_record.custom_domains_certificate_validation_record_7FB99F9E",
+        "aws_route53_record.custom_domains_rest_alias_73443011",
+        "aws_route53_record.custom_domains_websocket_alias_7017ACE9",
+      ].sort(),
+    );
+    expect(added({ ...names, STEPGATE_CERTIFICATE_ARN: "arn:aws:acm:us-east-1:123456789012:certificate/0000" })).toEqual(domains);
+    expect(added({ STEPGATE_REST_WAF_ACL_ARN: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/0000" })).toEqual([
+      "aws_wafv2_web_acl_association.rest_waf_association_4B088E6F",
+    ]);
+  });
+
+  it("of the Cognito authorizer, when STEPGATE_REST_AUTH=COGNITO (AWS_IAM adds nothing)", () => {
+    const defaults = addresses(synthApi());
+    const added = (env: Record<string, string>) => addresses(synthApi(configWith(env))).filter((a) => !defaults.includes(a));
+    const pool = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123";
+    expect(added({ STEPGATE_REST_AUTH: "COGNITO", STEPGATE_COGNITO_USER_POOL_ARNS: pool })).toEqual([
+      "aws_api_gateway_authorizer.rest_auth_cognito_authorizer_4685434C",
+    ]);
+    expect(added({ STEPGATE_REST_AUTH: "AWS_IAM", STEPGATE_REST_API_KEY_REQUIRED: "false" })).toEqual([]);
+    expect(addresses(synthApi(configWith({ STEPGATE_REST_AUTH: "AWS_IAM" })))).toEqual(defaults);
+  });
+
   it("do not depend on the settings", () => {
     const custom = configWith({ STEPGATE_PREFIX: "other", STEPGATE_REGION: "eu-west-1", STEPGATE_REST_STAGE: "v2", STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state" });
     expect(addresses(synthWorkflow(custom))).toEqual(addresses(synthWorkflow()));

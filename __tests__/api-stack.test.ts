@@ -4,7 +4,14 @@ import { ApiGatewayUsagePlan } from "@cdktf/provider-aws/lib/api-gateway-usage-p
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
+import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
+import { ApiGatewayBasePathMapping } from "@cdktf/provider-aws/lib/api-gateway-base-path-mapping";
+import { Apigatewayv2ApiMapping } from "@cdktf/provider-aws/lib/apigatewayv2-api-mapping";
+import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
+import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
+import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
+import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
 import { DataTerraformRemoteStateLocal } from "cdktf";
 import { address, configWith, only, parse, resources, synthApi } from "./support/stacks";
 
@@ -118,6 +125,89 @@ describe("ApiStack", () => {
         "/aws/apigateway/team-b-rest/access",
       ]),
     );
+  });
+
+  it("adds CORS to the REST API with STEPGATE_CORS_ORIGINS, and only then", () => {
+    const withCors = synthApi(configWith({ STEPGATE_CORS_ORIGINS: "https://app.example.com" }));
+    expect(withCors).toHaveResourceWithProperties(ApiGatewayMethod, { http_method: "OPTIONS", authorization: "NONE", api_key_required: false });
+    expect(withCors).toHaveResourceWithProperties(ApiGatewayGatewayResponse, {
+      response_type: "DEFAULT_4XX",
+      response_parameters: { "gatewayresponse.header.Access-Control-Allow-Origin": "'https://app.example.com'" },
+    });
+    expect(synthesized).not.toContain("Access-Control-");
+  });
+
+  describe("custom domains and WAF", () => {
+    const ZONE = "Z0123456789ABC";
+    const WEB_ACL = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/0123abcd-0000-0000-0000-000000000000";
+    const edges = synthApi(
+      configWith({
+        STEPGATE_REST_DOMAIN_NAME: "api.example.com",
+        STEPGATE_WS_DOMAIN_NAME: "ws.example.com",
+        STEPGATE_HOSTED_ZONE_ID: ZONE,
+        STEPGATE_REST_WAF_ACL_ARN: WEB_ACL,
+      }),
+    );
+
+    it("maps each API's stage at the root of its name", () => {
+      expect(edges).toHaveResourceWithProperties(ApiGatewayBasePathMapping, {
+        api_id: `\${${address(edges, "aws_api_gateway_rest_api")}.id}`,
+        stage_name: `\${${address(edges, "aws_api_gateway_stage")}.stage_name}`,
+      });
+      expect(edges).toHaveResourceWithProperties(Apigatewayv2ApiMapping, {
+        api_id: `\${${address(edges, "aws_apigatewayv2_api")}.id}`,
+        stage: `\${${address(edges, "aws_apigatewayv2_stage")}.name}`,
+      });
+      expect(edges).toHaveResourceWithProperties(AcmCertificate, { domain_name: "api.example.com", subject_alternative_names: ["ws.example.com"] });
+    });
+
+    it("outputs the custom URLs and where each name points", () => {
+      const outputs = parse(edges).output;
+      const rest = address(edges, "aws_api_gateway_domain_name");
+      const ws = address(edges, "aws_apigatewayv2_domain_name");
+      expect(outputs.rest_custom_url.value).toBe(`https://\${${rest}.domain_name}`);
+      expect(outputs.websocket_custom_url.value).toBe(`wss://\${${ws}.domain_name}`);
+      expect(outputs.rest_custom_domain_target.value).toBe(`\${${rest}.regional_domain_name}`);
+      expect(outputs.websocket_custom_domain_target.value).toBe(`\${${ws}.domain_name_configuration[0].target_domain_name}`);
+      expect(Object.keys(parse(synthesized).output).sort()).toEqual(["api_key_id", "api_key_value", "dashboard_url", "rest_invoke_url", "websocket_url"]);
+    });
+
+    it("associates the web ACL with the REST stage, and with nothing of the WebSocket API", () => {
+      expect(edges).toHaveResourceWithProperties(Wafv2WebAclAssociation, {
+        resource_arn: `\${${address(edges, "aws_api_gateway_stage")}.arn}`,
+        web_acl_arn: WEB_ACL,
+      });
+      expect(resources(edges, "aws_wafv2_web_acl_association")).toHaveLength(1);
+      expect(resources(synthesized, "aws_wafv2_web_acl_association")).toEqual([]);
+    });
+  });
+
+  it("takes the REST sign-in from the settings: a Cognito authorizer on POST, scopes, the key on top or not", () => {
+    const pool = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123";
+    const cognito = synthApi(
+      configWith({
+        STEPGATE_REST_AUTH: "COGNITO",
+        STEPGATE_COGNITO_USER_POOL_ARNS: pool,
+        STEPGATE_COGNITO_SCOPES: "stepgate/invoke",
+        STEPGATE_REST_API_KEY_REQUIRED: "false",
+      }),
+    );
+    expect(cognito).toHaveResourceWithProperties(ApiGatewayAuthorizer, {
+      rest_api_id: `\${${address(cognito, "aws_api_gateway_rest_api")}.id}`,
+      name: "stepgate-rest",
+      type: "COGNITO_USER_POOLS",
+      provider_arns: [pool],
+    });
+    expect(cognito).toHaveResourceWithProperties(ApiGatewayMethod, {
+      http_method: "POST",
+      authorization: "COGNITO_USER_POOLS",
+      authorizer_id: `\${${address(cognito, "aws_api_gateway_authorizer")}.id}`,
+      authorization_scopes: ["stepgate/invoke"],
+      api_key_required: false,
+    });
+    expect(resources(cognito, "aws_api_gateway_deployment")[0].props.depends_on).toContain(address(cognito, "aws_api_gateway_authorizer"));
+    const iam = synthApi(configWith({ STEPGATE_REST_AUTH: "AWS_IAM" }));
+    expect(iam).toHaveResourceWithProperties(ApiGatewayMethod, { http_method: "POST", authorization: "AWS_IAM", api_key_required: true });
   });
 });
 

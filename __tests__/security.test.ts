@@ -16,6 +16,20 @@ const VARIANTS: Record<string, Record<string, string>> = {
   "Terraform Cloud state": { STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme" },
   "alarm e-mails": { STEPGATE_ALARM_EMAILS: "ops@example.com" },
   "monitoring off": { STEPGATE_MONITORING: "off" },
+  "CORS, any origin": { STEPGATE_CORS_ORIGINS: "*" },
+  "CORS, several origins": { STEPGATE_CORS_ORIGINS: "https://app.example.com,http://localhost:3000" },
+  "Cognito sign-in with scopes, the key on top": {
+    STEPGATE_REST_AUTH: "COGNITO",
+    STEPGATE_COGNITO_USER_POOL_ARNS: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123",
+    STEPGATE_COGNITO_SCOPES: "stepgate/invoke",
+  },
+  "IAM (SigV4) without the key": { STEPGATE_REST_AUTH: "AWS_IAM", STEPGATE_REST_API_KEY_REQUIRED: "false" },
+  "custom domains in a zone, and a web ACL": {
+    STEPGATE_REST_DOMAIN_NAME: "api.example.com",
+    STEPGATE_WS_DOMAIN_NAME: "ws.example.com",
+    STEPGATE_HOSTED_ZONE_ID: "Z0123456789ABC",
+    STEPGATE_REST_WAF_ACL_ARN: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/0123abcd-0000-0000-0000-000000000000",
+  },
 };
 
 interface Statement {
@@ -115,7 +129,18 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
   });
 
   it("requires the API key, with quota and throttling per key, and throttles both stages", () => {
-    expect(resources(stacks.api, "aws_api_gateway_method")[0].props.api_key_required).toBe(true);
+    const methods = resources(stacks.api, "aws_api_gateway_method").map((m) => m.props);
+    const post = methods.filter((m) => m.http_method === "POST");
+    expect(post.map((m) => m.api_key_required)).toEqual([env.STEPGATE_REST_API_KEY_REQUIRED !== "false"]);
+    // Never open: the key, a signature or a token, and the key unless an authorization replaces it.
+    expect(post.map((m) => m.authorization)).toEqual([{ COGNITO: "COGNITO_USER_POOLS", AWS_IAM: "AWS_IAM" }[env.STEPGATE_REST_AUTH ?? ""] ?? "NONE"]);
+    for (const m of post) expect(m.api_key_required === true || m.authorization !== "NONE").toBe(true);
+    // Only the CORS preflight is open: a mock, which starts nothing.
+    const open = methods.filter((m) => m.api_key_required !== true && m.authorization === "NONE");
+    expect(open.map((m) => m.http_method)).toEqual(env.STEPGATE_CORS_ORIGINS ? ["OPTIONS"] : []);
+    for (const integration of resources(stacks.api, "aws_api_gateway_integration")) {
+      if (integration.props.type !== "AWS") expect(integration.props.type).toBe("MOCK");
+    }
     const plan = resources(stacks.api, "aws_api_gateway_usage_plan")[0].props;
     expect(plan.quota_settings.limit).toBeGreaterThan(0);
     expect(plan.throttle_settings.rate_limit).toBeGreaterThan(0);
@@ -131,8 +156,32 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
     for (const type of ["aws_api_gateway_stage", "aws_apigatewayv2_stage"]) {
       expect(resources(stacks.api, type)[0].props.access_log_settings.format).not.toMatch(/\$context\.identity\.apiKey(?!Id)/);
     }
-    const template = resources(stacks.api, "aws_api_gateway_integration")[0].props.request_templates["application/json"];
+    const [template] = resources(stacks.api, "aws_api_gateway_integration")
+      .filter((i) => i.props.type === "AWS")
+      .map((i) => i.props.request_templates["application/json"]);
     expect(template).toContain("#set($sendApiKeyValue = false)");
+  });
+
+  it("sends CORS headers only when STEPGATE_CORS_ORIGINS is set, and never allows credentials (so never with *)", () => {
+    if (env.STEPGATE_CORS_ORIGINS === undefined) expect(stacks.api).not.toMatch(/Access-Control-/i);
+    else expect(stacks.api).toContain("Access-Control-Allow-Origin");
+    for (const synthesized of all) expect(synthesized).not.toMatch(/Access-Control-Allow-Credentials/i);
+    if (env.STEPGATE_CORS_ORIGINS?.includes(",")) {
+      // Several origins: a listed one is echoed, never any; API Gateway's own errors get none.
+      expect(resources(stacks.api, "aws_api_gateway_gateway_response")).toEqual([]);
+      expect(stacks.api).not.toContain("method.request.header.Origin");
+    }
+  });
+
+  it("serves custom domains over TLS 1.2 or newer only, regional", () => {
+    for (const { props } of resources(stacks.api, "aws_api_gateway_domain_name")) {
+      expect([props.security_policy, props.endpoint_configuration]).toEqual(["TLS_1_2", { types: ["REGIONAL"] }]);
+    }
+    for (const { props } of resources(stacks.api, "aws_apigatewayv2_domain_name")) {
+      expect(props.domain_name_configuration).toMatchObject({ security_policy: "TLS_1_2", endpoint_type: "REGIONAL" });
+    }
+    const domains = resources(stacks.api, "aws_api_gateway_domain_name").length + resources(stacks.api, "aws_apigatewayv2_domain_name").length;
+    expect(domains).toBe(env.STEPGATE_REST_DOMAIN_NAME ? 2 : 0);
   });
 
   it("holds no secret or token", () => {

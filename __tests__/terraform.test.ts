@@ -29,6 +29,7 @@ const describeTerraform = setup.available ? describe : describe.skip;
 const WORKFLOW_ARN = `arn:aws:states:us-east-1:${FAKE_ACCOUNT}:stateMachine:stepgate-workflow`;
 const PLACEHOLDER_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-workflow";
 const S3 = { STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-terraform-state" };
+const DOMAINS = { STEPGATE_REST_DOMAIN_NAME: "api.example.com", STEPGATE_WS_DOMAIN_NAME: "ws.example.com" };
 
 interface Variant {
   readonly env: Record<string, string>;
@@ -46,6 +47,25 @@ const VARIANTS: Record<string, Variant> = {
   "KMS key (ARN)": { env: { STEPGATE_LOG_KMS_KEY: "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000" }, plan: [] },
   "$connect AWS_IAM": { env: { STEPGATE_WS_CONNECT_AUTH: "AWS_IAM" }, plan: ["api"], onlyWithState: true },
   "$connect API_KEY": { env: { STEPGATE_WS_CONNECT_AUTH: "API_KEY" }, plan: [] },
+  "CORS (one origin)": { env: { STEPGATE_CORS_ORIGINS: "https://app.example.com" }, plan: ["api"], onlyWithState: true },
+  "CORS (several origins)": { env: { STEPGATE_CORS_ORIGINS: "https://app.example.com,http://localhost:3000" }, plan: [] },
+  "custom domains (zone)": { env: { ...DOMAINS, STEPGATE_HOSTED_ZONE_ID: "Z0123456789ABC" }, plan: ["api"], onlyWithState: true },
+  "custom domains (certificate ARN)": {
+    env: { ...DOMAINS, STEPGATE_CERTIFICATE_ARN: "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000" },
+    plan: [],
+  },
+  "COGNITO (scopes, no key)": {
+    env: {
+      STEPGATE_REST_AUTH: "COGNITO",
+      STEPGATE_COGNITO_USER_POOL_ARNS: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123",
+      STEPGATE_COGNITO_SCOPES: "stepgate/invoke",
+      STEPGATE_REST_API_KEY_REQUIRED: "false",
+    },
+    plan: ["api"],
+    onlyWithState: true,
+  },
+  AWS_IAM: { env: { STEPGATE_REST_AUTH: "AWS_IAM" }, plan: [] },
+  WAF: { env: { STEPGATE_REST_WAF_ACL_ARN: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/0123abcd-0000-0000-0000-000000000000" }, plan: [] },
 };
 
 interface StackRun {
@@ -171,5 +191,31 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
     const [plan] = (await runs["$connect AWS_IAM"]).api.plans;
     expect(plan.text).toMatch(/\+ authorization_type += "AWS_IAM"/);
     expect(plan.text).toMatch(/\+ route_key += "\$connect"/);
+  });
+
+  it("CORS (one origin): plans the preflight and the gateway responses, each with the origin", async () => {
+    const [plan] = (await runs["CORS (one origin)"]).api.plans;
+    // Counts include monitoring's 12 resources (on by default).
+    expect(plan.text).toContain("Plan: 51 to add, 0 to change, 0 to destroy.");
+    expect(plan.text).toMatch(/\+ http_method += "OPTIONS"/);
+    expect(plan.text.match(/\+ response_type += "DEFAULT_[45]XX"/g)).toHaveLength(2);
+    expect(plan.text.match(/"gatewayresponse\.header\.Access-Control-Allow-Origin" += "'https:\/\/app\.example\.com'"/g)).toHaveLength(2);
+  });
+
+  it("custom domains (zone): plans the certificate, its validation records keyed by name, both domains and their aliases", async () => {
+    const [plan] = (await runs["custom domains (zone)"]).api.plans;
+    expect(plan.text).toContain("Plan: 55 to add, 0 to change, 0 to destroy.");
+    for (const name of ["api.example.com", "ws.example.com"]) {
+      expect(plan.text).toContain(`aws_route53_record.custom_domains_certificate_validation_record_7FB99F9E["${name}"] will be created`);
+    }
+    expect(plan.text.match(/\+ security_policy += "TLS_1_2"/g)).toHaveLength(2);
+  });
+
+  it("COGNITO (scopes, no key): plans the user pool authorizer and the POST method that takes its access tokens", async () => {
+    const [plan] = (await runs["COGNITO (scopes, no key)"]).api.plans;
+    expect(plan.text).toContain("Plan: 46 to add, 0 to change, 0 to destroy.");
+    expect(plan.text).toMatch(/\+ type += "COGNITO_USER_POOLS"/);
+    expect(plan.text).toMatch(/\+ authorization += "COGNITO_USER_POOLS"/);
+    expect(plan.text).toMatch(/\+ api_key_required += false/);
   });
 });

@@ -56,6 +56,8 @@ const GATEWAY_RESPONSES = {
   tooLarge: { statusCode: 413, message: "Request Too Long" },
   timeout: { statusCode: 504, message: "Endpoint request timed out" },
   internal: { statusCode: 500, message: "Internal server error" },
+  unauthorized: { statusCode: 401, message: "Unauthorized" },
+  tokenExpired: { statusCode: 401, message: "The incoming token has expired" },
 } as const;
 
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
@@ -162,7 +164,7 @@ async function onWebSocketMessage(
   const requestId = randomBytes(12).toString("base64");
   const send = (body: string, outcome: string) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(body);
-    log(`WS  $default ${outcome} ${Date.now() - started}ms ${connection.id}`);
+    log(`WS  $default ${outcome} ${Date.now() - started}ms ${connection.id} ${requestId}`);
   };
   const gatewayMessage = (m: string) => webSocketErrorFrame(m, connection.id, requestId);
   if (!throttle.take()) return send(gatewayMessage(GATEWAY_RESPONSES.throttled.message), "429");
@@ -202,11 +204,16 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
   return (req, res) => {
     const started = Date.now();
     const requestId = randomUUID();
-    const reply = (statusCode: number, body: string) => {
-      res.writeHead(statusCode, { "content-type": "application/json", "x-amzn-requestid": requestId }).end(body);
-      log(`REST ${req.method} ${req.url} ${statusCode} ${Date.now() - started}ms`);
+    // As API Gateway's: 16 characters of base64, which the request template turns into the execution's name.
+    const extendedRequestId = `${randomBytes(12).toString("base64").slice(0, 15)}=`;
+    const reply = (statusCode: number, body: string, headers: Readonly<Record<string, string>> = {}) => {
+      res.writeHead(statusCode, { "content-type": "application/json", "x-amzn-requestid": requestId, ...headers }).end(body);
+      log(`REST ${req.method} ${req.url} ${statusCode} ${Date.now() - started}ms ${extendedRequestId}`);
     };
-    const gateway = (r: { statusCode: number; message: string }) => reply(r.statusCode, JSON.stringify({ message: r.message }));
+    // API Gateway's own errors, with the headers their gateway responses add (DEFAULT_4XX, DEFAULT_5XX).
+    const gateway = (r: { statusCode: number; message: string }) =>
+      reply(r.statusCode, JSON.stringify({ message: r.message }), app.rest.gatewayResponseHeaders[r.statusCode < 500 ? "DEFAULT_4XX" : "DEFAULT_5XX"]);
+    const requestHeaders = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
 
     const chunks: Buffer[] = [];
     let size = 0;
@@ -217,10 +224,19 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
     req.on("end", () => {
       void (async () => {
         const pathname = new URL(req.url ?? "/", "http://local").pathname;
-        if (req.method !== "POST" || (pathname !== `/${app.rest.stage}` && pathname !== `/${app.rest.stage}/`)) {
+        const onResource = pathname === `/${app.rest.stage}` || pathname === `/${app.rest.stage}/`;
+        // The CORS preflight: a mock, open to all, answered by its integration response.
+        if (req.method === "OPTIONS" && onResource && app.rest.preflight !== undefined) {
+          const { output, headers } = respond(app.rest.preflight, "", requestHeaders);
+          return reply(200, output, headers);
+        }
+        if (req.method !== "POST" || !onResource) {
           return gateway(GATEWAY_RESPONSES.missingAuthenticationToken);
         }
         if (size > MAX_REST_PAYLOAD_BYTES) return gateway(GATEWAY_RESPONSES.tooLarge);
+        // Authorization comes before the API key, as on API Gateway.
+        const caller = authorizeCaller(app.rest.auth, req.headers);
+        if ("refused" in caller) return gateway(caller.refused);
         if (app.rest.apiKeyRequired && req.headers["x-api-key"] !== apiKey) return gateway(GATEWAY_RESPONSES.forbidden);
         if (!quota.take()) return gateway(GATEWAY_RESPONSES.quotaExceeded);
         if (!stageThrottle.take() || !keyThrottle.take()) return gateway(GATEWAY_RESPONSES.throttled);
@@ -244,21 +260,27 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
               path: pathname,
               stage: app.rest.stage,
               requestId,
-              extendedRequestId: requestId,
+              extendedRequestId,
               requestTimeEpoch: started,
               apiId: API_ID,
               accountId: LOCAL_ACCOUNT,
               domainName: HOST,
               protocol: "HTTP/1.1",
-              identity: { apiKey, apiKeyId: "localapikeyid", sourceIp: req.socket.remoteAddress ?? HOST, userAgent: req.headers["user-agent"] ?? "" },
+              identity: {
+                ...(app.rest.apiKeyRequired ? { apiKey, apiKeyId: "localapikeyid" } : {}),
+                userArn: caller.userArn,
+                sourceIp: req.socket.remoteAddress ?? HOST,
+                userAgent: req.headers["user-agent"] ?? "",
+              },
+              authorizer: caller.claims === undefined ? undefined : { claims: caller.claims },
             },
-            params: { header: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])) },
+            params: { header: requestHeaders },
           }).output;
           const response = await callIntegration(request, app.rest.integrationTimeoutMs);
           if (response === undefined) return gateway(GATEWAY_RESPONSES.timeout);
-          const answer = integrationAnswer(app.rest.responses, response);
+          const answer = integrationAnswer(app.rest.responses, response, requestHeaders);
           if (answer === undefined) return gateway(GATEWAY_RESPONSES.internal);
-          return reply(answer.statusCode, answer.body);
+          return reply(answer.statusCode, answer.body, answer.headers);
         } catch {
           return gateway(GATEWAY_RESPONSES.internal);
         }
@@ -267,20 +289,72 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
   };
 }
 
+type Caller = { readonly claims?: Record<string, string>; readonly userArn?: string } | { readonly refused: { statusCode: number; message: string } };
+
+/**
+ * Who calls, as the REST method's authorization sees it. AWS_IAM: a SigV4 signature must be present
+ * (it is not verified: there are no credentials to check it against); the caller's ARN is made up
+ * from the signing key's id. COGNITO: a token's presence, shape (a JWT), issuer (one of the user
+ * pools), expiry and use (an ID token, or with scopes an access token carrying one of them) are
+ * checked, not its signature (the pool's keys are on AWS); its claims are passed on, as strings.
+ */
+export function authorizeCaller(auth: SynthesizedApp["rest"]["auth"], headers: http.IncomingHttpHeaders, now = Date.now()): Caller {
+  const authorization = String(headers.authorization ?? "");
+  if (auth.authorization === "AWS_IAM") {
+    const signed = /^AWS4-HMAC-SHA256 Credential=([A-Z0-9]+)\//.exec(authorization);
+    if (!signed) return { refused: GATEWAY_RESPONSES.missingAuthenticationToken };
+    return { userArn: `arn:aws:iam::${LOCAL_ACCOUNT}:user/${signed[1]}` };
+  }
+  if (auth.authorization !== "COGNITO_USER_POOLS") return {};
+  const token = authorization.replace(/^Bearer /, "");
+  if (token === "") return { refused: GATEWAY_RESPONSES.unauthorized };
+  let claims: Record<string, unknown>;
+  try {
+    const [header, payload, signature] = token.split(".");
+    if (signature === undefined || token.split(".").length !== 3) throw new Error("not a JWT");
+    JSON.parse(Buffer.from(header, "base64url").toString("utf8"));
+    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    if (typeof claims !== "object" || claims === null || Array.isArray(claims)) throw new Error("not a JWT");
+  } catch {
+    return { refused: GATEWAY_RESPONSES.unauthorized };
+  }
+  const issuers = auth.userPoolArns.map((arn) => {
+    const [, , , region, , resource] = arn.split(":");
+    return `https://cognito-idp.${region}.amazonaws.com/${resource.replace(/^userpool\//, "")}`;
+  });
+  if (!issuers.includes(String(claims.iss))) return { refused: GATEWAY_RESPONSES.unauthorized };
+  if (typeof claims.exp !== "number" || claims.exp * 1000 <= now) return { refused: GATEWAY_RESPONSES.tokenExpired };
+  if (auth.scopes.length === 0 ? claims.token_use !== "id" : claims.token_use !== "access") return { refused: GATEWAY_RESPONSES.unauthorized };
+  const scopes = String(claims.scope ?? "").split(" ");
+  if (auth.scopes.length > 0 && !auth.scopes.some((s) => scopes.includes(s))) return { refused: GATEWAY_RESPONSES.unauthorized };
+  return { claims: Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])) };
+}
+
 /**
  * What the client gets for Step Functions' answer: the integration response whose pattern matches
- * the status whole (else the default one), its JSON template rendered, and the status it or the
- * template's override sets. Undefined when no integration response applies (API Gateway's 500).
+ * the status whole (else the default one), its JSON template rendered, the status it or the
+ * template's override sets, and the headers its parameters and the template set. Undefined when no
+ * integration response applies (API Gateway's 500).
  */
-export function integrationAnswer(responses: readonly IntegrationResponse[], response: ServiceResponse): ServiceResponse | undefined {
+export function integrationAnswer(
+  responses: readonly IntegrationResponse[],
+  response: ServiceResponse,
+  requestHeaders: Readonly<Record<string, string>> = {},
+): (ServiceResponse & { readonly headers: Readonly<Record<string, string>> }) | undefined {
   const status = String(response.statusCode);
   const selected =
     responses.find((r) => r.selectionPattern !== undefined && new RegExp(`^(?:${r.selectionPattern})$`).test(status)) ??
     responses.find((r) => r.selectionPattern === undefined);
   if (selected === undefined) return undefined;
+  const rendered = respond(selected, response.body, requestHeaders);
+  return { statusCode: rendered.status ?? selected.statusCode, body: rendered.output, headers: rendered.headers };
+}
+
+/** An integration response applied to a body: its JSON template rendered (the request's headers at hand), its fixed headers and the template's. */
+function respond(selected: IntegrationResponse, body: string, requestHeaders: Readonly<Record<string, string>>): Rendered {
   const template = selected.templates["application/json"];
-  const rendered: Rendered = template === undefined ? { output: response.body } : renderVtl(template, { body: response.body });
-  return { statusCode: rendered.status ?? selected.statusCode, body: rendered.output };
+  const rendered: Rendered = template === undefined ? { output: body, headers: {} } : renderVtl(template, { body, params: { header: requestHeaders } });
+  return { ...rendered, headers: { ...selected.headers, ...rendered.headers } };
 }
 
 function isJson(text: string): boolean {

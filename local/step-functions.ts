@@ -65,6 +65,10 @@ export class LocalStepFunctions {
       return errorBody("InvalidExecutionInput", `Invalid State Machine Execution Input: '${(e as Error).message}'`);
     }
 
+    if (request.name !== undefined) {
+      const refused = nameRefusal(request.name);
+      if (refused) return refused;
+    }
     const name = typeof request.name === "string" ? request.name : randomUUID();
     const startDate = Date.now();
     const execution = this.machine.run(parsedInput as never, { overrides: { waitTimeOverrides: this.waitTimeOverrides } });
@@ -102,6 +106,24 @@ export class LocalStepFunctions {
     for (const abort of this.running) abort();
     this.running.clear();
   }
+}
+
+/**
+ * Why Step Functions refuses an execution name: 1 to 80 characters (ValidationException), none of
+ * whitespace, brackets, wildcards, the special characters it lists, or control characters
+ * (InvalidName).
+ */
+export function nameRefusal(name: unknown): ServiceResponse | undefined {
+  if (typeof name !== "string") return { statusCode: 400, body: JSON.stringify({ __type: "com.amazon.coral.service#SerializationException" }) };
+  if (name.length < 1 || name.length > 80) {
+    return errorBody(
+      "ValidationException",
+      "1 validation error detected: Value at 'name' failed to satisfy constraint: Member must have length between 1 and 80",
+    );
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: Step Functions refuses control characters in names.
+  if (/[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/.test(name)) return errorBody("InvalidName", `Invalid Name: '${name}'`);
+  return undefined;
 }
 
 /** Durations of the Wait states, multiplied by `scale`; only `Seconds` can be scaled, except by 0. */

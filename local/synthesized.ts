@@ -83,12 +83,22 @@ export interface SynthesizedWebSocketApi {
 export interface SynthesizedRestApi {
   readonly stage: string;
   readonly apiKeyRequired: boolean;
+  /** The POST method's authorization: NONE, AWS_IAM, or COGNITO_USER_POOLS with its user pools and scopes. */
+  readonly auth: {
+    readonly authorization: string;
+    readonly userPoolArns: readonly string[];
+    readonly scopes: readonly string[];
+  };
   readonly validateBody: boolean;
   readonly passthroughBehavior: string;
   /** Request templates by content type. */
   readonly requestTemplates: Readonly<Record<string, string>>;
   readonly integrationTimeoutMs: number;
   readonly responses: ReadonlyArray<IntegrationResponse>;
+  /** The `OPTIONS` preflight of the resource, when CORS is on: its mock's answer. */
+  readonly preflight?: IntegrationResponse;
+  /** API Gateway's own errors, customized: headers by response type (DEFAULT_4XX, DEFAULT_5XX). */
+  readonly gatewayResponseHeaders: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Stage-wide method throttling. */
   readonly throttle: Throttle;
   readonly usagePlan: { readonly throttle: Throttle; readonly quota: { readonly limit: number; readonly period: string } };
@@ -104,6 +114,17 @@ export interface IntegrationResponse {
   readonly selectionPattern?: string;
   readonly statusCode: number;
   readonly templates: Readonly<Record<string, string>>;
+  /** Headers with a fixed value (`'...'`), by name. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** The fixed headers of `response_parameters` (`<prefix>.header.<name>` = `'value'`); mappings from the request are not read. */
+export function fixedHeaders(parameters: Readonly<Record<string, string>> = {}, prefix = "method.response"): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(parameters)
+      .filter(([key, value]) => key.startsWith(`${prefix}.header.`) && /^'.*'$/s.test(value))
+      .map(([key, value]) => [key.slice(`${prefix}.header.`.length), value.slice(1, -1)]),
+  );
 }
 
 /** The account the local gateway and the tests pretend to be in. */
@@ -136,7 +157,18 @@ export function synthesizedApis(api: SynthesizedStack, stateMachineArn: string):
   const connect = api.resources("aws_apigatewayv2_route", (r) => r.route_key === "$connect")[0]?.props;
   const connectIntegration = api.resources("aws_apigatewayv2_integration", (r) => r.integration_type === "MOCK")[0]?.props;
   const wsStage = api.only("aws_apigatewayv2_stage").props;
-  const restIntegration = api.only("aws_api_gateway_integration").props;
+  const restIntegration = api.only("aws_api_gateway_integration", (r) => r.type !== "MOCK").props;
+  const postMethod = api.only("aws_api_gateway_method", (r) => r.http_method === "POST");
+  const optionsMethod = api.resources("aws_api_gateway_method", (r) => r.http_method === "OPTIONS")[0];
+  const responsesOf = (method: SynthesizedResource) =>
+    api
+      .resources("aws_api_gateway_integration_response", (r) => r.http_method === `\${aws_api_gateway_method.${method.logicalId}.http_method}`)
+      .map(({ props }) => ({
+        selectionPattern: props.selection_pattern,
+        statusCode: Number(props.status_code),
+        templates: evaluateAll(props.response_templates),
+        headers: fixedHeaders(props.response_parameters),
+      }));
   const methodSettings = api.only("aws_api_gateway_method_settings").props.settings;
   const plan = api.only("aws_api_gateway_usage_plan").props;
 
@@ -151,16 +183,23 @@ export function synthesizedApis(api: SynthesizedStack, stateMachineArn: string):
     },
     rest: {
       stage: api.only("aws_api_gateway_stage").props.stage_name,
-      apiKeyRequired: api.only("aws_api_gateway_method").props.api_key_required === true,
+      apiKeyRequired: postMethod.props.api_key_required === true,
+      auth: {
+        authorization: postMethod.props.authorization ?? "NONE",
+        userPoolArns:
+          api.resources("aws_api_gateway_authorizer").find((r) => `\${aws_api_gateway_authorizer.${r.logicalId}.id}` === postMethod.props.authorizer_id)?.props
+            .provider_arns ?? [],
+        scopes: postMethod.props.authorization_scopes ?? [],
+      },
       validateBody: api.only("aws_api_gateway_request_validator").props.validate_request_body === true,
       passthroughBehavior: restIntegration.passthrough_behavior ?? "WHEN_NO_MATCH",
       requestTemplates: evaluateAll(restIntegration.request_templates),
       integrationTimeoutMs: restIntegration.timeout_milliseconds ?? INTEGRATION_TIMEOUT_MS,
-      responses: api.resources("aws_api_gateway_integration_response").map(({ props }) => ({
-        selectionPattern: props.selection_pattern,
-        statusCode: Number(props.status_code),
-        templates: evaluateAll(props.response_templates),
-      })),
+      responses: responsesOf(postMethod),
+      preflight: optionsMethod && responsesOf(optionsMethod)[0],
+      gatewayResponseHeaders: Object.fromEntries(
+        api.resources("aws_api_gateway_gateway_response").map(({ props }) => [props.response_type, fixedHeaders(props.response_parameters, "gatewayresponse")]),
+      ),
       throttle: { rateLimit: methodSettings.throttling_rate_limit, burstLimit: methodSettings.throttling_burst_limit },
       usagePlan: {
         throttle: { rateLimit: plan.throttle_settings.rate_limit, burstLimit: plan.throttle_settings.burst_limit },

@@ -27,6 +27,8 @@ export interface Rendered {
   readonly output: string;
   /** `$context.responseOverride.status`, when the template set it. */
   readonly status?: number;
+  /** `$context.responseOverride.header.<name>`, the headers the template set. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 const NAMED_CONTROL: Readonly<Record<number, string>> = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r" };
@@ -66,6 +68,12 @@ const JAVA_STRING_METHODS: Readonly<Record<string, (s: string, ...args: unknown[
   replace: (s, target, replacement) => s.split(String(target)).join(String(replacement)),
   matches: (s, regex) => new RegExp(`^(?:${String(regex)})$`).test(s),
   split: (s, regex) => s.split(new RegExp(String(regex))),
+  // Java throws on an index out of range, where JavaScript clamps: a template must check the length first.
+  substring: (s, begin, end) => {
+    const [b, e] = [Number(begin), end === undefined ? s.length : Number(end)];
+    if (!(0 <= b && b <= e && e <= s.length)) throw new Error(`StringIndexOutOfBoundsException: begin ${b}, end ${e}, length ${s.length}`);
+    return s.substring(b, e);
+  },
   length: (s) => s.length,
   isEmpty: (s) => s.length === 0,
   equals: (s, other) => s === other,
@@ -95,7 +103,7 @@ export function jsonPath(document: unknown, path: string): unknown {
 }
 
 export function renderVtl(template: string, input: MappingInput): Rendered {
-  const context = { ...input.context, responseOverride: {} as { status?: number } };
+  const context = { ...input.context, responseOverride: { header: {} } as { status?: number; header: Record<string, unknown> } };
   const parsedBody = () => JSON.parse(input.body === "" ? "{}" : input.body) as unknown;
   const params = { path: {}, querystring: {}, header: {}, ...input.params };
   const util = {
@@ -132,8 +140,9 @@ export function renderVtl(template: string, input: MappingInput): Rendered {
       ],
     },
   );
-  const status = context.responseOverride.status;
-  return { output, status: status === undefined ? undefined : Number(status) };
+  const { status, header } = context.responseOverride;
+  const headers = Object.fromEntries(Object.entries(header).map(([name, value]) => [name, String(value)]));
+  return { output, status: status === undefined ? undefined : Number(status), headers };
 }
 
 function headerValue(headers: Readonly<Record<string, string>>, name: string): string | undefined {

@@ -4,7 +4,9 @@ import type { Construct } from "constructs";
 import type { StepgateConfig } from "./config/load";
 import { AlarmTopic } from "./constructs/alarm-topic";
 import { Monitoring } from "./constructs/monitoring";
+import { CustomDomains } from "./constructs/custom-domains";
 import { RestApi } from "./constructs/rest-api";
+import { RestWaf } from "./constructs/rest-waf";
 import { StartSyncExecutionRole, startSyncExecutionUri } from "./constructs/start-sync-execution-role";
 import { UsagePlan } from "./constructs/usage-plan";
 import { WebSocketApi } from "./constructs/websocket-api";
@@ -19,6 +21,10 @@ export const API_OUTPUTS = {
   apiKeyId: "api_key_id",
   apiKeyValue: "api_key_value",
   dashboardUrl: "dashboard_url",
+  restCustomUrl: "rest_custom_url",
+  websocketCustomUrl: "websocket_custom_url",
+  restCustomDomainTarget: "rest_custom_domain_target",
+  websocketCustomDomainTarget: "websocket_custom_domain_target",
 } as const;
 
 export interface ApiStackProps {
@@ -30,6 +36,7 @@ export class ApiStack extends StepgateStack {
   readonly webSocketApi: WebSocketApi;
   readonly restApi: RestApi;
   readonly usagePlan: UsagePlan;
+  readonly customDomains?: CustomDomains;
 
   constructor(scope: Construct, id: StackId, { config }: ApiStackProps) {
     super(scope, id, { config });
@@ -69,6 +76,13 @@ export class ApiStack extends StepgateStack {
       name: names.restApi,
       stageName: config.restStage,
       sendApiKeyValue: config.sendApiKeyValue,
+      corsOrigins: config.corsOrigins,
+      auth: {
+        mode: config.restAuth,
+        apiKeyRequired: config.restApiKeyRequired,
+        userPoolArns: config.cognitoUserPoolArns,
+        scopes: config.cognitoScopes,
+      },
       rateLimit: config.restRateLimit,
       burstLimit: config.restBurstLimit,
       accessLogGroupName: names.restAccessLogGroup,
@@ -86,6 +100,11 @@ export class ApiStack extends StepgateStack {
       quotaLimit: config.quotaLimit,
       quotaPeriod: config.quotaPeriod,
     });
+
+    if (config.restWafAclArn !== undefined) {
+      new RestWaf(this, "rest_waf", { webAclArn: config.restWafAclArn, stageArn: this.restApi.stage.arn });
+    }
+    this.customDomains = this.addCustomDomains(config);
 
     new TerraformOutput(this, API_OUTPUTS.websocketUrl, {
       value: this.webSocketApi.stage.invokeUrl,
@@ -133,5 +152,43 @@ export class ApiStack extends StepgateStack {
       value: `https://${config.region}.console.aws.amazon.com/cloudwatch/home?region=${config.region}#dashboards:name=${monitoring.dashboard.dashboardName}`,
       description: "The CloudWatch dashboard of both APIs and every workflow",
     });
+  }
+
+  /** The custom domains, when either name is set, and their outputs: the URLs, and where to point each name. */
+  private addCustomDomains(config: StepgateConfig): CustomDomains | undefined {
+    if (config.restDomainName === undefined && config.wsDomainName === undefined) return undefined;
+    const domains = new CustomDomains(this, "custom_domains", {
+      rest:
+        config.restDomainName === undefined
+          ? undefined
+          : { domainName: config.restDomainName, apiId: this.restApi.api.id, stageName: this.restApi.stage.stageName },
+      websocket:
+        config.wsDomainName === undefined
+          ? undefined
+          : { domainName: config.wsDomainName, apiId: this.webSocketApi.api.id, stageName: this.webSocketApi.stage.name },
+      hostedZoneId: config.hostedZoneId,
+      certificateArn: config.certificateArn,
+    });
+    if (domains.restDomain) {
+      new TerraformOutput(this, API_OUTPUTS.restCustomUrl, {
+        value: `https://${domains.restDomain.domainName}`,
+        description: "REST URL on the custom domain: POST JSON here",
+      });
+      new TerraformOutput(this, API_OUTPUTS.restCustomDomainTarget, {
+        value: domains.restTarget,
+        description: "Where the REST custom domain's DNS record points (a CNAME, or a Route 53 alias)",
+      });
+    }
+    if (domains.websocketDomain) {
+      new TerraformOutput(this, API_OUTPUTS.websocketCustomUrl, {
+        value: `wss://${domains.websocketDomain.domainName}`,
+        description: "WebSocket URL on the custom domain",
+      });
+      new TerraformOutput(this, API_OUTPUTS.websocketCustomDomainTarget, {
+        value: domains.websocketTarget,
+        description: "Where the WebSocket custom domain's DNS record points (a CNAME, or a Route 53 alias)",
+      });
+    }
+    return domains;
   }
 }

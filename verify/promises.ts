@@ -283,6 +283,27 @@ export const BAD_REQUESTS: readonly BadRequest[] = [
     notVerified: "would refuse the key until the period ends",
   },
   {
+    name: "REST with `COGNITO`: no token, or one that is not a token of the user pools",
+    answer: '401 `{"message": "Unauthorized"}`',
+    next: "served with a valid token",
+    env: { STEPGATE_REST_AUTH: "COGNITO", STEPGATE_COGNITO_USER_POOL_ARNS: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123" },
+    notVerified: "needs STEPGATE_REST_AUTH=COGNITO and a user's tokens",
+  },
+  {
+    name: "REST with `COGNITO`: an expired token",
+    answer: '401 `{"message": "The incoming token has expired"}`',
+    next: "served with a valid token",
+    env: { STEPGATE_REST_AUTH: "COGNITO", STEPGATE_COGNITO_USER_POOL_ARNS: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123" },
+    notVerified: "needs STEPGATE_REST_AUTH=COGNITO and an expired token",
+  },
+  {
+    name: "REST with `AWS_IAM`: an unsigned request",
+    answer: '403 `{"message": "Missing Authentication Token"}`',
+    next: "served once signed (SigV4)",
+    env: { STEPGATE_REST_AUTH: "AWS_IAM" },
+    notVerified: "needs STEPGATE_REST_AUTH=AWS_IAM and a signer",
+  },
+  {
     name: "REST: an input over Step Functions' 256 KB",
     answer: '400 `{"error": "ValidationException", "cause": "...262144"}`',
     next: "served",

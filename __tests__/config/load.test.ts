@@ -86,6 +86,10 @@ describe("loadConfig", () => {
     ["STEPGATE_QUOTA_LIMIT", "1e3", "a whole number of at least 1"],
     ["STEPGATE_QUOTA_PERIOD", "YEAR", "DAY|WEEK|MONTH"],
     ["STEPGATE_REST_SEND_API_KEY_VALUE", "1", "true|false"],
+    ["STEPGATE_CORS_ORIGINS", "app.example.com", "origins separated by commas"],
+    ["STEPGATE_CORS_ORIGINS", "https://app.example.com/path", "origins separated by commas"],
+    ["STEPGATE_CORS_ORIGINS", "https://a.example.com,*", "origins separated by commas"],
+    ["STEPGATE_CORS_ORIGINS", "https://a.example.com,https://a.example.com", "origins separated by commas"],
     ["STEPGATE_APIGW_ACCOUNT", "mine", "external|managed"],
     ["STEPGATE_TAGS", "novalue", "key=value pairs"],
     ["STEPGATE_TAGS", "aws:reserved=x", "key=value pairs"],
@@ -105,6 +109,15 @@ describe("loadConfig", () => {
     expect(rest).toEqual([]);
     expect(problem).toContain(`${name}=${JSON.stringify(value)} (from environment)`);
     expect(problem).toContain(accepts);
+  });
+
+  it("reads STEPGATE_CORS_ORIGINS as *, or a list of origins", () => {
+    expect(load().corsOrigins).toBeUndefined();
+    expect(load({ STEPGATE_CORS_ORIGINS: "*" }).corsOrigins).toEqual(["*"]);
+    expect(load({ STEPGATE_CORS_ORIGINS: "https://app.example.com, http://localhost:3000" }).corsOrigins).toEqual([
+      "https://app.example.com",
+      "http://localhost:3000",
+    ]);
   });
 
   it("says where a bad value came from", () => {

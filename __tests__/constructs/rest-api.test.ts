@@ -135,4 +135,49 @@ describe("RestApi", () => {
     });
     expect(custom).toHaveResourceWithProperties(CloudwatchLogGroup, { name: `API-Gateway-Execution-Logs_\${${api}.id}/v1` });
   });
+
+  describe("with CORS", () => {
+    const withCors = synth({ corsOrigins: ["https://app.example.com"] });
+    const post = (props: Record<string, unknown>) => props.http_method === `\${${method}.http_method}`;
+
+    it("declares Access-Control-Allow-Origin on every status of POST and maps the origin on every integration response", () => {
+      const methodResponses = resources(withCors, "aws_api_gateway_method_response").filter((r) => post(r.props));
+      expect(methodResponses.map((r) => r.props.status_code)).toEqual([...REST_METHOD_STATUS_CODES]);
+      for (const { props } of methodResponses) expect(props.response_parameters).toEqual({ "method.response.header.Access-Control-Allow-Origin": true });
+      const integrationResponses = resources(withCors, "aws_api_gateway_integration_response").filter((r) => post(r.props));
+      expect(integrationResponses).toHaveLength(3);
+      for (const { props } of integrationResponses) {
+        expect(props.response_parameters).toEqual({ "method.response.header.Access-Control-Allow-Origin": "'https://app.example.com'" });
+      }
+    });
+
+    it("adds the OPTIONS preflight on its resource, and redeploys with the preflight and the gateway responses", () => {
+      expect(withCors).toHaveResourceWithProperties(ApiGatewayMethod, { http_method: "OPTIONS", resource_id: `\${${api}.root_resource_id}` });
+      const deployment = resources(withCors, "aws_api_gateway_deployment")[0].props;
+      const cors = [
+        ...resources(withCors, "aws_api_gateway_gateway_response").map((r) => `aws_api_gateway_gateway_response.${r.logicalId}`),
+        ...resources(withCors, "aws_api_gateway_method")
+          .filter((m) => m.props.http_method === "OPTIONS")
+          .map((r) => `aws_api_gateway_method.${r.logicalId}`),
+      ];
+      expect(cors).toHaveLength(3);
+      for (const shaper of cors) expect(deployment.depends_on).toContain(shaper);
+      expect(deployment.depends_on).toHaveLength(4 + REST_METHOD_STATUS_CODES.length + 3 + 2 + 4);
+    });
+
+    it("adds nothing of CORS without it", () => {
+      expect(synthesized).not.toContain("Access-Control-");
+      expect(resources(synthesized, "aws_api_gateway_gateway_response")).toEqual([]);
+      expect(resources(synthesized, "aws_api_gateway_method")).toHaveLength(1);
+    });
+  });
+
+  it("lets a browser send SigV4's headers in the CORS preflight when the method takes AWS_IAM", () => {
+    const preflight = (props: Partial<RestApiProps>) =>
+      resources(synth({ corsOrigins: ["*"], ...props }), "aws_api_gateway_integration_response").find(
+        (r) => r.props.response_parameters?.["method.response.header.Access-Control-Allow-Headers"] !== undefined,
+      )?.props.response_parameters["method.response.header.Access-Control-Allow-Headers"];
+    expect(preflight({})).toBe("'Content-Type,X-Api-Key,Authorization'");
+    expect(preflight({ auth: { mode: "AWS_IAM" } })).toBe("'Content-Type,X-Api-Key,Authorization,X-Amz-Date,X-Amz-Security-Token,X-Amz-Content-Sha256'");
+  });
 });

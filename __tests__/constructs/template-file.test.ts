@@ -29,6 +29,7 @@ describe("mappingTemplate", () => {
 
   it("has every template in templates/ as plain files", () => {
     expect(fs.readdirSync(TEMPLATES_DIR).sort()).toEqual([
+      "rest-cors-origin.vtl",
       "rest-error-response.vtl",
       "rest-request.vtl",
       "rest-response.vtl",

@@ -2,6 +2,7 @@ import { type LocalGateway, startLocalGateway } from "../../local/gateway";
 import { WebSocket } from "ws";
 import { connect, post } from "../../verify/clients";
 import { BAD_REQUESTS, ERROR_FRAME, FAILING_DEFINITION, type Target } from "../../verify/promises";
+import { cognitoToken } from "../support/cognito";
 import { definitionFile, synthesizeToFolder } from "../support/stacks";
 
 /**
@@ -34,6 +35,25 @@ const CHECKS: Record<string, (g: LocalGateway, key: string) => Promise<void>> = 
     expect((await post(g, "{}", json(key))).status).toBe(200);
     expect(await post(g, "{}", json(key))).toEqual({ status: 429, body: { message: "Limit Exceeded" } });
     expect((await post(g, "{}", json(key))).status).toBe(429);
+  },
+  "REST with `COGNITO`: no token, or one that is not a token of the user pools": async (g, key) => {
+    const unauthorized = { status: 401, body: { message: "Unauthorized" } };
+    expect(await post(g, "{}", json(key))).toEqual(unauthorized);
+    expect(await post(g, "{}", { ...json(key), authorization: "Bearer not.a-token" })).toEqual(unauthorized);
+    expect(await post(g, "{}", { ...json(key), authorization: cognitoToken({ iss: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other" }) })).toEqual(
+      unauthorized,
+    );
+    expect(await post(g, '{"next":true}', { ...json(key), authorization: cognitoToken() })).toMatchObject({ status: 200, body: { data: { next: true } } });
+  },
+  "REST with `COGNITO`: an expired token": async (g, key) => {
+    const expired = cognitoToken({ exp: Math.floor(Date.now() / 1000) - 1 });
+    expect(await post(g, "{}", { ...json(key), authorization: expired })).toEqual({ status: 401, body: { message: "The incoming token has expired" } });
+    expect(await post(g, '{"next":true}', { ...json(key), authorization: cognitoToken() })).toMatchObject({ status: 200, body: { data: { next: true } } });
+  },
+  "REST with `AWS_IAM`: an unsigned request": async (g, key) => {
+    expect(await post(g, "{}", json(key))).toEqual({ status: 403, body: { message: "Missing Authentication Token" } });
+    const signed = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261123/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0";
+    expect(await post(g, '{"next":true}', { ...json(key), authorization: signed })).toMatchObject({ status: 200, body: { data: { next: true } } });
   },
   "REST: an execution that fails": async (g, key) => {
     const expected = { status: 500, body: { error: "Payment.Declined", cause: FAILING_DEFINITION.States.Charge.Cause } };

@@ -33,6 +33,10 @@ describe("the local gateway", () => {
       expect(reply).toMatchObject({ status: "SUCCEEDED", input: message, stateMachineArn: echo.app.stateMachine.arn });
       expect(JSON.parse(reply.output)).toEqual({ first_name: "Jane", last_name: "Doe" });
       expect(reply.executionArn).toMatch(/:express:stepgate-workflow:/);
+      // Named after the message's request id, as the template does on AWS, not a generated UUID.
+      expect(reply.name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+      expect(reply.name).not.toMatch(/^[0-9a-f-]{36}$/);
+      expect(reply.executionArn).toContain(`:${reply.name}:`);
       client.socket.close();
     });
 
@@ -89,6 +93,134 @@ describe("the local gateway", () => {
       expect(response.status).toBe(403);
       expect(await response.json()).toEqual({ message: "Missing Authentication Token" });
     });
+  });
+
+  describe.each([
+    ["one origin", "https://app.example.com", "https://app.example.com"],
+    ["any origin", "*", "*"],
+  ])("REST with CORS, %s (STEPGATE_CORS_ORIGINS=%s)", (_name, setting, allowed) => {
+    const ORIGIN = "https://app.example.com";
+    let cors: LocalGateway;
+    beforeAll(async () => {
+      cors = await gateway({ STEPGATE_CORS_ORIGINS: setting, STEPGATE_REST_RATE_LIMIT: "0.01", STEPGATE_REST_BURST_LIMIT: "2" });
+    });
+    const call = (headers: Record<string, string>, body = "{}") => fetch(cors.restUrl, { method: "POST", headers: { origin: ORIGIN, ...headers }, body });
+
+    it("answers the preflight without a key: the methods, the headers and the origin", async () => {
+      const response = await fetch(cors.restUrl, {
+        method: "OPTIONS",
+        headers: { origin: ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "content-type,x-api-key" },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("access-control-allow-origin")).toBe(allowed);
+      expect(response.headers.get("access-control-allow-methods")).toBe("OPTIONS,POST");
+      expect(response.headers.get("access-control-allow-headers")).toBe("Content-Type,X-Api-Key,Authorization");
+      expect(response.headers.get("access-control-allow-credentials")).toBeNull();
+    });
+
+    it("puts the origin on 200, 403, 415 and 429", async () => {
+      const answers = [];
+      // A burst of 2: the 200 and the 415 take the two tokens, the next request is throttled.
+      answers.push(await call({ "content-type": "application/json" }));
+      answers.push(await call(JSON_WITH_KEY));
+      answers.push(await call({ "x-api-key": KEY, "content-type": "text/plain" }));
+      answers.push(await call(JSON_WITH_KEY));
+      expect(answers.map((r) => [r.status, r.headers.get("access-control-allow-origin"), r.headers.get("access-control-allow-credentials")])).toEqual([
+        [403, allowed, null],
+        [200, allowed, null],
+        [415, allowed, null],
+        [429, allowed, null],
+      ]);
+    });
+  });
+
+  describe("REST with CORS, several origins", () => {
+    let cors: LocalGateway;
+    beforeAll(async () => {
+      cors = await gateway({ STEPGATE_CORS_ORIGINS: "https://app.example.com,http://localhost:3000" });
+    });
+    const call = (origin: string, headers: Record<string, string> = JSON_WITH_KEY) =>
+      fetch(cors.restUrl, { method: "POST", headers: { origin, ...headers }, body: "{}" });
+
+    it("echoes a listed origin on the preflight and the method's answers, and no other", async () => {
+      const preflight = await fetch(cors.restUrl, { method: "OPTIONS", headers: { origin: "http://localhost:3000" } });
+      expect([preflight.status, preflight.headers.get("access-control-allow-origin"), preflight.headers.get("vary")]).toEqual([
+        200,
+        "http://localhost:3000",
+        "Origin",
+      ]);
+      const listed = await call("http://localhost:3000");
+      expect([listed.status, listed.headers.get("access-control-allow-origin"), listed.headers.get("vary")]).toEqual([200, "http://localhost:3000", "Origin"]);
+      const other = await call("https://evil.example.com");
+      expect([other.status, other.headers.get("access-control-allow-origin")]).toEqual([200, null]);
+    });
+
+    it("sends no CORS header on API Gateway's own errors (403), as the README says", async () => {
+      const forbidden = await call("http://localhost:3000", { "content-type": "application/json" });
+      expect([forbidden.status, forbidden.headers.get("access-control-allow-origin")]).toEqual([403, null]);
+    });
+  });
+
+  describe("REST sign-in", () => {
+    const POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123";
+    const ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123";
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const jwt = (claims: object) => `${b64({ alg: "RS256", kid: "k" })}.${b64(claims)}.c2lnbmF0dXJl`;
+    const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+    const ID_TOKEN = { sub: "8f0c-user", iss: ISSUER, token_use: "id", exp: inAnHour, email: "jane@example.com" };
+    const answer = async (g: LocalGateway, headers: Record<string, string>) => {
+      const r = await fetch(g.restUrl, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: '{"a":1}' });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+
+    it("COGNITO: refuses a missing, malformed, foreign, expired or access token (401), takes an ID token and passes its sub", async () => {
+      const g = await gateway({ STEPGATE_REST_AUTH: "COGNITO", STEPGATE_COGNITO_USER_POOL_ARNS: POOL });
+      const key = { "x-api-key": KEY };
+      expect(await answer(g, key)).toEqual({ status: 401, body: { message: "Unauthorized" } });
+      expect(await answer(g, { ...key, authorization: "not-a-jwt" })).toEqual({ status: 401, body: { message: "Unauthorized" } });
+      expect((await answer(g, { ...key, authorization: jwt({ ...ID_TOKEN, iss: "https://cognito-idp.us-east-1.amazonaws.com/other" }) })).status).toBe(401);
+      expect(await answer(g, { ...key, authorization: jwt({ ...ID_TOKEN, exp: 1 }) })).toEqual({
+        status: 401,
+        body: { message: "The incoming token has expired" },
+      });
+      expect((await answer(g, { ...key, authorization: jwt({ ...ID_TOKEN, token_use: "access" }) })).status).toBe(401);
+      // The key stays required on top.
+      expect((await answer(g, { authorization: jwt(ID_TOKEN) })).status).toBe(403);
+      const ok = await answer(g, { ...key, authorization: `Bearer ${jwt(ID_TOKEN)}` });
+      expect(ok.status).toBe(200);
+      expect(ok.body.apiInfo).toMatchObject({ sub: "8f0c-user", apiKeyId: "localapikeyid" });
+      expect(JSON.stringify(ok.body)).not.toContain(jwt(ID_TOKEN).split(".")[1]);
+    });
+
+    it("COGNITO with scopes and no key: an access token carrying one of the scopes", async () => {
+      const g = await gateway({
+        STEPGATE_REST_AUTH: "COGNITO",
+        STEPGATE_COGNITO_USER_POOL_ARNS: POOL,
+        STEPGATE_COGNITO_SCOPES: "stepgate/invoke",
+        STEPGATE_REST_API_KEY_REQUIRED: "false",
+      });
+      const access = { sub: "8f0c-user", iss: ISSUER, token_use: "access", exp: inAnHour };
+      expect((await answer(g, { authorization: jwt(ID_TOKEN) })).status).toBe(401);
+      expect((await answer(g, { authorization: jwt({ ...access, scope: "openid other/scope" }) })).status).toBe(401);
+      const ok = await answer(g, { authorization: jwt({ ...access, scope: "openid stepgate/invoke" }) });
+      expect(ok).toMatchObject({ status: 200, body: { apiInfo: { sub: "8f0c-user", apiKeyId: "" } } });
+    });
+
+    it("AWS_IAM: refuses an unsigned request (403), passes the signer's ARN", async () => {
+      const g = await gateway({ STEPGATE_REST_AUTH: "AWS_IAM", STEPGATE_REST_API_KEY_REQUIRED: "false" });
+      expect(await answer(g, {})).toEqual({ status: 403, body: { message: "Missing Authentication Token" } });
+      const signed = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261123/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0";
+      const ok = await answer(g, { authorization: signed });
+      expect(ok).toMatchObject({ status: 200, body: { apiInfo: { userArn: "arn:aws:iam::123456789012:user/AKIDEXAMPLE", apiKeyId: "" } } });
+    });
+  });
+
+  it("answers no preflight and no CORS header without STEPGATE_CORS_ORIGINS", async () => {
+    const preflight = await fetch(echo.restUrl, { method: "OPTIONS", headers: { origin: "https://app.example.com" } });
+    expect(preflight.status).toBe(403);
+    const response = await fetch(echo.restUrl, { method: "POST", headers: { origin: "https://app.example.com", ...JSON_WITH_KEY }, body: "{}" });
+    expect(response.status).toBe(200);
+    expect([...response.headers.keys()].filter((h) => h.startsWith("access-control-"))).toEqual([]);
   });
 
   it("carries a bounded load on loopback, every reply matched to its request", async () => {

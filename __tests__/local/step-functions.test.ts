@@ -83,3 +83,24 @@ describe("LocalStepFunctions.startSyncExecution", () => {
     expect(timers()).toBe(before - 1);
   });
 });
+
+describe("LocalStepFunctions: execution names, as Step Functions checks them", () => {
+  it("names the execution as asked", async () => {
+    const { statusCode, body } = await call(machine(ECHO), { stateMachineArn: ARN, input: "{}", name: "cKpA3HtHIAMEXyw" });
+    expect(statusCode).toBe(200);
+    expect(body.name).toBe("cKpA3HtHIAMEXyw");
+    expect(body.executionArn).toContain(":express:sm:cKpA3HtHIAMEXyw:");
+  });
+
+  it.each([
+    ["empty", "", "ValidationException"],
+    ["over 80 characters", "x".repeat(81), "ValidationException"],
+    ["with a space", "a b", "InvalidName"],
+    ["with an equals sign's neighbours / and $", "a/b$", "InvalidName"],
+    ["with a control character", "a\u0001", "InvalidName"],
+  ])("refuses a name %s with 400 %s", async (_case, name, type) => {
+    const { statusCode, body } = await call(machine(ECHO), { stateMachineArn: ARN, input: "{}", name });
+    expect(statusCode).toBe(400);
+    expect(body.__type).toMatch(new RegExp(`#${type}$`));
+  });
+});

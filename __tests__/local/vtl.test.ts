@@ -62,4 +62,17 @@ describe("renderVtl", () => {
     const { output } = renderVtl(`{"input": "$util.escapeJavaScript($input.body)"}`, { body: `{"n":"O'Brien"}` });
     expect(() => JSON.parse(output)).toThrow();
   });
+
+  it("gives substring Java's semantics: an index past the end throws, where JavaScript would clamp", () => {
+    expect(renderVtl(`#set($s = "abcdef")$s.substring(1, 3)|$s.substring(4)`, { body: "" }).output).toBe("bc|ef");
+    expect(() => renderVtl(`#set($s = "abc")$s.substring(0, 80)`, { body: "" })).toThrow("StringIndexOutOfBoundsException");
+  });
+
+  it("returns the headers a template sets through $context.responseOverride.header", () => {
+    const rendered = renderVtl(`#set($context.responseOverride.header.Access-Control-Allow-Origin = $input.params('Origin'))x`, {
+      body: "",
+      params: { header: { origin: "https://app.example.com" } },
+    });
+    expect(rendered).toEqual({ output: "x", status: undefined, headers: { "Access-Control-Allow-Origin": "https://app.example.com" } });
+  });
 });

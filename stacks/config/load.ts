@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type StateConfig, stateConfig } from "./backend";
 import { loadDefinition } from "./definition";
+import { edgeProblems } from "./edges";
 import { MAX_PREFIX_LENGTH, type ResourceNames, resourceNames } from "./names";
 import { type Setting, SETTINGS, type Settings, type SettingsTable, type SettingValues } from "./settings";
 
@@ -108,6 +109,7 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
   }
   const backend = stateConfig(values, { invalid, onPath: sources.onPath ?? ((command) => executableOnPath(command, env)) });
   problems.push(...backend.problems);
+  problems.push(...edgeProblems(values, sourceOf, invalid));
 
   if (problems.length > 0) throw new ConfigError(inTableOrder(problems));
   return { ...values, definition: loaded.definition ?? "", state: backend.state, names: resourceNames(values.prefix) };

@@ -58,14 +58,6 @@ export const tags: Parser<Readonly<Record<string, string>>> = (raw) => {
   return valid ? Object.fromEntries(entries as [string, string][]) : undefined;
 };
 
-/** Comma-separated values, each as `parse` accepts it; at least one. */
-export const list =
-  <T>(parse: Parser<T>): Parser<readonly T[]> =>
-  (raw) => {
-    const values = raw.split(",").map((item) => parse(item.trim()));
-    return values.length > 0 && values.every((v) => v !== undefined) ? (values as T[]) : undefined;
-  };
-
 /** An e-mail address, as SNS takes it. */
 export const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 
@@ -73,3 +65,26 @@ export const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 export const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 export const WORKSPACE = /^[A-Za-z0-9_-]{1,90}$/;
 export const HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
+
+/** A web origin as browsers send it: scheme, lowercase host, optional port; no path. */
+export const ORIGIN = /^https?:\/\/[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
+
+/** `*`, or origins separated by commas, each listed once. */
+export const origins: Parser<readonly string[]> = (raw) => {
+  if (raw.trim() === "*") return ["*"];
+  const list = raw.split(",").map((o) => o.trim());
+  return list.every((o) => ORIGIN.test(o)) && new Set(list).size === list.length ? list : undefined;
+};
+
+export const ACM_CERTIFICATE_ARN = /^arn:aws[\w-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
+export const WAF_WEB_ACL_ARN = /^arn:aws[\w-]*:wafv2:([a-z0-9-]+):\d{12}:regional\/webacl\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9-]+$/;
+
+export const COGNITO_USER_POOL_ARN = /^arn:aws[\w-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/[a-z0-9-]+_[A-Za-z0-9]+$/;
+
+/** Values separated by commas, each matching `pattern`, each listed once. */
+export const listOf =
+  (pattern: RegExp): Parser<readonly string[]> =>
+  (raw) => {
+    const list = raw.split(",").map((v) => v.trim());
+    return list.every((v) => pattern.test(v)) && new Set(list).size === list.length ? list : undefined;
+  };

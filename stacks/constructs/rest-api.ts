@@ -10,6 +10,8 @@ import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api"
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
+import { CORS_ALLOWED_HEADERS, RestCors, SIGV4_HEADERS } from "./cors";
+import { RestAuth, type RestAuthProps } from "./rest-auth";
 import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, type StartSyncExecutionApiProps, stageLogGroups } from "./stage";
 import { templateFile } from "./template-file";
 
@@ -22,6 +24,17 @@ export interface RestApiProps extends StartSyncExecutionApiProps {
    * @default DEFAULT_SEND_API_KEY_VALUE (false)
    */
   readonly sendApiKeyValue?: boolean;
+  /**
+   * Origins browser apps may call from (`https://app.example.com`), or `["*"]`: adds the CORS
+   * preflight and headers (see `RestCors`).
+   * @default no CORS: browsers on other origins cannot read the answers
+   */
+  readonly corsOrigins?: readonly string[];
+  /**
+   * Who may call: API key (and usage plan), Cognito users or SigV4 signers (see `RestAuth`).
+   * @default the API key only
+   */
+  readonly auth?: Omit<RestAuthProps, "restApiId" | "name">;
 }
 
 /**
@@ -54,6 +67,18 @@ export class RestApi extends Construct {
       endpointConfiguration: { types: ["REGIONAL"] },
     });
 
+    const cors =
+      props.corsOrigins === undefined
+        ? undefined
+        : new RestCors(this, "cors", {
+            restApiId: this.api.id,
+            origins: props.corsOrigins,
+            // A browser's SigV4 signer sends its own headers.
+            allowedHeaders: props.auth?.mode === "AWS_IAM" ? [...CORS_ALLOWED_HEADERS, ...SIGV4_HEADERS] : undefined,
+          });
+
+    const auth = new RestAuth(this, "auth", { ...props.auth, restApiId: this.api.id, name: props.name });
+
     // Any JSON value is accepted; a body that is not JSON gets API Gateway's JSON 400.
     const model = new ApiGatewayModel(this, "model", {
       restApiId: this.api.id,
@@ -76,8 +101,7 @@ export class RestApi extends Construct {
       restApiId: this.api.id,
       resourceId: this.api.rootResourceId,
       httpMethod: "POST",
-      authorization: "NONE",
-      apiKeyRequired: true,
+      ...auth.methodProps,
       requestValidatorId: validator.id,
       requestModels: { "application/json": model.name },
     });
@@ -96,6 +120,7 @@ export class RestApi extends Construct {
         "application/json": templateFile("rest-request.vtl", {
           STATE_MACHINE_ARN: props.stateMachineArn,
           SEND_API_KEY_VALUE: String(props.sendApiKeyValue ?? DEFAULT_SEND_API_KEY_VALUE),
+          ...auth.templateValues,
         }),
       },
     });
@@ -108,6 +133,7 @@ export class RestApi extends Construct {
           httpMethod: method.httpMethod,
           statusCode,
           responseModels: { "application/json": "Empty" },
+          responseParameters: cors?.methodResponseParameters,
         }),
     );
     const integrationResponses = INTEGRATION_RESPONSES.map(
@@ -118,11 +144,22 @@ export class RestApi extends Construct {
           httpMethod: method.httpMethod,
           statusCode: r.statusCode,
           selectionPattern: r.selectionPattern,
-          responseTemplates: { "application/json": templateFile(r.template) },
+          responseParameters: cors?.integrationResponseParameters,
+          responseTemplates: { "application/json": cors ? cors.responseTemplate(templateFile(r.template)) : templateFile(r.template) },
           dependsOn: [integration, ...methodResponses],
         }),
     );
-    const shapers: TerraformResource[] = [model, validator, method, integration, ...methodResponses, ...integrationResponses];
+    cors?.preflight("root", this.api.rootResourceId, ["POST"]);
+    const shapers: TerraformResource[] = [
+      model,
+      validator,
+      method,
+      integration,
+      ...methodResponses,
+      ...integrationResponses,
+      ...auth.resources,
+      ...(cors?.resources ?? []),
+    ];
 
     const deployment = new ApiGatewayDeployment(this, "deployment", {
       restApiId: this.api.id,
