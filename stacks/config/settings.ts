@@ -1,7 +1,20 @@
 import { CONNECT_AUTHS, DEFAULT_CONNECT_AUTH } from "../constructs/websocket-api";
 import { DEFAULT_SEND_API_KEY_VALUE } from "../constructs/rest-api";
 import { QUOTA_PERIODS } from "../constructs/usage-plan";
-import { boolean, HOST_NAME, matching, oneOf, type Parser, positiveNumber, REGION, STAGE_NAME, tags, wholeNumberAtLeastOne, WORKSPACE } from "./parsers";
+import {
+  boolean,
+  HOST_NAME,
+  matching,
+  namedPaths,
+  oneOf,
+  type Parser,
+  positiveNumber,
+  REGION,
+  STAGE_NAME,
+  tags,
+  wholeNumberAtLeastOne,
+  WORKSPACE,
+} from "./parsers";
 
 /**
  * stepgate's settings, our `variables.tf`: each entry is the one place that knows a setting's name,
@@ -76,6 +89,15 @@ export const SETTINGS = {
     accepts: "the path of an Amazon States Language JSON file, relative to the project folder",
     description: "State machine definition, checked at synth",
     parse: matching(/\S/),
+  }),
+  extraWorkflows: setting({
+    name: "STEPGATE_WORKFLOWS",
+    default: [],
+    shownDefault: "(none)",
+    accepts:
+      "name=path pairs separated by commas, or a JSON object of paths; a name has lowercase letters, digits and hyphens, starts with a letter, and is not workflow",
+    description: "Workflows besides the default one: each its own state machine <prefix>-<name>, started by POST /<name> and WebSocket action <name>",
+    parse: namedPaths,
   }),
   logLevel: setting({
     name: "STEPGATE_LOG_LEVEL",
