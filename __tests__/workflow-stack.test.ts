@@ -94,7 +94,8 @@ describe("WorkflowStack", () => {
     const outputs = parse(synthesized).output;
     expect(outputs.state_machine_arn.value).toBe(`\${${address(synthesized, "aws_sfn_state_machine")}.arn}`);
     expect(outputs.state_machine_name.value).toBe(`\${${address(synthesized, "aws_sfn_state_machine")}.name}`);
-    expect(Object.keys(outputs).sort()).toEqual(["log_group_name", "state_machine_arn", "state_machine_name", "state_machine_role_arn"]);
+    expect(outputs.state_machine_arns.value).toEqual({ workflow: `\${${address(synthesized, "aws_sfn_state_machine")}.arn}` });
+    expect(Object.keys(outputs).sort()).toEqual(["log_group_name", "state_machine_arn", "state_machine_arns", "state_machine_name", "state_machine_role_arn"]);
   });
 
   it("escapes Terraform template syntax in the definition", () => {
