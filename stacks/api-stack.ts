@@ -22,7 +22,7 @@ export interface ApiStackProps {
   readonly config: StepgateConfig;
 }
 
-/** The WebSocket and REST APIs in front of the workflow stack's state machine. */
+/** The WebSocket and REST APIs in front of the workflow stack's state machines. */
 export class ApiStack extends StepgateStack {
   readonly webSocketApi: WebSocketApi;
   readonly restApi: RestApi;
@@ -34,18 +34,19 @@ export class ApiStack extends StepgateStack {
     // The state machine comes from the workflow stack's state: this stack neither creates nor
     // looks it up. Until the workflow is applied (a first plan on a new backend), a placeholder in
     // account 000000000000 stands in, plainly visible in the plan.
-    const { stateMachineArn } = readWorkflowState(this, config);
+    const { stateMachineArn, stateMachineArns: workflows } = readWorkflowState(this, config);
     const partition = new DataAwsPartition(this, "partition");
     const integrationUri = startSyncExecutionUri(partition.partition, config.region);
 
     const role = new StartSyncExecutionRole(this, "start_sync_execution", {
       name: names.startSyncExecutionRole,
-      stateMachineArn,
+      stateMachineArns: [stateMachineArn, ...workflows.map((w) => w.stateMachineArn)],
     });
     const common = {
       integrationUri,
       credentialsArn: role.role.arn,
       stateMachineArn,
+      workflows,
       logRetentionDays: config.logRetentionDays,
       logKmsKeyId: this.logsKmsKeyArn,
       stageDependsOn: [role.policy],

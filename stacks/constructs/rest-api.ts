@@ -6,11 +6,12 @@ import { ApiGatewayMethodResponse } from "@cdktf/provider-aws/lib/api-gateway-me
 import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
 import { ApiGatewayModel } from "@cdktf/provider-aws/lib/api-gateway-model";
 import { ApiGatewayRequestValidator } from "@cdktf/provider-aws/lib/api-gateway-request-validator";
+import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, type StartSyncExecutionApiProps, stageLogGroups } from "./stage";
+import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, type StartSyncExecutionApiProps, stageLogGroups, workflowRouteScopeId } from "./stage";
 import { templateFile } from "./template-file";
 
 /** The seed sent the API key's value; stepgate sends its id (see the README's Security section). */
@@ -40,7 +41,9 @@ export const REST_METHOD_STATUS_CODES = ["200", "400", "429", "500", "502", "504
 
 /**
  * A regional REST API whose `POST /` (API key required) starts a synchronous Express execution
- * with `{"data": <body>, "apiInfo": {...}}` and answers with its output, or with a JSON error.
+ * with `{"data": <body>, "apiInfo": {...}}` and answers with its output, or with a JSON error;
+ * `POST /<name>` does the same for each of `workflows`, with the same templates, model, validator
+ * and API key.
  */
 export class RestApi extends Construct {
   readonly api: ApiGatewayRestApi;
@@ -72,57 +75,13 @@ export class RestApi extends Construct {
       validateRequestParameters: false,
     });
 
-    const method = new ApiGatewayMethod(this, "method", {
-      restApiId: this.api.id,
-      resourceId: this.api.rootResourceId,
-      httpMethod: "POST",
-      authorization: "NONE",
-      apiKeyRequired: true,
-      requestValidatorId: validator.id,
-      requestModels: { "application/json": model.name },
-    });
-    const integration = new ApiGatewayIntegration(this, "integration", {
-      restApiId: this.api.id,
-      resourceId: this.api.rootResourceId,
-      httpMethod: method.httpMethod,
-      type: "AWS",
-      integrationHttpMethod: "POST",
-      uri: props.integrationUri,
-      credentials: props.credentialsArn,
-      timeoutMilliseconds: INTEGRATION_TIMEOUT_MS,
-      // Only JSON reaches Step Functions: any other content type gets 415.
-      passthroughBehavior: "NEVER",
-      requestTemplates: {
-        "application/json": templateFile("rest-request.vtl", {
-          STATE_MACHINE_ARN: props.stateMachineArn,
-          SEND_API_KEY_VALUE: String(props.sendApiKeyValue ?? DEFAULT_SEND_API_KEY_VALUE),
-        }),
-      },
-    });
-
-    const methodResponses = REST_METHOD_STATUS_CODES.map(
-      (statusCode) =>
-        new ApiGatewayMethodResponse(this, `method_response_${statusCode}`, {
-          restApiId: this.api.id,
-          resourceId: this.api.rootResourceId,
-          httpMethod: method.httpMethod,
-          statusCode,
-          responseModels: { "application/json": "Empty" },
-        }),
-    );
-    const integrationResponses = INTEGRATION_RESPONSES.map(
-      (r) =>
-        new ApiGatewayIntegrationResponse(this, `integration_response_${r.id}`, {
-          restApiId: this.api.id,
-          resourceId: this.api.rootResourceId,
-          httpMethod: method.httpMethod,
-          statusCode: r.statusCode,
-          selectionPattern: r.selectionPattern,
-          responseTemplates: { "application/json": templateFile(r.template) },
-          dependsOn: [integration, ...methodResponses],
-        }),
-    );
-    const shapers: TerraformResource[] = [model, validator, method, integration, ...methodResponses, ...integrationResponses];
+    const shared = { api: this.api, model, validator, props };
+    const shapers: TerraformResource[] = [model, validator, ...startExecutionMethod(this, this.api.rootResourceId, props.stateMachineArn, shared)];
+    for (const workflow of props.workflows ?? []) {
+      const scope = new Construct(this, workflowRouteScopeId(workflow.name));
+      const resource = new ApiGatewayResource(scope, "resource", { restApiId: this.api.id, parentId: this.api.rootResourceId, pathPart: workflow.name });
+      shapers.push(resource, ...startExecutionMethod(scope, resource.id, workflow.stateMachineArn, shared));
+    }
 
     const deployment = new ApiGatewayDeployment(this, "deployment", {
       restApiId: this.api.id,
@@ -176,4 +135,67 @@ export class RestApi extends Construct {
       },
     });
   }
+}
+
+/**
+ * `POST` on one resource, starting one state machine: the method, its integration and their
+ * responses, with the ids `/` has always had in `scope`. Returns them, for the deployment's trigger.
+ */
+function startExecutionMethod(
+  scope: Construct,
+  resourceId: string,
+  stateMachineArn: string,
+  { api, model, validator, props }: { api: ApiGatewayRestApi; model: ApiGatewayModel; validator: ApiGatewayRequestValidator; props: RestApiProps },
+): TerraformResource[] {
+  const method = new ApiGatewayMethod(scope, "method", {
+    restApiId: api.id,
+    resourceId,
+    httpMethod: "POST",
+    authorization: "NONE",
+    apiKeyRequired: true,
+    requestValidatorId: validator.id,
+    requestModels: { "application/json": model.name },
+  });
+  const integration = new ApiGatewayIntegration(scope, "integration", {
+    restApiId: api.id,
+    resourceId,
+    httpMethod: method.httpMethod,
+    type: "AWS",
+    integrationHttpMethod: "POST",
+    uri: props.integrationUri,
+    credentials: props.credentialsArn,
+    timeoutMilliseconds: INTEGRATION_TIMEOUT_MS,
+    // Only JSON reaches Step Functions: any other content type gets 415.
+    passthroughBehavior: "NEVER",
+    requestTemplates: {
+      "application/json": templateFile("rest-request.vtl", {
+        STATE_MACHINE_ARN: stateMachineArn,
+        SEND_API_KEY_VALUE: String(props.sendApiKeyValue ?? DEFAULT_SEND_API_KEY_VALUE),
+      }),
+    },
+  });
+
+  const methodResponses = REST_METHOD_STATUS_CODES.map(
+    (statusCode) =>
+      new ApiGatewayMethodResponse(scope, `method_response_${statusCode}`, {
+        restApiId: api.id,
+        resourceId,
+        httpMethod: method.httpMethod,
+        statusCode,
+        responseModels: { "application/json": "Empty" },
+      }),
+  );
+  const integrationResponses = INTEGRATION_RESPONSES.map(
+    (r) =>
+      new ApiGatewayIntegrationResponse(scope, `integration_response_${r.id}`, {
+        restApiId: api.id,
+        resourceId,
+        httpMethod: method.httpMethod,
+        statusCode: r.statusCode,
+        selectionPattern: r.selectionPattern,
+        responseTemplates: { "application/json": templateFile(r.template) },
+        dependsOn: [integration, ...methodResponses],
+      }),
+  );
+  return [method, integration, ...methodResponses, ...integrationResponses];
 }
