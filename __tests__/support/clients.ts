@@ -5,8 +5,9 @@ import type { LocalGateway } from "../../local/gateway";
 
 export type Answer = { status: number; body: Record<string, unknown> };
 
-export function post(gateway: LocalGateway, body: string, headers: Record<string, string>): Promise<Answer> {
-  return fetch(gateway.restUrl, { method: "POST", body, headers }).then(async (r) => ({ status: r.status, body: JSON.parse(await r.text()) }));
+/** POST to the REST API's `/`, or to `/<resource>`. */
+export function post(gateway: LocalGateway, body: string, headers: Record<string, string>, resource = ""): Promise<Answer> {
+  return fetch(`${gateway.restUrl}${resource}`, { method: "POST", body, headers }).then(async (r) => ({ status: r.status, body: JSON.parse(await r.text()) }));
 }
 
 /** A WebSocket client whose replies can be awaited in order. */
