@@ -92,7 +92,7 @@ function aslErrors(definition: string): readonly string[] {
 }
 
 /** The part of asl-validator (which ships no types) that stepgate uses. */
-type AslValidator = (definition: unknown) => { isValid: boolean; errors: Array<{ Message: string }> };
+export type AslValidator = (definition: unknown) => { isValid: boolean; errors: Array<{ Message: string }> };
 type JsonSchemaErrors = (definition: unknown, options: { checkPaths: boolean; checkArn: boolean }) => unknown[];
 
 let validator: AslValidator | undefined;
@@ -105,7 +105,7 @@ let validator: AslValidator | undefined;
  * builds it (its schemas, formats and options, from its own dependencies), on first use. Loaded only
  * when a definition is not in the cache.
  */
-function aslValidator(): AslValidator {
+export function aslValidator(): AslValidator {
   if (validator !== undefined) return validator;
   const checks = require("asl-validator/dist/src/checks/json-schema-errors") as { jsonSchemaErrors: JsonSchemaErrors };
   const original = checks.jsonSchemaErrors;
