@@ -76,10 +76,10 @@ export function expressIncompatibilities(definition: unknown): string[] {
  * and compiling its schemas (once per process, see aslValidator) is the slowest step of synth.
  */
 function aslErrors(definition: string): readonly string[] {
-  const key = createHash("sha256").update(`${ASL_VALIDATOR_VERSION}\0${definition}`).digest("hex");
+  const key = aslCacheKey(definition);
   let errors = aslErrorsByKey.get(key);
   if (errors !== undefined) return errors;
-  const cacheFile = path.join(ASL_CACHE_DIR, `${key}.json`);
+  const cacheFile = aslCacheFile(definition);
   try {
     errors = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as string[];
   } catch {
@@ -89,6 +89,15 @@ function aslErrors(definition: string): readonly string[] {
   }
   aslErrorsByKey.set(key, errors);
   return errors;
+}
+
+function aslCacheKey(definition: string): string {
+  return createHash("sha256").update(`${ASL_VALIDATOR_VERSION}\0${definition}`).digest("hex");
+}
+
+/** Where the validator's findings for a definition (compactly serialized) are kept across runs: the bench empties it for cold runs. */
+export function aslCacheFile(definition: string): string {
+  return path.join(ASL_CACHE_DIR, `${aslCacheKey(definition)}.json`);
 }
 
 /** The part of asl-validator (which ships no types) that stepgate uses. */
