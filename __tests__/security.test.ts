@@ -14,6 +14,7 @@ const VARIANTS: Record<string, Record<string, string>> = {
   "a KMS key per stack": { STEPGATE_LOG_KMS_KEY: "create" },
   "S3 state": { STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state" },
   "Terraform Cloud state": { STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme" },
+  "more workflows": { STEPGATE_WORKFLOWS: "orders=templates/workflow.asl.json,refunds-eu=templates/workflow.asl.json" },
 };
 
 interface Statement {
@@ -60,21 +61,43 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
     }
   });
 
-  it("lets API Gateway start only the workflow's state machine, and nothing else", () => {
+  it("lets API Gateway start only the workflows' state machines, and nothing else", () => {
     const startSync = documents.flatMap((d) => d.statements).filter((s) => s.actions.some((a) => a.startsWith("states:")));
-    expect(startSync).toEqual([expect.objectContaining({ actions: ["states:StartSyncExecution"], resources: ["${local.workflow_state_machine_arn}"] })]);
+    const arns = config.workflows.map((w) =>
+      w.name === "workflow" ? "${local.workflow_state_machine_arn}" : `\${local.workflow_state_machine_arns_${w.name}}`,
+    );
+    expect(startSync).toEqual([expect.objectContaining({ actions: ["states:StartSyncExecution"], resources: arns })]);
+  });
+
+  it("lets Step Functions assume each state machine's role only for that state machine of this account", () => {
+    const machines = resources(stacks.workflow, "aws_sfn_state_machine");
+    expect(machines).toHaveLength(config.workflows.length);
+    for (const machine of machines) {
+      const role = resources(stacks.workflow, "aws_iam_role").find((r) => machine.props.role_arn === `\${aws_iam_role.${r.logicalId}.arn}`);
+      const trust = documents.find((d) => d.stack === stacks.workflow && role?.props.assume_role_policy === `\${data.aws_iam_policy_document.${d.id}.json}`);
+      expect(trust?.statements).toEqual([
+        expect.objectContaining({
+          principals: [{ type: "Service", identifiers: ["states.amazonaws.com"] }],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: ["${data.aws_caller_identity.account.account_id}"] },
+            { test: "ArnLike", variable: "aws:SourceArn", values: [expect.stringMatching(new RegExp(`:stateMachine:${machine.props.name}$`))] },
+          ],
+        }),
+      ]);
+    }
   });
 
   it("keeps every log group for a limited time", () => {
     const groups = all.flatMap((s) => resources(s, "aws_cloudwatch_log_group"));
-    expect(groups).toHaveLength(5);
+    expect(groups).toHaveLength(4 + config.workflows.length);
     for (const group of groups) expect(LOG_RETENTION_DAYS).toContain(group.props.retention_in_days);
   });
 
   it("logs and traces: the state machine, both stages' access and execution logs, X-Ray on the REST stage", () => {
-    const machine = resources(stacks.workflow, "aws_sfn_state_machine")[0].props;
-    expect(machine.tracing_configuration).toEqual({ enabled: true });
-    expect(machine.logging_configuration.level).not.toBe("OFF");
+    for (const { props: machine } of resources(stacks.workflow, "aws_sfn_state_machine")) {
+      expect(machine.tracing_configuration).toEqual({ enabled: true });
+      expect(machine.logging_configuration.level).not.toBe("OFF");
+    }
     const [rest] = resources(stacks.api, "aws_api_gateway_stage");
     const [ws] = resources(stacks.api, "aws_apigatewayv2_stage");
     expect(rest.props.xray_tracing_enabled).toBe(true);
@@ -89,11 +112,13 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
   it("logs no payload: data trace off on both APIs, no execution data in the state machine's logs", () => {
     expect(resources(stacks.api, "aws_api_gateway_method_settings")[0].props.settings.data_trace_enabled).toBe(false);
     expect(resources(stacks.api, "aws_apigatewayv2_stage")[0].props.default_route_settings.data_trace_enabled).toBe(false);
-    expect(resources(stacks.workflow, "aws_sfn_state_machine")[0].props.logging_configuration.include_execution_data).toBe(false);
+    for (const machine of resources(stacks.workflow, "aws_sfn_state_machine")) expect(machine.props.logging_configuration.include_execution_data).toBe(false);
   });
 
   it("requires the API key, with quota and throttling per key, and throttles both stages", () => {
-    expect(resources(stacks.api, "aws_api_gateway_method")[0].props.api_key_required).toBe(true);
+    const methods = resources(stacks.api, "aws_api_gateway_method");
+    expect(methods).toHaveLength(config.workflows.length);
+    for (const method of methods) expect(method.props.api_key_required).toBe(true);
     const plan = resources(stacks.api, "aws_api_gateway_usage_plan")[0].props;
     expect(plan.quota_settings.limit).toBeGreaterThan(0);
     expect(plan.throttle_settings.rate_limit).toBeGreaterThan(0);
@@ -109,8 +134,9 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
     for (const type of ["aws_api_gateway_stage", "aws_apigatewayv2_stage"]) {
       expect(resources(stacks.api, type)[0].props.access_log_settings.format).not.toMatch(/\$context\.identity\.apiKey(?!Id)/);
     }
-    const template = resources(stacks.api, "aws_api_gateway_integration")[0].props.request_templates["application/json"];
-    expect(template).toContain("#set($sendApiKeyValue = false)");
+    for (const integration of resources(stacks.api, "aws_api_gateway_integration")) {
+      expect(integration.props.request_templates["application/json"]).toContain("#set($sendApiKeyValue = false)");
+    }
   });
 
   it("holds no secret or token", () => {
