@@ -171,6 +171,76 @@ describe("Terraform addresses", () => {
     expect(addresses(synthApi(configWith({ STEPGATE_REST_AUTH: "AWS_IAM" })))).toEqual(defaults);
   });
 
+  describe("with STEPGATE_WORKFLOWS: the default workflow's as without it, each other one's under workflow_<name>", () => {
+    const several = configWith({ STEPGATE_WORKFLOWS: "orders=templates/workflow.asl.json,refunds-eu=templates/workflow.asl.json" });
+    const added = (synthesized: string, without: string) => addresses(synthesized).filter((a) => !addresses(without).includes(a));
+
+    it("keeps every address of the default settings", () => {
+      expect(addresses(synthWorkflow(several))).toEqual(expect.arrayContaining(addresses(synthWorkflow())));
+      expect(addresses(synthApi(several))).toEqual(expect.arrayContaining(addresses(synthApi())));
+    });
+
+    it("of the workflow stack's new resources and data sources", () => {
+      expect(added(synthWorkflow(several), synthWorkflow())).toEqual([
+        "aws_cloudwatch_log_group.workflow_orders_log_group_059428CA",
+        "aws_cloudwatch_log_group.workflow_refunds-eu_log_group_C420F086",
+        "aws_iam_role.workflow_orders_role_DAD7C4C7",
+        "aws_iam_role.workflow_refunds-eu_role_04074495",
+        "aws_iam_role_policy.workflow_orders_role_policy_DDFF900C",
+        "aws_iam_role_policy.workflow_refunds-eu_role_policy_341A8FA8",
+        "aws_sfn_state_machine.workflow_orders_state_machine_73219751",
+        "aws_sfn_state_machine.workflow_refunds-eu_state_machine_BBCE5BE9",
+      ]);
+      expect(Object.keys(parse(synthWorkflow(several)).data.aws_iam_policy_document).sort()).toEqual([
+        "assume_role",
+        "permissions",
+        "workflow_orders_assume_role_75F60CE8",
+        "workflow_refunds-eu_assume_role_13FBDF02",
+      ]);
+    });
+
+    it("of the api stack's new resources", () => {
+      expect(added(synthApi(several), synthApi())).toEqual([
+        "aws_api_gateway_integration.rest_workflow_orders_integration_E8A62F06",
+        "aws_api_gateway_integration.rest_workflow_refunds-eu_integration_7AF103F2",
+        "aws_api_gateway_integration_response.rest_workflow_orders_integration_response_execution_62B365E9",
+        "aws_api_gateway_integration_response.rest_workflow_orders_integration_response_refused_67B75BF0",
+        "aws_api_gateway_integration_response.rest_workflow_orders_integration_response_unavailable_982D9BA5",
+        "aws_api_gateway_integration_response.rest_workflow_refunds-eu_integration_response_execution_A09168BE",
+        "aws_api_gateway_integration_response.rest_workflow_refunds-eu_integration_response_refused_ECDBB39F",
+        "aws_api_gateway_integration_response.rest_workflow_refunds-eu_integration_response_unavailable_BC6AEEA1",
+        "aws_api_gateway_method.rest_workflow_orders_method_E7B7CB34",
+        "aws_api_gateway_method.rest_workflow_refunds-eu_method_9A7BCDF3",
+        "aws_api_gateway_method_response.rest_workflow_orders_method_response_200_23275F51",
+        "aws_api_gateway_method_response.rest_workflow_orders_method_response_400_09B344DA",
+        "aws_api_gateway_method_response.rest_workflow_orders_method_response_429_EFF23E71",
+        "aws_api_gateway_method_response.rest_workflow_orders_method_response_500_B7CCE419",
+        "aws_api_gateway_method_response.rest_workflow_orders_method_response_502_0CF6A49E",
+        "aws_api_gateway_method_response.rest_workflow_orders_method_response_504_2B1C0C48",
+        "aws_api_gateway_method_response.rest_workflow_refunds-eu_method_response_200_EAA0D402",
+        "aws_api_gateway_method_response.rest_workflow_refunds-eu_method_response_400_99AC8E31",
+        "aws_api_gateway_method_response.rest_workflow_refunds-eu_method_response_429_EFB27B5E",
+        "aws_api_gateway_method_response.rest_workflow_refunds-eu_method_response_500_0EC6A37E",
+        "aws_api_gateway_method_response.rest_workflow_refunds-eu_method_response_502_EEBDC9E8",
+        "aws_api_gateway_method_response.rest_workflow_refunds-eu_method_response_504_999D6259",
+        "aws_api_gateway_resource.rest_workflow_orders_resource_9B5B7389",
+        "aws_api_gateway_resource.rest_workflow_refunds-eu_resource_B9796828",
+        "aws_apigatewayv2_integration.websocket_workflow_orders_integration_D87A714F",
+        "aws_apigatewayv2_integration.websocket_workflow_refunds-eu_integration_431F8269",
+        "aws_apigatewayv2_integration_response.websocket_workflow_orders_integration_response_81196207",
+        "aws_apigatewayv2_integration_response.websocket_workflow_refunds-eu_integration_response_01B4BAEC",
+        "aws_apigatewayv2_route.websocket_workflow_orders_route_DF3B3CB5",
+        "aws_apigatewayv2_route.websocket_workflow_refunds-eu_route_7F05A8A3",
+        "aws_apigatewayv2_route_response.websocket_workflow_orders_route_response_D3342201",
+        "aws_apigatewayv2_route_response.websocket_workflow_refunds-eu_route_response_7701071D",
+        "aws_cloudwatch_metric_alarm.monitoring_orders_failed_BDC207BA",
+        "aws_cloudwatch_metric_alarm.monitoring_orders_timed_out_7F65EF1F",
+        "aws_cloudwatch_metric_alarm.monitoring_refunds-eu_failed_B323B891",
+        "aws_cloudwatch_metric_alarm.monitoring_refunds-eu_timed_out_BA9D79AA",
+      ]);
+    });
+  });
+
   it("do not depend on the settings", () => {
     const custom = configWith({ STEPGATE_PREFIX: "other", STEPGATE_REGION: "eu-west-1", STEPGATE_REST_STAGE: "v2", STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-state" });
     expect(addresses(synthWorkflow(custom))).toEqual(addresses(synthWorkflow()));

@@ -12,6 +12,9 @@ import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-author
 import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
+import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
+import { Apigatewayv2RouteResponse } from "@cdktf/provider-aws/lib/apigatewayv2-route-response";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataTerraformRemoteStateLocal } from "cdktf";
 import { address, configWith, only, parse, resources, synthApi } from "./support/stacks";
 
@@ -208,6 +211,80 @@ describe("ApiStack", () => {
     expect(resources(cognito, "aws_api_gateway_deployment")[0].props.depends_on).toContain(address(cognito, "aws_api_gateway_authorizer"));
     const iam = synthApi(configWith({ STEPGATE_REST_AUTH: "AWS_IAM" }));
     expect(iam).toHaveResourceWithProperties(ApiGatewayMethod, { http_method: "POST", authorization: "AWS_IAM", api_key_required: true });
+  });
+
+  describe("with STEPGATE_WORKFLOWS", () => {
+    const several = synthApi(configWith({ STEPGATE_WORKFLOWS: "orders=templates/workflow.asl.json,refunds-eu=templates/workflow.asl.json" }));
+    const arnOf = (name: string) => `\${local.workflow_state_machine_arns_${name}}`;
+    const referenced = (type: string, name: string) => `\${${type}.${only(several, type, (r) => JSON.stringify(r).includes(arnOf(name))).logicalId}`;
+
+    it("reads each other workflow's ARN from state_machine_arns, its placeholder standing in for a state without it", () => {
+      expect(parse(several).locals).toEqual({
+        workflow_state_machine_arn: parse(synthesized).locals.workflow_state_machine_arn,
+        workflow_state_machine_arns_orders:
+          '${try(data.terraform_remote_state.workflow[0].outputs.state_machine_arns["orders"], "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-orders")}',
+        "workflow_state_machine_arns_refunds-eu":
+          '${try(data.terraform_remote_state.workflow[0].outputs.state_machine_arns["refunds-eu"], "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-refunds-eu")}',
+      });
+    });
+
+    it("lets the API Gateway role start exactly the three state machines, with one policy", () => {
+      expect(several).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
+        statement: [{ effect: "Allow", actions: ["states:StartSyncExecution"], resources: [WORKFLOW_ARN, arnOf("orders"), arnOf("refunds-eu")] }],
+      });
+      expect(resources(several, "aws_iam_role")).toHaveLength(1);
+      expect(resources(several, "aws_iam_role_policy")).toHaveLength(1);
+    });
+
+    it.each(["orders", "refunds-eu"])("REST: POST /%s, with the key, validator and model of POST /, to its state machine", (name) => {
+      const root = only(several, "aws_api_gateway_method", (r) => String(r.resource_id).endsWith(".root_resource_id}")).props;
+      const resource = `\${aws_api_gateway_resource.${only(several, "aws_api_gateway_resource", (r) => r.path_part === name).logicalId}.id}`;
+      expect(several).toHaveResourceWithProperties(ApiGatewayResource, { path_part: name, parent_id: root.resource_id, rest_api_id: root.rest_api_id });
+      expect(several).toHaveResourceWithProperties(ApiGatewayMethod, {
+        resource_id: resource,
+        http_method: "POST",
+        api_key_required: true,
+        request_validator_id: root.request_validator_id,
+        request_models: root.request_models,
+      });
+      const rootIntegration = only(several, "aws_api_gateway_integration", (r) => r.resource_id === root.resource_id).props;
+      expect(several).toHaveResourceWithProperties(ApiGatewayIntegration, {
+        resource_id: resource,
+        uri: URI,
+        credentials: rootIntegration.credentials,
+        passthrough_behavior: "NEVER",
+        request_templates: { "application/json": rootIntegration.request_templates["application/json"].replace(WORKFLOW_ARN, arnOf(name)) },
+      });
+      expect(resources(several, "aws_api_gateway_method_response").filter((r) => r.props.resource_id === resource)).toHaveLength(6);
+      expect(resources(several, "aws_api_gateway_integration_response").filter((r) => r.props.resource_id === resource)).toHaveLength(3);
+    });
+
+    it.each(["orders", "refunds-eu"])("WebSocket: the two-way route %s, to its state machine", (name) => {
+      const integration = referenced("aws_apigatewayv2_integration", name);
+      const route = only(several, "aws_apigatewayv2_route", (r) => r.route_key === name);
+      expect(several).toHaveResourceWithProperties(Apigatewayv2Route, {
+        route_key: name,
+        target: `integrations/${integration}.id}`,
+        route_response_selection_expression: "$default",
+      });
+      expect(several).toHaveResourceWithProperties(Apigatewayv2RouteResponse, {
+        route_id: `\${aws_apigatewayv2_route.${route.logicalId}.id}`,
+        route_response_key: "$default",
+      });
+      expect(resources(several, "aws_apigatewayv2_integration_response").map((r) => r.props.integration_id)).toContain(`${integration}.id}`);
+    });
+
+    it("redeploys both APIs on a change of any new route, method or integration", () => {
+      const rest = only(several, "aws_api_gateway_deployment").props;
+      const websocket = only(several, "aws_apigatewayv2_deployment").props;
+      const apiResources = (prefix: string) =>
+        Object.entries(parse(several).resource)
+          .filter(([type]) => type.startsWith(prefix) && !/(deployment|stage|api|usage_plan.*|api_key|method_settings)$/.test(type))
+          .flatMap(([type, block]) => Object.keys(block).map((id) => `${type}.${id}`));
+      expect([...rest.depends_on].sort()).toEqual(apiResources("aws_api_gateway_").sort());
+      expect([...websocket.depends_on].sort()).toEqual(apiResources("aws_apigatewayv2_").sort());
+      for (const deployment of [rest, websocket]) expect(deployment.triggers.redeployment).toBe(`\${sha1(jsonencode([${deployment.depends_on.join(", ")}]))}`);
+    });
   });
 });
 

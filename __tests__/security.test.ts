@@ -30,6 +30,7 @@ const VARIANTS: Record<string, Record<string, string>> = {
     STEPGATE_HOSTED_ZONE_ID: "Z0123456789ABC",
     STEPGATE_REST_WAF_ACL_ARN: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/0123abcd-0000-0000-0000-000000000000",
   },
+  "more workflows": { STEPGATE_WORKFLOWS: "orders=templates/workflow.asl.json,refunds-eu=templates/workflow.asl.json" },
 };
 
 interface Statement {
@@ -96,21 +97,43 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
     }
   });
 
-  it("lets API Gateway start only the workflow's state machine, and nothing else", () => {
+  it("lets API Gateway start only the workflows' state machines, and nothing else", () => {
     const startSync = documents.flatMap((d) => d.statements).filter((s) => s.actions.some((a) => a.startsWith("states:")));
-    expect(startSync).toEqual([expect.objectContaining({ actions: ["states:StartSyncExecution"], resources: ["${local.workflow_state_machine_arn}"] })]);
+    const arns = config.workflows.map((w) =>
+      w.name === "workflow" ? "${local.workflow_state_machine_arn}" : `\${local.workflow_state_machine_arns_${w.name}}`,
+    );
+    expect(startSync).toEqual([expect.objectContaining({ actions: ["states:StartSyncExecution"], resources: arns })]);
+  });
+
+  it("lets Step Functions assume each state machine's role only for that state machine of this account", () => {
+    const machines = resources(stacks.workflow, "aws_sfn_state_machine");
+    expect(machines).toHaveLength(config.workflows.length);
+    for (const machine of machines) {
+      const role = resources(stacks.workflow, "aws_iam_role").find((r) => machine.props.role_arn === `\${aws_iam_role.${r.logicalId}.arn}`);
+      const trust = documents.find((d) => d.stack === stacks.workflow && role?.props.assume_role_policy === `\${data.aws_iam_policy_document.${d.id}.json}`);
+      expect(trust?.statements).toEqual([
+        expect.objectContaining({
+          principals: [{ type: "Service", identifiers: ["states.amazonaws.com"] }],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: ["${data.aws_caller_identity.account.account_id}"] },
+            { test: "ArnLike", variable: "aws:SourceArn", values: [expect.stringMatching(new RegExp(`:stateMachine:${machine.props.name}$`))] },
+          ],
+        }),
+      ]);
+    }
   });
 
   it("keeps every log group for a limited time", () => {
     const groups = all.flatMap((s) => resources(s, "aws_cloudwatch_log_group"));
-    expect(groups).toHaveLength(5);
+    expect(groups).toHaveLength(4 + config.workflows.length);
     for (const group of groups) expect(LOG_RETENTION_DAYS).toContain(group.props.retention_in_days);
   });
 
   it("logs and traces: the state machine, both stages' access and execution logs, X-Ray on the REST stage", () => {
-    const machine = resources(stacks.workflow, "aws_sfn_state_machine")[0].props;
-    expect(machine.tracing_configuration).toEqual({ enabled: true });
-    expect(machine.logging_configuration.level).not.toBe("OFF");
+    for (const { props: machine } of resources(stacks.workflow, "aws_sfn_state_machine")) {
+      expect(machine.tracing_configuration).toEqual({ enabled: true });
+      expect(machine.logging_configuration.level).not.toBe("OFF");
+    }
     const [rest] = resources(stacks.api, "aws_api_gateway_stage");
     const [ws] = resources(stacks.api, "aws_apigatewayv2_stage");
     expect(rest.props.xray_tracing_enabled).toBe(true);
@@ -125,15 +148,19 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
   it("logs no payload: data trace off on both APIs, no execution data in the state machine's logs", () => {
     expect(resources(stacks.api, "aws_api_gateway_method_settings")[0].props.settings.data_trace_enabled).toBe(false);
     expect(resources(stacks.api, "aws_apigatewayv2_stage")[0].props.default_route_settings.data_trace_enabled).toBe(false);
-    expect(resources(stacks.workflow, "aws_sfn_state_machine")[0].props.logging_configuration.include_execution_data).toBe(false);
+    for (const machine of resources(stacks.workflow, "aws_sfn_state_machine")) expect(machine.props.logging_configuration.include_execution_data).toBe(false);
   });
 
   it("requires the API key, with quota and throttling per key, and throttles both stages", () => {
     const methods = resources(stacks.api, "aws_api_gateway_method").map((m) => m.props);
     const post = methods.filter((m) => m.http_method === "POST");
-    expect(post.map((m) => m.api_key_required)).toEqual([env.STEPGATE_REST_API_KEY_REQUIRED !== "false"]);
+    // One POST per workflow, each guarded alike.
+    expect(post).toHaveLength(config.workflows.length);
+    expect(post.map((m) => m.api_key_required)).toEqual(post.map(() => env.STEPGATE_REST_API_KEY_REQUIRED !== "false"));
     // Never open: the key, a signature or a token, and the key unless an authorization replaces it.
-    expect(post.map((m) => m.authorization)).toEqual([{ COGNITO: "COGNITO_USER_POOLS", AWS_IAM: "AWS_IAM" }[env.STEPGATE_REST_AUTH ?? ""] ?? "NONE"]);
+    expect(post.map((m) => m.authorization)).toEqual(
+      post.map(() => ({ COGNITO: "COGNITO_USER_POOLS", AWS_IAM: "AWS_IAM" })[env.STEPGATE_REST_AUTH ?? ""] ?? "NONE"),
+    );
     for (const m of post) expect(m.api_key_required === true || m.authorization !== "NONE").toBe(true);
     // Only the CORS preflight is open: a mock, which starts nothing.
     const open = methods.filter((m) => m.api_key_required !== true && m.authorization === "NONE");
@@ -160,6 +187,10 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
       .filter((i) => i.props.type === "AWS")
       .map((i) => i.props.request_templates["application/json"]);
     expect(template).toContain("#set($sendApiKeyValue = false)");
+    // Every integration that starts an execution (a CORS preflight is a mock, which starts nothing).
+    for (const integration of resources(stacks.api, "aws_api_gateway_integration").filter((i) => i.props.type === "AWS")) {
+      expect(integration.props.request_templates["application/json"]).toContain("#set($sendApiKeyValue = false)");
+    }
   });
 
   it("sends CORS headers only when STEPGATE_CORS_ORIGINS is set, and never allows credentials (so never with *)", () => {

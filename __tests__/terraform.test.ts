@@ -28,6 +28,8 @@ const describeTerraform = setup.available ? describe : describe.skip;
 
 const WORKFLOW_ARN = `arn:aws:states:us-east-1:${FAKE_ACCOUNT}:stateMachine:stepgate-workflow`;
 const PLACEHOLDER_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-workflow";
+const ORDERS_ARN = `arn:aws:states:us-east-1:${FAKE_ACCOUNT}:stateMachine:stepgate-orders`;
+const ORDERS_PLACEHOLDER_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-orders";
 const S3 = { STEPGATE_BACKEND: "s3", STEPGATE_S3_BUCKET: "acme-terraform-state" };
 const DOMAINS = { STEPGATE_REST_DOMAIN_NAME: "api.example.com", STEPGATE_WS_DOMAIN_NAME: "ws.example.com" };
 
@@ -37,6 +39,11 @@ interface Variant {
   readonly plan: readonly string[];
   /** For api: only the plan reading the state the test writes. */
   readonly onlyWithState?: true;
+  /**
+   * For api: the workflow states written in turn, each followed by a plan.
+   * @default one state as this project wrote it before STEPGATE_WORKFLOWS: state_machine_arn only
+   */
+  readonly states?: ReadonlyArray<Record<string, string | Record<string, string>>>;
 }
 const VARIANTS: Record<string, Variant> = {
   default: { env: {}, plan: ["workflow", "api"] },
@@ -66,6 +73,13 @@ const VARIANTS: Record<string, Variant> = {
   },
   AWS_IAM: { env: { STEPGATE_REST_AUTH: "AWS_IAM" }, plan: [] },
   WAF: { env: { STEPGATE_REST_WAF_ACL_ARN: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/0123abcd-0000-0000-0000-000000000000" }, plan: [] },
+  // Upgrade: an api planned with new workflows against a workflow state written before them, then
+  // against one with state_machine_arns.
+  workflows: {
+    env: { STEPGATE_WORKFLOWS: "orders=templates/workflow.asl.json" },
+    plan: ["workflow", "api"],
+    states: [{ state_machine_arn: WORKFLOW_ARN }, { state_machine_arn: WORKFLOW_ARN, state_machine_arns: { workflow: WORKFLOW_ARN, orders: ORDERS_ARN } }],
+  },
 };
 
 interface StackRun {
@@ -116,9 +130,12 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
         // JSON (terraform show -json, a provider start more) only where a test reads it.
         const json = name === "default";
         if (id !== STACK_IDS.api) return { ran: "plan" as const, plans: [await stack.plan(json)] };
-        const first = variant.onlyWithState ? [] : [await stack.plan(json)];
-        writeWorkflowState(outdir, variant);
-        return { ran: "plan" as const, plans: [...first, await stack.plan()] };
+        const plans = variant.onlyWithState ? [] : [await stack.plan(json)];
+        for (const state of variant.states ?? [{ state_machine_arn: WORKFLOW_ARN }]) {
+          writeWorkflowState(outdir, variant, state);
+          plans.push(await stack.plan());
+        }
+        return { ran: "plan" as const, plans };
       });
     };
     await Promise.all(ids.map(async (id) => (run[id] = await stackRun(id))));
@@ -126,9 +143,9 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
   }
 
   /** The workflow state as an apply would leave it, where the variant's backend keeps it. */
-  function writeWorkflowState(outdir: string, variant: Variant) {
+  function writeWorkflowState(outdir: string, variant: Variant, outputs: Record<string, string | Record<string, string>>) {
     if (!setup.available) return;
-    const state = workflowStateWith({ state_machine_arn: WORKFLOW_ARN }, setup.terraformVersion);
+    const state = workflowStateWith(outputs, setup.terraformVersion);
     if (variant.env.STEPGATE_BACKEND === "s3") {
       aws.objects.set(`${S3.STEPGATE_S3_BUCKET}/${s3StateKey("stepgate", "workflow")}`, Buffer.from(state));
     } else {
@@ -170,6 +187,22 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
       if (name === "s3") expect(aws.requests).toContain(`GET ${S3.STEPGATE_S3_BUCKET}/${s3StateKey("stepgate", "workflow")}`);
     },
   );
+
+  it("workflows: plans a state machine, role and log group per workflow, and the output state_machine_arns", async () => {
+    const [plan] = (await runs.workflows).workflow.plans;
+    expect(plan.text).toContain("Plan: 8 to add, 0 to change, 0 to destroy.");
+    expect(plan.text).toMatch(/\+ state_machine_arns += \{\n\s+\+ orders += \(known after apply\)\n\s+\+ workflow += \(known after apply\)/);
+  });
+
+  it("workflows: plans api on an empty backend with both placeholders, then against a workflow state written before state_machine_arns, then with it", async () => {
+    const [empty, old, current] = (await runs.workflows).api.plans;
+    // 33 as before, and for orders: a resource, a method, its integration, 6 method and 3 integration responses; a route, its response, integration and integration response;
+    // then monitoring's 12, and orders' two alarms.
+    for (const plan of [empty, old, current]) expect(plan.text).toContain("Plan: 63 to add, 0 to change, 0 to destroy.");
+    expect(arnsIn(empty.text).sort()).toEqual([PLACEHOLDER_ARN, ORDERS_PLACEHOLDER_ARN].sort());
+    expect(arnsIn(old.text).sort()).toEqual([WORKFLOW_ARN, ORDERS_PLACEHOLDER_ARN].sort());
+    expect(arnsIn(current.text).sort()).toEqual([WORKFLOW_ARN, ORDERS_ARN].sort());
+  });
 
   it("summarizes the first api plan exactly as the README shows it, with Terraform's own count line", async () => {
     const [first] = (await runs.default).api.plans;

@@ -94,12 +94,64 @@ describe("WorkflowStack", () => {
     const outputs = parse(synthesized).output;
     expect(outputs.state_machine_arn.value).toBe(`\${${address(synthesized, "aws_sfn_state_machine")}.arn}`);
     expect(outputs.state_machine_name.value).toBe(`\${${address(synthesized, "aws_sfn_state_machine")}.name}`);
-    expect(Object.keys(outputs).sort()).toEqual(["log_group_name", "state_machine_arn", "state_machine_name", "state_machine_role_arn"]);
+    expect(outputs.state_machine_arns.value).toEqual({ workflow: `\${${address(synthesized, "aws_sfn_state_machine")}.arn}` });
+    expect(Object.keys(outputs).sort()).toEqual(["log_group_name", "state_machine_arn", "state_machine_arns", "state_machine_name", "state_machine_role_arn"]);
   });
 
   it("escapes Terraform template syntax in the definition", () => {
     const file = definitionFile({ StartAt: "P", States: { P: { Type: "Pass", Result: { text: "${not terraform} %{ nor this }" }, End: true } } });
     const custom = synthWorkflow(configWith({ STEPGATE_DEFINITION: file }));
     expect(only(custom, "aws_sfn_state_machine").props.definition).toContain('"text":"$${not terraform} %%{ nor this }"');
+  });
+
+  describe("with STEPGATE_WORKFLOWS", () => {
+    const orders = { StartAt: "A", States: { A: { Type: "Pass", Result: "orders", End: true } } };
+    const several = synthWorkflow(
+      configWith({ STEPGATE_WORKFLOWS: `orders=${definitionFile(orders)},refunds-eu=templates/workflow.asl.json`, STEPGATE_LOG_LEVEL: "ALL" }),
+    );
+    const machine = (name: string) => only(several, "aws_sfn_state_machine", (r) => r.name === `stepgate-${name}`);
+
+    it("creates an EXPRESS state machine per workflow, <prefix>-<name>, from its definition, with its own log group, logging and tracing", () => {
+      expect(machine("workflow").logicalId).toBe("state_machine");
+      expect(JSON.parse(machine("orders").props.definition)).toEqual(orders);
+      for (const name of ["orders", "refunds-eu"]) {
+        const logGroup = only(several, "aws_cloudwatch_log_group", (r) => r.name === `/aws/vendedlogs/states/stepgate-${name}`);
+        const role = only(several, "aws_iam_role", (r) => r.name === `stepgate-${name}`);
+        expect(several).toHaveResourceWithProperties(SfnStateMachine, {
+          name: `stepgate-${name}`,
+          type: "EXPRESS",
+          role_arn: `\${aws_iam_role.${role.logicalId}.arn}`,
+          logging_configuration: { level: "ALL", include_execution_data: false, log_destination: `\${aws_cloudwatch_log_group.${logGroup.logicalId}.arn}:*` },
+          tracing_configuration: { enabled: true },
+        });
+        expect(logGroup.props.retention_in_days).toBe(30);
+      }
+      expect(resources(several, "aws_sfn_state_machine")).toHaveLength(3);
+    });
+
+    it("gives each state machine a role that Step Functions may assume for it alone, with the same permissions", () => {
+      const documents = parse(several).data.aws_iam_policy_document;
+      for (const name of ["workflow", "orders", "refunds-eu"]) {
+        const role = only(several, "aws_iam_role", (r) => r.name === `stepgate-${name}`);
+        const trust = role.props.assume_role_policy.match(/^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/)[1];
+        const sourceArns = documents[trust].statement[0].condition.find((c: { variable: string }) => c.variable === "aws:SourceArn").values;
+        expect(sourceArns).toEqual([expect.stringMatching(new RegExp(`:stateMachine:stepgate-${name}$`))]);
+        const policy = only(several, "aws_iam_role_policy", (r) => r.role === `\${aws_iam_role.${role.logicalId}.id}`).props;
+        expect(policy.policy).toBe("${data.aws_iam_policy_document.permissions.json}");
+        expect(machine(name).props.depends_on).toEqual([
+          `aws_iam_role_policy.${only(several, "aws_iam_role_policy", (r) => r.role === policy.role).logicalId}`,
+        ]);
+      }
+    });
+
+    it("outputs every state machine's ARN by workflow name, beside the default's outputs", () => {
+      const outputs = parse(several).output;
+      expect(outputs.state_machine_arns.value).toEqual({
+        workflow: "${aws_sfn_state_machine.state_machine.arn}",
+        orders: `\${aws_sfn_state_machine.${machine("orders").logicalId}.arn}`,
+        "refunds-eu": `\${aws_sfn_state_machine.${machine("refunds-eu").logicalId}.arn}`,
+      });
+      expect(outputs.state_machine_arn.value).toBe("${aws_sfn_state_machine.state_machine.arn}");
+    });
   });
 });

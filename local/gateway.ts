@@ -64,13 +64,21 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const app = readSynthesizedApp(options.outdir);
   const apiKey = options.apiKey || randomBytes(30).toString("base64url").slice(0, 40);
   const log = options.log ?? (() => undefined);
-  const stepFunctions = new LocalStepFunctions({ region: app.region, stateMachine: app.stateMachine, waitScale: options.waitScale ?? 1 });
+  // One local Step Functions per state machine; a request goes to the one its ARN names (the default
+  // one answers the rest: a request that is not JSON, a state machine that does not exist).
+  const machines = new Map(
+    Object.values(app.stateMachines).map((stateMachine) => [
+      stateMachine.arn,
+      new LocalStepFunctions({ region: app.region, stateMachine, waitScale: options.waitScale ?? 1 }),
+    ]),
+  );
+  const stepFunctionsFor = (request: string) => machines.get(stateMachineArnOf(request)) ?? (machines.get(app.stateMachine.arn) as LocalStepFunctions);
 
   /** Step Functions answers, or undefined when API Gateway gives up first. */
   const callIntegration = (request: string, timeoutMs: number): Promise<ServiceResponse | undefined> => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), options.integrationTimeoutMs ?? timeoutMs)));
-    return Promise.race([stepFunctions.startSyncExecution(request), timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([stepFunctionsFor(request).startSyncExecution(request), timeout]).finally(() => clearTimeout(timer));
   };
 
   const restServer = http.createServer(restHandler(app, apiKey, callIntegration, log));
@@ -117,7 +125,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     apiKey,
     app,
     close: async () => {
-      stepFunctions.close();
+      for (const stepFunctions of machines.values()) stepFunctions.close();
       for (const client of wsServer.clients) client.close(1001, "Going away");
       await Promise.all([
         new Promise<void>((resolve) => wsServer.close(() => resolve())),
@@ -162,20 +170,24 @@ async function onWebSocketMessage(
 ): Promise<void> {
   const started = Date.now();
   const requestId = randomBytes(12).toString("base64");
+  // Route selection on $request.body.action: a route of that key, else $default.
+  const action = actionOf(message);
+  const routeKey = action !== undefined && Object.hasOwn(app.websocket.actions, action) ? action : "$default";
+  const template = routeKey === "$default" ? app.websocket.requestTemplate : app.websocket.actions[routeKey];
   const send = (body: string, outcome: string) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(body);
-    log(`WS  $default ${outcome} ${Date.now() - started}ms ${connection.id} ${requestId}`);
+    log(`WS  ${routeKey} ${outcome} ${Date.now() - started}ms ${connection.id} ${requestId}`);
   };
   const gatewayMessage = (m: string) => webSocketErrorFrame(m, connection.id, requestId);
   if (!throttle.take()) return send(gatewayMessage(GATEWAY_RESPONSES.throttled.message), "429");
   let request: string;
   try {
-    request = renderVtl(app.websocket.requestTemplate, {
+    request = renderVtl(template, {
       body: message,
       context: {
         connectionId: connection.id,
         connectedAt: connection.connectedAt,
-        routeKey: "$default",
+        routeKey,
         eventType: "MESSAGE",
         messageDirection: "IN",
         messageId: randomBytes(8).toString("base64"),
@@ -224,13 +236,17 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
     req.on("end", () => {
       void (async () => {
         const pathname = new URL(req.url ?? "/", "http://local").pathname;
-        const onResource = pathname === `/${app.rest.stage}` || pathname === `/${app.rest.stage}/`;
+        // The resource: `/<stage>` or `/<stage>/` is `/`, `/<stage>/<name>` is `/<name>`.
+        const stage = `/${app.rest.stage}`;
+        const inStage = pathname === stage || pathname.startsWith(`${stage}/`);
+        const resourcePath = `/${pathname.slice(stage.length).replace(/^\/|\/$/g, "")}`;
+        const method = inStage && Object.hasOwn(app.rest.methods, resourcePath) ? app.rest.methods[resourcePath] : undefined;
         // The CORS preflight: a mock, open to all, answered by its integration response.
-        if (req.method === "OPTIONS" && onResource && app.rest.preflight !== undefined) {
+        if (req.method === "OPTIONS" && method !== undefined && app.rest.preflight !== undefined) {
           const { output, headers } = respond(app.rest.preflight, "", requestHeaders);
           return reply(200, output, headers);
         }
-        if (req.method !== "POST" || !onResource) {
+        if (req.method !== "POST" || method === undefined) {
           return gateway(GATEWAY_RESPONSES.missingAuthenticationToken);
         }
         if (size > MAX_REST_PAYLOAD_BYTES) return gateway(GATEWAY_RESPONSES.tooLarge);
@@ -248,7 +264,7 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
           .trim()
           .toLowerCase();
         if (contentType === "application/json" && app.rest.validateBody && !isJson(body)) return gateway(GATEWAY_RESPONSES.invalidBody);
-        const template = app.rest.requestTemplates[contentType];
+        const template = method.requestTemplates[contentType];
         if (template === undefined && app.rest.passthroughBehavior === "NEVER") return gateway(GATEWAY_RESPONSES.unsupportedMediaType);
 
         try {
@@ -256,7 +272,7 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
             body,
             context: {
               httpMethod: "POST",
-              resourcePath: "/",
+              resourcePath,
               path: pathname,
               stage: app.rest.stage,
               requestId,
@@ -278,7 +294,7 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
           }).output;
           const response = await callIntegration(request, app.rest.integrationTimeoutMs);
           if (response === undefined) return gateway(GATEWAY_RESPONSES.timeout);
-          const answer = integrationAnswer(app.rest.responses, response, requestHeaders);
+          const answer = integrationAnswer(method.responses, response, requestHeaders);
           if (answer === undefined) return gateway(GATEWAY_RESPONSES.internal);
           return reply(answer.statusCode, answer.body, answer.headers);
         } catch {
@@ -355,6 +371,27 @@ function respond(selected: IntegrationResponse, body: string, requestHeaders: Re
   const template = selected.templates["application/json"];
   const rendered: Rendered = template === undefined ? { output: body, headers: {} } : renderVtl(template, { body, params: { header: requestHeaders } });
   return { ...rendered, headers: { ...selected.headers, ...rendered.headers } };
+}
+
+/** The `action` of a message that is a JSON object with a string `action`, as `$request.body.action` selects routes. */
+function actionOf(message: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(message);
+    const action = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as { action?: unknown }).action : undefined;
+    return typeof action === "string" ? action : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The state machine a StartSyncExecution request names, or "" when it names none. */
+function stateMachineArnOf(request: string): string {
+  try {
+    const arn: unknown = (JSON.parse(request) as { stateMachineArn?: unknown } | null)?.stateMachineArn;
+    return typeof arn === "string" ? arn : "";
+  } catch {
+    return "";
+  }
 }
 
 function isJson(text: string): boolean {

@@ -35,6 +35,9 @@ async function main(): Promise<void> {
   console.log(`stepgate local gateway (state machine ${gateway.app.stateMachine.name}, Wait x${settings.waitScale})`);
   console.log(`  WebSocket: ${gateway.websocketUrl}   (npx wscat -c ${gateway.websocketUrl})`);
   console.log(`  REST:      POST ${gateway.restUrl}   (header x-api-key)`);
+  for (const [name, machine] of Object.entries(gateway.app.stateMachines).slice(1)) {
+    console.log(`  ${name}: POST ${gateway.restUrl}${name}, or a WebSocket message with "action": "${name}" (state machine ${machine.name})`);
+  }
   if (!settings.apiKey) console.log(`  API key:   ${gateway.apiKey}   (generated; set STEPGATE_LOCAL_API_KEY to choose one)`);
 }
 

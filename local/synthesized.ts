@@ -4,7 +4,8 @@ import { INTEGRATION_TIMEOUT_MS } from "../stacks/constructs/stage";
 import type { ConnectAuth } from "../stacks/constructs/websocket-api";
 import { STACK_IDS, type StackId } from "../stacks/stack-ids";
 import { WORKFLOW_OUTPUTS } from "../stacks/workflow-stack";
-import { workflowOutputLocal } from "../stacks/workflow-state";
+import { workflowArnLocal, workflowOutputLocal } from "../stacks/workflow-state";
+import { DEFAULT_WORKFLOW } from "../stacks/config/names";
 import { evaluateTerraformString } from "./terraform-string";
 
 /**
@@ -57,14 +58,20 @@ export class SynthesizedStack {
   }
 }
 
+/** A state machine as Terraform would create it. */
+export interface SynthesizedStateMachine {
+  readonly arn: string;
+  readonly name: string;
+  readonly definition: Record<string, unknown>;
+}
+
 /** What the local gateway needs of the two stacks. */
 export interface SynthesizedApp {
   readonly region: string;
-  readonly stateMachine: {
-    readonly arn: string;
-    readonly name: string;
-    readonly definition: Record<string, unknown>;
-  };
+  /** The default workflow's state machine. */
+  readonly stateMachine: SynthesizedStateMachine;
+  /** Every workflow's state machine, by workflow name (the default one is `workflow`), in the workflow stack's order. */
+  readonly stateMachines: Readonly<Record<string, SynthesizedStateMachine>>;
   readonly websocket: SynthesizedWebSocketApi;
   readonly rest: SynthesizedRestApi;
 }
@@ -73,6 +80,8 @@ export interface SynthesizedWebSocketApi {
   readonly stage: string;
   /** The `$default` route's request template (`$default` template key). */
   readonly requestTemplate: string;
+  /** The request template of every other two-way route, by route key: the `action` a message names. */
+  readonly actions: Readonly<Record<string, string>>;
   /** The `$connect` route's mock integration template, when `$connect` requires authorization. */
   readonly connectTemplate?: string;
   readonly integrationTimeoutMs: number;
@@ -91,17 +100,25 @@ export interface SynthesizedRestApi {
   };
   readonly validateBody: boolean;
   readonly passthroughBehavior: string;
-  /** Request templates by content type. */
+  /** `POST /`'s request templates by content type. */
   readonly requestTemplates: Readonly<Record<string, string>>;
   readonly integrationTimeoutMs: number;
+  /** `POST /`'s integration responses. */
   readonly responses: ReadonlyArray<IntegrationResponse>;
   /** The `OPTIONS` preflight of the resource, when CORS is on: its mock's answer. */
   readonly preflight?: IntegrationResponse;
   /** API Gateway's own errors, customized: headers by response type (DEFAULT_4XX, DEFAULT_5XX). */
   readonly gatewayResponseHeaders: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Every `POST` method, `/` first, by resource path (`/`, `/<name>`): its request templates and integration responses. */
+  readonly methods: Readonly<Record<string, SynthesizedRestMethod>>;
   /** Stage-wide method throttling. */
   readonly throttle: Throttle;
   readonly usagePlan: { readonly throttle: Throttle; readonly quota: { readonly limit: number; readonly period: string } };
+}
+
+export interface SynthesizedRestMethod {
+  readonly requestTemplates: Readonly<Record<string, string>>;
+  readonly responses: ReadonlyArray<IntegrationResponse>;
 }
 
 export interface Throttle {
@@ -134,31 +151,62 @@ export const LOCAL_ACCOUNT = "123456789012";
 export function readSynthesizedApp(outdir: string): SynthesizedApp {
   const workflow = SynthesizedStack.fromOutdir(outdir, STACK_IDS.workflow);
   const region: string = workflow.json.provider.aws[0].region;
-  const machine = workflow.only("aws_sfn_state_machine").props;
-  const name = evaluateTerraformString(machine.name);
-  const arn = `arn:aws:states:${region}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
+  // The output state_machine_arns names each machine's workflow; a workflow stack synthesized
+  // before it existed has one machine, the default.
+  const byReference = new Map(
+    Object.entries((workflow.json.output?.[WORKFLOW_OUTPUTS.stateMachineArns]?.value ?? {}) as Record<string, string>).map(([name, arn]) => [arn, name]),
+  );
+  const stateMachines: Record<string, SynthesizedStateMachine> = {};
+  for (const { logicalId, props } of workflow.resources("aws_sfn_state_machine")) {
+    const name = evaluateTerraformString(props.name);
+    const workflowName = byReference.get(`\${aws_sfn_state_machine.${logicalId}.arn}`) ?? DEFAULT_WORKFLOW;
+    stateMachines[workflowName] = {
+      arn: `arn:aws:states:${region}:${LOCAL_ACCOUNT}:stateMachine:${name}`,
+      name,
+      definition: JSON.parse(evaluateTerraformString(props.definition)),
+    };
+  }
+  const stateMachine = stateMachines[DEFAULT_WORKFLOW];
+  if (stateMachine === undefined) throw new Error(`no state machine of the default workflow in ${outdir}: synthesize again (npx cdktf synth)`);
   const api = SynthesizedStack.fromOutdir(outdir, STACK_IDS.api);
-  return {
-    region,
-    stateMachine: { arn, name, definition: JSON.parse(evaluateTerraformString(machine.definition)) },
-    ...synthesizedApis(api, arn),
-  };
+  const others = Object.fromEntries(Object.entries(stateMachines).map(([name, machine]) => [name, machine.arn]));
+  return { region, stateMachine, stateMachines, ...synthesizedApis(api, stateMachine.arn, others) };
 }
 
 /**
  * The two APIs of a synthesized api stack, their templates evaluated as Terraform would hand them to
- * AWS, with `stateMachineArn` as the value the workflow stack's state holds.
+ * AWS, with `stateMachineArn` as the default workflow's ARN the workflow stack's state holds, and
+ * `workflowArns` the others', by workflow name.
  */
-export function synthesizedApis(api: SynthesizedStack, stateMachineArn: string): Pick<SynthesizedApp, "websocket" | "rest"> {
-  const evaluate = (text: string) => evaluateTerraformString(text, { [`local.${workflowOutputLocal(WORKFLOW_OUTPUTS.stateMachineArn)}`]: stateMachineArn });
+export function synthesizedApis(
+  api: SynthesizedStack,
+  stateMachineArn: string,
+  workflowArns: Readonly<Record<string, string>> = {},
+): Pick<SynthesizedApp, "websocket" | "rest"> {
+  const values = {
+    [`local.${workflowOutputLocal(WORKFLOW_OUTPUTS.stateMachineArn)}`]: stateMachineArn,
+    ...Object.fromEntries(Object.entries(workflowArns).map(([name, arn]) => [`local.${workflowArnLocal(name)}`, arn])),
+  };
+  const evaluate = (text: string) => evaluateTerraformString(text, values);
   const evaluateAll = (templates: Record<string, string> = {}) => Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, evaluate(v)]));
 
-  const wsIntegration = api.only("aws_apigatewayv2_integration", (r) => r.integration_type === "AWS").props;
+  // WebSocket: each two-way route (an AWS integration), by route key.
+  const wsIntegrations = new Map(
+    api
+      .resources("aws_apigatewayv2_integration", (r) => r.integration_type === "AWS")
+      .map((r) => [`integrations/\${aws_apigatewayv2_integration.${r.logicalId}.id}`, r.props]),
+  );
+  const wsRoutes = new Map(
+    api
+      .resources("aws_apigatewayv2_route", (r) => wsIntegrations.has(r.target))
+      .map(({ props }) => [props.route_key as string, wsIntegrations.get(props.target) as Json]),
+  );
+  const wsIntegration = wsRoutes.get("$default");
+  if (wsIntegration === undefined) throw new Error("no WebSocket $default route in the synthesized api stack");
   const connect = api.resources("aws_apigatewayv2_route", (r) => r.route_key === "$connect")[0]?.props;
   const connectIntegration = api.resources("aws_apigatewayv2_integration", (r) => r.integration_type === "MOCK")[0]?.props;
   const wsStage = api.only("aws_apigatewayv2_stage").props;
-  const restIntegration = api.only("aws_api_gateway_integration", (r) => r.type !== "MOCK").props;
-  const postMethod = api.only("aws_api_gateway_method", (r) => r.http_method === "POST");
+  const postMethods = api.resources("aws_api_gateway_method", (r) => r.http_method === "POST");
   const optionsMethod = api.resources("aws_api_gateway_method", (r) => r.http_method === "OPTIONS")[0];
   const responsesOf = (method: SynthesizedResource) =>
     api
@@ -169,6 +217,20 @@ export function synthesizedApis(api: SynthesizedStack, stateMachineArn: string):
         templates: evaluateAll(props.response_templates),
         headers: fixedHeaders(props.response_parameters),
       }));
+
+  // REST: each POST method, by resource path, with its integration and integration responses.
+  const pathParts = new Map(
+    api.resources("aws_api_gateway_resource").map((r) => [`\${aws_api_gateway_resource.${r.logicalId}.id}`, r.props.path_part as string]),
+  );
+  const methods: Record<string, SynthesizedRestMethod & { integration: Json; method: Json }> = {};
+  for (const post of postMethods) {
+    const resourceId: string = post.props.resource_id;
+    const integration = api.only("aws_api_gateway_integration", (r) => r.resource_id === resourceId && r.type !== "MOCK").props;
+    const resourcePath = pathParts.has(resourceId) ? `/${pathParts.get(resourceId)}` : "/";
+    methods[resourcePath] = { method: post.props, integration, requestTemplates: evaluateAll(integration.request_templates), responses: responsesOf(post) };
+  }
+  const root = methods["/"];
+  if (root === undefined) throw new Error("no REST POST / in the synthesized api stack");
   const methodSettings = api.only("aws_api_gateway_method_settings").props.settings;
   const plan = api.only("aws_api_gateway_usage_plan").props;
 
@@ -176,6 +238,9 @@ export function synthesizedApis(api: SynthesizedStack, stateMachineArn: string):
     websocket: {
       stage: wsStage.name,
       requestTemplate: evaluate(wsIntegration.request_templates.$default),
+      actions: Object.fromEntries(
+        [...wsRoutes].filter(([key]) => key !== "$default").map(([key, integration]) => [key, evaluate(integration.request_templates.$default)]),
+      ),
       connectTemplate: connectIntegration && evaluate(connectIntegration.request_templates.$default),
       integrationTimeoutMs: wsIntegration.timeout_milliseconds ?? INTEGRATION_TIMEOUT_MS,
       connectAuth: !connect ? "NONE" : connect.authorization_type === "AWS_IAM" ? "AWS_IAM" : connect.api_key_required ? "API_KEY" : "NONE",
@@ -183,22 +248,27 @@ export function synthesizedApis(api: SynthesizedStack, stateMachineArn: string):
     },
     rest: {
       stage: api.only("aws_api_gateway_stage").props.stage_name,
-      apiKeyRequired: postMethod.props.api_key_required === true,
+      apiKeyRequired: root.method.api_key_required === true,
       auth: {
-        authorization: postMethod.props.authorization ?? "NONE",
+        authorization: root.method.authorization ?? "NONE",
         userPoolArns:
-          api.resources("aws_api_gateway_authorizer").find((r) => `\${aws_api_gateway_authorizer.${r.logicalId}.id}` === postMethod.props.authorizer_id)?.props
+          api.resources("aws_api_gateway_authorizer").find((r) => `\${aws_api_gateway_authorizer.${r.logicalId}.id}` === root.method.authorizer_id)?.props
             .provider_arns ?? [],
-        scopes: postMethod.props.authorization_scopes ?? [],
+        scopes: root.method.authorization_scopes ?? [],
       },
       validateBody: api.only("aws_api_gateway_request_validator").props.validate_request_body === true,
-      passthroughBehavior: restIntegration.passthrough_behavior ?? "WHEN_NO_MATCH",
-      requestTemplates: evaluateAll(restIntegration.request_templates),
-      integrationTimeoutMs: restIntegration.timeout_milliseconds ?? INTEGRATION_TIMEOUT_MS,
-      responses: responsesOf(postMethod),
+      passthroughBehavior: root.integration.passthrough_behavior ?? "WHEN_NO_MATCH",
+      requestTemplates: root.requestTemplates,
+      integrationTimeoutMs: root.integration.timeout_milliseconds ?? INTEGRATION_TIMEOUT_MS,
+      responses: root.responses,
       preflight: optionsMethod && responsesOf(optionsMethod)[0],
       gatewayResponseHeaders: Object.fromEntries(
         api.resources("aws_api_gateway_gateway_response").map(({ props }) => [props.response_type, fixedHeaders(props.response_parameters, "gatewayresponse")]),
+      ),
+      methods: Object.fromEntries(
+        Object.entries(methods)
+          .sort(([a], [b]) => (a === "/" ? -1 : b === "/" ? 1 : 0))
+          .map(([resourcePath, { requestTemplates, responses }]) => [resourcePath, { requestTemplates, responses }]),
       ),
       throttle: { rateLimit: methodSettings.throttling_rate_limit, burstLimit: methodSettings.throttling_burst_limit },
       usagePlan: {

@@ -2,6 +2,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { StepgateConfig } from "./config/load";
+import { DEFAULT_WORKFLOW } from "./config/names";
 import { AlarmTopic } from "./constructs/alarm-topic";
 import { Monitoring } from "./constructs/monitoring";
 import { CustomDomains } from "./constructs/custom-domains";
@@ -31,7 +32,7 @@ export interface ApiStackProps {
   readonly config: StepgateConfig;
 }
 
-/** The WebSocket and REST APIs in front of the workflow stack's state machine. */
+/** The WebSocket and REST APIs in front of the workflow stack's state machines. */
 export class ApiStack extends StepgateStack {
   readonly webSocketApi: WebSocketApi;
   readonly restApi: RestApi;
@@ -44,18 +45,19 @@ export class ApiStack extends StepgateStack {
     // The state machine comes from the workflow stack's state: this stack neither creates nor
     // looks it up. Until the workflow is applied (a first plan on a new backend), a placeholder in
     // account 000000000000 stands in, plainly visible in the plan.
-    const { stateMachineArn } = readWorkflowState(this, config);
+    const { stateMachineArn, stateMachineArns: workflows } = readWorkflowState(this, config);
     const partition = new DataAwsPartition(this, "partition");
     const integrationUri = startSyncExecutionUri(partition.partition, config.region);
 
     const role = new StartSyncExecutionRole(this, "start_sync_execution", {
       name: names.startSyncExecutionRole,
-      stateMachineArn,
+      stateMachineArns: [stateMachineArn, ...workflows.map((w) => w.stateMachineArn)],
     });
     const common = {
       integrationUri,
       credentialsArn: role.role.arn,
       stateMachineArn,
+      workflows,
       logRetentionDays: config.logRetentionDays,
       logKmsKeyId: this.logsKmsKeyArn,
       stageDependsOn: [role.policy],
@@ -124,7 +126,9 @@ export class ApiStack extends StepgateStack {
       description: "Value of the API key: terraform output -raw api_key_value",
     });
 
-    if (config.monitoring === "on") this.monitor(config, [{ name: "workflow", arn: stateMachineArn }]);
+    if (config.monitoring === "on") {
+      this.monitor(config, [{ name: DEFAULT_WORKFLOW, arn: stateMachineArn }, ...workflows.map((w) => ({ name: w.name, arn: w.stateMachineArn }))]);
+    }
   }
 
   /** The dashboard and alarms (STEPGATE_MONITORING), and the topic they notify. */

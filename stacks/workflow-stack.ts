@@ -6,8 +6,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { TerraformOutput } from "cdktf";
-import type { Construct } from "constructs";
-import type { StepgateConfig } from "./config/load";
+import { Construct } from "constructs";
+import type { StepgateConfig, Workflow } from "./config/load";
 import { terraformLiteral } from "./constructs/template-file";
 import type { StackId } from "./stack-ids";
 import { StepgateStack } from "./stepgate-stack";
@@ -18,55 +18,118 @@ export const WORKFLOW_OUTPUTS = {
   stateMachineName: "state_machine_name",
   stateMachineRoleArn: "state_machine_role_arn",
   logGroupName: "log_group_name",
+  /** A map from workflow name to state machine ARN, the default one under `workflow`. */
+  stateMachineArns: "state_machine_arns",
 } as const;
 
 export interface WorkflowStackProps {
   readonly config: StepgateConfig;
 }
 
-/** The Step Functions Express state machine, its role and its logs. */
+/**
+ * The Step Functions Express state machines, each with its role and its logs: the default workflow
+ * in the stack's own scope (its addresses as they always were), each other one in a scope of its
+ * own, `workflow_<name>`.
+ */
 export class WorkflowStack extends StepgateStack {
+  /** The default workflow's state machine. */
   readonly stateMachine: SfnStateMachine;
+  /** Every workflow's state machine, by workflow name, the default first. */
+  readonly stateMachines: ReadonlyMap<string, SfnStateMachine>;
 
   constructor(scope: Construct, id: StackId, { config }: WorkflowStackProps) {
     super(scope, id, { config });
-    const { names } = config;
     const account = new DataAwsCallerIdentity(this, "account");
     const partition = new DataAwsPartition(this, "partition");
+    const [main, ...extras] = config.workflows;
+    const shared: Shared = { config, accountId: account.accountId, partition: partition.partition, logsKmsKeyArn: this.logsKmsKeyArn };
 
-    const logGroup = new CloudwatchLogGroup(this, "log_group", {
-      name: names.stateMachineLogGroup,
-      retentionInDays: config.logRetentionDays,
-      kmsKeyId: this.logsKmsKeyArn,
-    });
+    const first = expressWorkflow(this, main, shared);
+    this.stateMachine = first.stateMachine;
+    const machines = new Map([[main.name, first.stateMachine]]);
+    for (const workflow of extras) {
+      machines.set(
+        workflow.name,
+        expressWorkflow(new Construct(this, workflowScopeId(workflow.name)), workflow, { ...shared, permissions: first.permissions }).stateMachine,
+      );
+    }
+    this.stateMachines = machines;
 
-    // Confused-deputy protection: Step Functions may assume the role only for this account's
-    // state machine of this name.
-    const assumeRole = new DataAwsIamPolicyDocument(this, "assume_role", {
-      statement: [
-        {
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["states.amazonaws.com"] }],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
-            {
-              test: "ArnLike",
-              variable: "aws:SourceArn",
-              values: [`arn:${partition.partition}:states:${config.region}:${account.accountId}:stateMachine:${names.stateMachine}`],
-            },
-          ],
-        },
-      ],
+    new TerraformOutput(this, WORKFLOW_OUTPUTS.stateMachineArn, {
+      value: this.stateMachine.arn,
+      description: "ARN of the Express state machine",
     });
-    const role = new IamRole(this, "role", {
-      name: names.stateMachineRole,
-      assumeRolePolicy: assumeRole.json,
+    new TerraformOutput(this, WORKFLOW_OUTPUTS.stateMachineName, {
+      value: this.stateMachine.name,
+      description: "Name of the Express state machine",
     });
+    new TerraformOutput(this, WORKFLOW_OUTPUTS.stateMachineRoleArn, {
+      value: first.role.arn,
+      description: "ARN of the state machine's execution role",
+    });
+    new TerraformOutput(this, WORKFLOW_OUTPUTS.logGroupName, {
+      value: first.logGroup.name,
+      description: "CloudWatch log group of the state machine",
+    });
+    new TerraformOutput(this, WORKFLOW_OUTPUTS.stateMachineArns, {
+      value: Object.fromEntries([...machines].map(([name, machine]) => [name, machine.arn])),
+      description: "ARN of every Express state machine, by workflow name (the default one is workflow)",
+    });
+  }
+}
 
-    // Log delivery and X-Ray actions do not support resource-level permissions: AWS documents
-    // them with Resource "*".
-    const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
+/** The scope of a workflow other than the default one: its resources' addresses start with it. */
+export function workflowScopeId(workflow: string): string {
+  return `workflow_${workflow}`;
+}
+
+interface Shared {
+  readonly config: StepgateConfig;
+  readonly accountId: string;
+  readonly partition: string;
+  readonly logsKmsKeyArn?: string;
+  /** The permissions document of the roles, created with the first workflow. */
+  readonly permissions?: DataAwsIamPolicyDocument;
+}
+
+/** One workflow's state machine, role and log group, with the ids they have always had in `scope`. */
+function expressWorkflow(scope: Construct, workflow: Workflow, shared: Shared) {
+  const { config, names } = { config: shared.config, names: workflow.names };
+  const logGroup = new CloudwatchLogGroup(scope, "log_group", {
+    name: names.stateMachineLogGroup,
+    retentionInDays: config.logRetentionDays,
+    kmsKeyId: shared.logsKmsKeyArn,
+  });
+
+  // Confused-deputy protection: Step Functions may assume the role only for this account's
+  // state machine of this name.
+  const assumeRole = new DataAwsIamPolicyDocument(scope, "assume_role", {
+    statement: [
+      {
+        effect: "Allow",
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: ["states.amazonaws.com"] }],
+        condition: [
+          { test: "StringEquals", variable: "aws:SourceAccount", values: [shared.accountId] },
+          {
+            test: "ArnLike",
+            variable: "aws:SourceArn",
+            values: [`arn:${shared.partition}:states:${config.region}:${shared.accountId}:stateMachine:${names.stateMachine}`],
+          },
+        ],
+      },
+    ],
+  });
+  const role = new IamRole(scope, "role", {
+    name: names.stateMachineRole,
+    assumeRolePolicy: assumeRole.json,
+  });
+
+  // Log delivery and X-Ray actions do not support resource-level permissions: AWS documents
+  // them with Resource "*".
+  const permissions =
+    shared.permissions ??
+    new DataAwsIamPolicyDocument(scope, "permissions", {
       statement: [
         {
           sid: "LogDelivery",
@@ -91,42 +154,25 @@ export class WorkflowStack extends StepgateStack {
         },
       ],
     });
-    const rolePolicy = new IamRolePolicy(this, "role_policy", {
-      name: "logs-and-tracing",
-      role: role.id,
-      policy: permissions.json,
-    });
+  const rolePolicy = new IamRolePolicy(scope, "role_policy", {
+    name: "logs-and-tracing",
+    role: role.id,
+    policy: permissions.json,
+  });
 
-    this.stateMachine = new SfnStateMachine(this, "state_machine", {
-      name: names.stateMachine,
-      type: "EXPRESS",
-      roleArn: role.arn,
-      definition: terraformLiteral(config.definition),
-      loggingConfiguration: {
-        level: config.logLevel,
-        includeExecutionData: config.logExecutionData,
-        logDestination: `${logGroup.arn}:*`,
-      },
-      tracingConfiguration: { enabled: true },
-      // Creating the state machine checks that its role may deliver logs already.
-      dependsOn: [rolePolicy],
-    });
-
-    new TerraformOutput(this, WORKFLOW_OUTPUTS.stateMachineArn, {
-      value: this.stateMachine.arn,
-      description: "ARN of the Express state machine",
-    });
-    new TerraformOutput(this, WORKFLOW_OUTPUTS.stateMachineName, {
-      value: this.stateMachine.name,
-      description: "Name of the Express state machine",
-    });
-    new TerraformOutput(this, WORKFLOW_OUTPUTS.stateMachineRoleArn, {
-      value: role.arn,
-      description: "ARN of the state machine's execution role",
-    });
-    new TerraformOutput(this, WORKFLOW_OUTPUTS.logGroupName, {
-      value: logGroup.name,
-      description: "CloudWatch log group of the state machine",
-    });
-  }
+  const stateMachine = new SfnStateMachine(scope, "state_machine", {
+    name: names.stateMachine,
+    type: "EXPRESS",
+    roleArn: role.arn,
+    definition: terraformLiteral(workflow.definition),
+    loggingConfiguration: {
+      level: config.logLevel,
+      includeExecutionData: config.logExecutionData,
+      logDestination: `${logGroup.arn}:*`,
+    },
+    tracingConfiguration: { enabled: true },
+    // Creating the state machine checks that its role may deliver logs already.
+    dependsOn: [rolePolicy],
+  });
+  return { logGroup, role, permissions, stateMachine };
 }

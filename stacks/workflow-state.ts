@@ -9,7 +9,10 @@ import { WORKFLOW_OUTPUTS } from "./workflow-stack";
 
 /** What the api stack takes from the workflow stack's state. */
 export interface WorkflowState {
+  /** The default workflow's state machine. */
   readonly stateMachineArn: string;
+  /** Every other workflow's state machine, by name, in the order of the settings. */
+  readonly stateMachineArns: ReadonlyArray<{ readonly name: string; readonly stateMachineArn: string }>;
 }
 
 /** The Terraform address of the data source that reads the workflow's state (pinned: never change it). */
@@ -27,14 +30,30 @@ export const WORKFLOW_STATE_DATA = `data.terraform_remote_state.${STACK_IDS.work
  * one is one line.
  */
 export function readWorkflowState(stack: TerraformStack, config: StepgateConfig): WorkflowState {
-  const placeholder = `arn:aws:states:${config.region}:000000000000:stateMachine:${config.names.stateMachine}`;
+  const placeholderOf = (stateMachine: string) => `arn:aws:states:${config.region}:000000000000:stateMachine:${stateMachine}`;
+  const placeholder = placeholderOf(config.names.stateMachine);
   const remote = readStackState(stack, STACK_IDS.workflow, config.state, { [WORKFLOW_OUTPUTS.stateMachineArn]: placeholder });
   const exists = workflowStateExists(stack, config.state);
   if (exists) remote.addOverride("count", `\${${exists} ? 1 : 0}`);
   const outputs = `${WORKFLOW_STATE_DATA}${exists ? "[0]" : ""}.outputs`;
   const output = (name: string, fallback: string) =>
     new TerraformLocal(stack, workflowOutputLocal(name), Fn.try([ref(`${outputs}.${name}`), fallback])).asString;
-  return { stateMachineArn: output(WORKFLOW_OUTPUTS.stateMachineArn, placeholder) };
+  // A workflow state written before STEPGATE_WORKFLOWS has no state_machine_arns, and one written
+  // before a workflow was added lacks its key: either way its placeholder stands in, until applied.
+  const stateMachineArns = config.workflows.slice(1).map(({ name, names }) => ({
+    name,
+    stateMachineArn: new TerraformLocal(
+      stack,
+      workflowArnLocal(name),
+      Fn.try([ref(`${outputs}.${WORKFLOW_OUTPUTS.stateMachineArns}["${name}"]`), placeholderOf(names.stateMachine)]),
+    ).asString,
+  }));
+  return { stateMachineArn: output(WORKFLOW_OUTPUTS.stateMachineArn, placeholder), stateMachineArns };
+}
+
+/** The name of the local value that holds a workflow's (other than the default) state machine ARN. */
+export function workflowArnLocal(workflow: string): string {
+  return `${workflowOutputLocal(WORKFLOW_OUTPUTS.stateMachineArns)}_${workflow}`;
 }
 
 /** The name of the local value that holds a workflow output: what the api stack's resources reference. */

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { expressIncompatibilities, loadDefinition } from "../../stacks/config/definition";
+import { type AslValidator, aslValidator, expressIncompatibilities, loadDefinition } from "../../stacks/config/definition";
 import { definitionFile, PROJECT_DIR } from "../support/stacks";
 
 describe("loadDefinition", () => {
@@ -184,5 +184,38 @@ describe("loadDefinition's problems", () => {
   it("accepts a valid definition from any path and serializes it compactly, unchanged", () => {
     const definition = { StartAt: "P", States: { P: { Type: "Pass", End: true } } };
     expect(loadDefinition(definitionFile(JSON.stringify(definition, null, 2))).definition).toBe(JSON.stringify(definition));
+  });
+});
+
+describe("aslValidator: asl-validator, its schemas compiled once per process", () => {
+  // asl-validator as shipped, in a module registry of its own: it builds its Ajv on every call.
+  let shipped: AslValidator | undefined;
+  jest.isolateModules(() => {
+    shipped = require("asl-validator") as AslValidator;
+  });
+  const definitions: Record<string, unknown> = {
+    valid: { StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+    "the default workflow": JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "templates/workflow.asl.json"), "utf8")),
+    "an unknown field": { StartAt: "A", States: { A: { Type: "Pass", Next: "B" }, B: { Type: "Pass", Resultz: { a: 1 }, End: true } } },
+    "an unknown Type": { StartAt: "B", States: { B: { Type: "Passs", End: true } } },
+    "a wrong field type": { StartAt: "A", States: { A: { Type: "Wait", Seconds: "soon", Next: "B" }, B: { Type: "Pass", End: true } } },
+    "a bad path": { StartAt: "A", States: { A: { Type: "Pass", InputPath: "not a path", End: true } } },
+    "a bad ARN": { StartAt: "A", States: { A: { Type: "Task", Resource: "not:an:arn", End: true } } },
+    "bad JSONata": { QueryLanguage: "JSONata", StartAt: "A", States: { A: { Type: "Pass", Output: "{% $$$( %}", End: true } } },
+    "an unreachable state and a missing target": { StartAt: "Missing", States: { P: { Type: "Pass", End: true } } },
+    "Next and End": { StartAt: "A", States: { A: { Type: "Pass", Next: "A", End: true } } },
+    "not an object": [1, 2],
+  };
+
+  it.each(Object.keys(definitions))("gives asl-validator's own verdict and messages: %s", (name) => {
+    const copy = () => JSON.parse(JSON.stringify(definitions[name]));
+    const ours = aslValidator()(copy());
+    const theirs = (shipped as AslValidator)(copy());
+    expect(ours).toEqual({ ...theirs, errorsText: expect.any(Function) });
+    expect(ours.isValid).toBe(name === "valid" || name === "the default workflow");
+  });
+
+  it("is one validator per process", () => {
+    expect(aslValidator()).toBe(aslValidator());
   });
 });

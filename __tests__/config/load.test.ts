@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from "../../stacks/config/load";
-import { MAX_PREFIX_LENGTH, resourceNames } from "../../stacks/config/names";
+import { MAX_PREFIX_LENGTH, maxWorkflowNameLength, resourceNames } from "../../stacks/config/names";
 import { SETTINGS } from "../../stacks/config/settings";
 import { definitionFile, PROJECT_DIR } from "../support/stacks";
 
@@ -221,5 +221,108 @@ describe("loadConfig", () => {
 
   it("ignores the local gateway's settings: a bad one never stops synth", () => {
     expect(load({ STEPGATE_LOCAL_API_KEY: "short", STEPGATE_LOCAL_WS_PORT: "http" })).toEqual(load());
+  });
+
+  describe("STEPGATE_WORKFLOWS", () => {
+    const seed = `${PROJECT_DIR}/templates/workflow.asl.json`;
+    const pass = (result: string) => definitionFile({ StartAt: "P", States: { P: { Type: "Pass", Result: result, End: true } } });
+
+    it("has none by default: the one workflow is the default, named workflow, with the names it always had", () => {
+      const config = load();
+      expect(config.extraWorkflows).toEqual([]);
+      expect(config.workflows).toEqual([
+        {
+          name: "workflow",
+          definitionPath: "templates/workflow.asl.json",
+          definition: config.definition,
+          names: { stateMachine: "stepgate-workflow", stateMachineRole: "stepgate-workflow", stateMachineLogGroup: "/aws/vendedlogs/states/stepgate-workflow" },
+        },
+      ]);
+    });
+
+    it("reads name=path pairs, or a JSON object (as cdktf.json context holds it), in order, the default first; each definition loaded", () => {
+      const [orders, refunds] = [pass("orders"), pass("refunds")];
+      const fromEnv = load({ STEPGATE_WORKFLOWS: ` orders = ${orders} ,refunds-eu=${refunds},`, STEPGATE_PREFIX: "pay" }).workflows;
+      expect(fromEnv.map((w) => [w.name, w.definitionPath, w.names.stateMachine, w.names.stateMachineLogGroup])).toEqual([
+        ["workflow", "templates/workflow.asl.json", "pay-workflow", "/aws/vendedlogs/states/pay-workflow"],
+        ["orders", orders, "pay-orders", "/aws/vendedlogs/states/pay-orders"],
+        ["refunds-eu", refunds, "pay-refunds-eu", "/aws/vendedlogs/states/pay-refunds-eu"],
+      ]);
+      expect(JSON.parse(fromEnv[1].definition).States.P.Result).toBe("orders");
+      const fromContext = load({}, { STEPGATE_WORKFLOWS: { orders, "refunds-eu": refunds }, STEPGATE_PREFIX: "pay" }).workflows;
+      expect(fromContext).toEqual(fromEnv);
+      expect(load({ STEPGATE_WORKFLOWS: JSON.stringify({ orders }) }).workflows.map((w) => w.name)).toEqual(["workflow", "orders"]);
+    });
+
+    it.each([["orders"], ["orders="], ["=x.json"], ["{}"], ['{"orders": 1}'], ["[1]"], ['{"orders": "a.json"']])(
+      "refuses %j, saying what it accepts",
+      (value) => {
+        expect(problems({ STEPGATE_WORKFLOWS: value })).toEqual([
+          `STEPGATE_WORKFLOWS=${JSON.stringify(value)} (from environment): expected ${SETTINGS.extraWorkflows.accepts}`,
+        ]);
+      },
+    );
+
+    it("refuses bad names, the reserved workflow, a name given twice and a name too long for a derived name, a line each, all at once", () => {
+      const longest = "n".repeat(maxWorkflowNameLength("stepgate"));
+      expect(longest).toHaveLength(64 - "stepgate-".length);
+      expect(load({ STEPGATE_WORKFLOWS: `${longest}=${seed}` }).workflows[1].names.stateMachineRole).toHaveLength(64);
+      expect(
+        problems({
+          STEPGATE_WORKFLOWS: `Orders=${seed},2fa=${seed},a_b=${seed},workflow=${seed},ok=${seed},ok=${seed},${longest}n=${seed}`,
+          STEPGATE_LOG_LEVEL: "x",
+        }),
+      ).toEqual([
+        'STEPGATE_WORKFLOWS ("Orders", from environment): a name has lowercase letters, digits and hyphens, and starts with a letter',
+        'STEPGATE_WORKFLOWS ("2fa", from environment): a name has lowercase letters, digits and hyphens, and starts with a letter',
+        'STEPGATE_WORKFLOWS ("a_b", from environment): a name has lowercase letters, digits and hyphens, and starts with a letter',
+        'STEPGATE_WORKFLOWS (workflow, from environment): "workflow" is the default workflow\'s (STEPGATE_DEFINITION); choose another name',
+        "STEPGATE_WORKFLOWS (ok, from environment): named twice; each workflow needs a name of its own",
+        `STEPGATE_WORKFLOWS (${longest}n, from environment): at most 55 characters with the prefix "stepgate", so that its role <prefix>-<name> fits IAM's 64 (state machine: 80)`,
+        expect.stringContaining("STEPGATE_LOG_LEVEL"),
+      ]);
+    });
+
+    it("counts the name's length against the prefix", () => {
+      const prefix = "p".repeat(MAX_PREFIX_LENGTH);
+      const longest = "n".repeat(maxWorkflowNameLength(prefix));
+      expect(longest.length).toBe(64 - MAX_PREFIX_LENGTH - 1);
+      expect(() => load({ STEPGATE_PREFIX: prefix, STEPGATE_WORKFLOWS: `${longest}=${seed}` })).not.toThrow();
+      expect(problems({ STEPGATE_PREFIX: prefix, STEPGATE_WORKFLOWS: `${longest}n=${seed}` })).toEqual([
+        expect.stringContaining(`at most ${longest.length} characters`),
+      ]);
+    });
+
+    it("checks each definition, naming the workflow and the file in each problem, beside the default's", () => {
+      const express = definitionFile({ StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:states:::glue:startJobRun.sync", End: true } } });
+      const invalid = definitionFile({ StartAt: "Missing", States: { P: { Type: "Pass", End: true } } });
+      expect(problems({ STEPGATE_WORKFLOWS: `orders=missing.json,jobs=${express},bad=${invalid}`, STEPGATE_DEFINITION: "nope.json" })).toEqual([
+        `STEPGATE_DEFINITION (${PROJECT_DIR}/nope.json): cannot read the file (ENOENT)`,
+        `STEPGATE_WORKFLOWS (orders: ${PROJECT_DIR}/missing.json): cannot read the file (ENOENT)`,
+        `STEPGATE_WORKFLOWS (jobs: ${express}) at $.States["T"].Resource: "arn:aws:states:::glue:startJobRun.sync" waits for a job to complete (.sync); Express workflows (which StartSyncExecution runs) support neither .sync nor .waitForTaskToken service integrations, activities or Distributed Map`,
+        `STEPGATE_WORKFLOWS (bad: ${invalid}): not valid Amazon States Language: State P is not reachable`,
+        `STEPGATE_WORKFLOWS (bad: ${invalid}): not valid Amazon States Language: Missing 'StartAt'|'Next'|'Default' target: Missing`,
+      ]);
+    });
+
+    it("refuses more workflows than the API Gateway role's policy, the WebSocket API's routes and the REST API's resources allow, a line each", () => {
+      const many = (n: number) => Array.from({ length: n }, (_, i) => `w${i}=${seed}`).join(",");
+      const largest = load({ STEPGATE_WORKFLOWS: many(100) }).workflows;
+      expect(largest).toHaveLength(101);
+      expect(problems({ STEPGATE_WORKFLOWS: many(140) })).toEqual([
+        expect.stringMatching(
+          /^STEPGATE_WORKFLOWS: 140 workflows are too many for the API Gateway role's policy, which lists every state machine: \d+ characters, IAM allows 10240$/,
+        ),
+      ]);
+      expect(problems({ STEPGATE_WORKFLOWS: many(299), STEPGATE_PREFIX: "a" })).toEqual([
+        "STEPGATE_WORKFLOWS: 299 workflows, at most 298: a WebSocket API has at most 300 routes, $default and $connect included",
+        expect.stringContaining("too many for the API Gateway role's policy"),
+      ]);
+      expect(problems({ STEPGATE_WORKFLOWS: many(300), STEPGATE_PREFIX: "a" })).toEqual([
+        "STEPGATE_WORKFLOWS: 300 workflows, at most 298: a WebSocket API has at most 300 routes, $default and $connect included",
+        "STEPGATE_WORKFLOWS: 300 workflows, at most 299: a REST API has at most 300 resources, the root included",
+        expect.stringContaining("too many for the API Gateway role's policy"),
+      ]);
+    });
   });
 });

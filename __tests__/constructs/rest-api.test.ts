@@ -180,4 +180,38 @@ describe("RestApi", () => {
     expect(preflight({})).toBe("'Content-Type,X-Api-Key,Authorization'");
     expect(preflight({ auth: { mode: "AWS_IAM" } })).toBe("'Content-Type,X-Api-Key,Authorization,X-Amz-Date,X-Amz-Security-Token,X-Amz-Content-Sha256'");
   });
+
+  describe("with workflows", () => {
+    const workflows = [{ name: "orders", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test-orders" }];
+    const several = synth({ workflows });
+    const resource = address(several, "aws_api_gateway_resource");
+
+    it("keeps POST / as it is, and adds POST /<name> with the same validator, model, key and templates, to its state machine", () => {
+      expect(address(several, "aws_api_gateway_method", (r) => r.resource_id !== `\${${resource}.id}`)).toBe(method);
+      expect(several).toHaveResourceWithProperties(ApiGatewayMethod, {
+        resource_id: `\${${resource}.id}`,
+        http_method: "POST",
+        api_key_required: true,
+        request_validator_id: `\${${address(synthesized, "aws_api_gateway_request_validator")}.id}`,
+        request_models: { "application/json": `\${${address(synthesized, "aws_api_gateway_model")}.name}` },
+      });
+      const [root, orders] = [`\${${api}.root_resource_id}`, `\${${resource}.id}`].map(
+        (id) => resources(several, "aws_api_gateway_integration").find((r) => r.props.resource_id === id)?.props.request_templates["application/json"],
+      );
+      expect(orders).toBe(root.replace(API_PROPS.stateMachineArn, workflows[0].stateMachineArn));
+      expect(resources(several, "aws_api_gateway_model")).toHaveLength(1);
+      expect(resources(several, "aws_api_gateway_request_validator")).toHaveLength(1);
+    });
+
+    it("redeploys on a change of the new resource, method, integration and responses", () => {
+      const dependsOn: string[] = resources(several, "aws_api_gateway_deployment")[0].props.depends_on;
+      expect(dependsOn).toEqual(
+        expect.arrayContaining([
+          resource,
+          ...resources(several, "aws_api_gateway_method_response").map((r) => `aws_api_gateway_method_response.${r.logicalId}`),
+        ]),
+      );
+      expect(dependsOn.filter((d) => d.includes("workflow_orders"))).toHaveLength(1 + 1 + 1 + 6 + 3);
+    });
+  });
 });

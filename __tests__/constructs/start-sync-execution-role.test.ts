@@ -9,7 +9,7 @@ const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:te
 
 describe("StartSyncExecutionRole", () => {
   const synthesized = Testing.synthScope(
-    (scope) => new StartSyncExecutionRole(scope, "start_sync_execution", { name: "test-start", stateMachineArn: STATE_MACHINE_ARN }),
+    (scope) => new StartSyncExecutionRole(scope, "start_sync_execution", { name: "test-start", stateMachineArns: [STATE_MACHINE_ARN] }),
   );
   const documents = parse(synthesized).data.aws_iam_policy_document;
   const byPrincipal = Object.entries(documents).find(([, d]) => JSON.stringify(d).includes("apigateway.amazonaws.com"));
@@ -40,6 +40,19 @@ describe("StartSyncExecutionRole", () => {
     });
     const allActions = Object.values(documents).flatMap((d) => (d.statement as Array<{ actions: string[] }>).flatMap((s) => s.actions));
     expect(allActions.sort()).toEqual(["states:StartSyncExecution", "sts:AssumeRole"]);
+  });
+});
+
+describe("StartSyncExecutionRole of several state machines", () => {
+  it("may call states:StartSyncExecution on exactly those, in their order", () => {
+    const arns = [STATE_MACHINE_ARN, `${STATE_MACHINE_ARN}-orders`, `${STATE_MACHINE_ARN}-refunds`];
+    const synthesized = Testing.synthScope(
+      (scope) => new StartSyncExecutionRole(scope, "start_sync_execution", { name: "test-start", stateMachineArns: arns }),
+    );
+    expect(synthesized).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
+      statement: [{ effect: "Allow", actions: ["states:StartSyncExecution"], resources: arns }],
+    });
+    expect(Object.keys(parse(synthesized).resource.aws_iam_role_policy)).toHaveLength(1);
   });
 });
 

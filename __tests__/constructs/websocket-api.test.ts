@@ -147,4 +147,45 @@ describe("WebSocketApi", () => {
       api_key_selection_expression: "$request.header.x-api-key",
     });
   });
+
+  describe("with workflows", () => {
+    const workflows = [
+      { name: "orders", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test-orders" },
+      { name: "refunds", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test-refunds" },
+    ];
+    const several = synth({ workflows });
+    const defaultIntegration = address(synthesized, "aws_apigatewayv2_integration");
+
+    it("adds a two-way route per workflow, its key the action, to an integration that starts its state machine", () => {
+      const template = resources(synthesized, "aws_apigatewayv2_integration")[0].props.request_templates.$default;
+      for (const { name, stateMachineArn } of workflows) {
+        const integration = resources(several, "aws_apigatewayv2_integration").find((r) => r.props.request_templates.$default.includes(stateMachineArn));
+        expect(integration?.props).toMatchObject({
+          integration_type: "AWS",
+          integration_uri: API_PROPS.integrationUri,
+          credentials_arn: API_PROPS.credentialsArn,
+          request_templates: { $default: template.replace(API_PROPS.stateMachineArn, stateMachineArn) },
+        });
+        const target = `integrations/\${aws_apigatewayv2_integration.${integration?.logicalId}.id}`;
+        expect(several).toHaveResourceWithProperties(Apigatewayv2Route, { route_key: name, target, route_response_selection_expression: "$default" });
+        const route = resources(several, "aws_apigatewayv2_route").find((r) => r.props.route_key === name);
+        expect(several).toHaveResourceWithProperties(Apigatewayv2RouteResponse, {
+          route_id: `\${aws_apigatewayv2_route.${route?.logicalId}.id}`,
+          route_response_key: "$default",
+        });
+        expect(several).toHaveResourceWithProperties(Apigatewayv2IntegrationResponse, {
+          integration_id: `\${aws_apigatewayv2_integration.${integration?.logicalId}.id}`,
+          integration_response_key: "$default",
+        });
+      }
+      expect(resources(several, "aws_apigatewayv2_integration").map((r) => `aws_apigatewayv2_integration.${r.logicalId}`)).toContain(defaultIntegration);
+      expect(resources(several, "aws_apigatewayv2_route").map((r) => r.props.route_key)).toEqual(["$default", "orders", "refunds"]);
+    });
+
+    it("redeploys on a change of any new route, integration or response", () => {
+      const types = ["aws_apigatewayv2_integration", "aws_apigatewayv2_integration_response", "aws_apigatewayv2_route", "aws_apigatewayv2_route_response"];
+      expect([...resources(several, "aws_apigatewayv2_deployment")[0].props.depends_on].sort()).toEqual(websocketAddresses(several, types).sort());
+      expect(websocketAddresses(several, types)).toHaveLength(12);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { type LocalGateway, MAX_WEBSOCKET_MESSAGE_BYTES, startLocalGateway, webSocketErrorFrame } from "../../local/gateway";
 import { connect, post } from "../../verify/clients";
-import { synthesizeToFolder } from "../support/stacks";
+import { definitionFile, synthesizeToFolder } from "../support/stacks";
 
 /**
  * The local gateway with real clients: ws for the WebSocket API, Node's fetch for the REST API.
@@ -221,6 +221,57 @@ describe("the local gateway", () => {
     const response = await fetch(echo.restUrl, { method: "POST", headers: { origin: "https://app.example.com", ...JSON_WITH_KEY }, body: "{}" });
     expect(response.status).toBe(200);
     expect([...response.headers.keys()].filter((h) => h.startsWith("access-control-"))).toEqual([]);
+  });
+
+  /** POST to the REST API's `/<resource>`. */
+  const postTo = (g: LocalGateway, body: string, headers: Record<string, string>, resource = "") => post({ restUrl: `${g.restUrl}${resource}` }, body, headers);
+
+  describe("with STEPGATE_WORKFLOWS: a REST path and a WebSocket action per workflow, each its own state machine", () => {
+    /** A workflow that adds its name to the input, so each answer says which machine ran. */
+    const tagging = (name: string) => definitionFile({ StartAt: "Tag", States: { Tag: { Type: "Pass", Result: name, ResultPath: "$.ranBy", End: true } } });
+    let routed: LocalGateway;
+    beforeAll(async () => {
+      routed = await gateway({ STEPGATE_WORKFLOWS: `orders=${tagging("orders")},refunds-eu=${tagging("refunds-eu")}` });
+    });
+    const arnOf = (name: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:stepgate-${name}`;
+
+    it.each(["orders", "refunds-eu"])("REST: POST /%s starts that workflow, with the same templates, the resource path its own", async (name) => {
+      const { status, body } = await postTo(routed, '{"id":1}', JSON_WITH_KEY, name);
+      expect(status).toBe(200);
+      expect(body).toEqual({
+        data: { id: 1 },
+        apiInfo: { httpMethod: "POST", resourcePath: `/${name}`, stage: "api", requestId: expect.any(String), apiKeyId: expect.any(String) },
+        ranBy: name,
+      });
+    });
+
+    it("REST: POST / still starts the default workflow; a path of no workflow gets 403 Missing Authentication Token; the key is required on every path", async () => {
+      const root = await postTo(routed, '{"id":1}', JSON_WITH_KEY);
+      expect(root.status).toBe(200);
+      expect(root.body).toEqual({ data: { id: 1 }, apiInfo: expect.objectContaining({ resourcePath: "/" }) });
+      expect(await postTo(routed, "{}", JSON_WITH_KEY, "workflow")).toEqual({ status: 403, body: { message: "Missing Authentication Token" } });
+      expect(await postTo(routed, "{}", JSON_WITH_KEY, "orders/more")).toEqual({ status: 403, body: { message: "Missing Authentication Token" } });
+      expect(await postTo(routed, "{}", { "content-type": "application/json" }, "orders")).toEqual({ status: 403, body: { message: "Forbidden" } });
+      expect(await postTo(routed, "not json", JSON_WITH_KEY, "orders")).toEqual({ status: 400, body: { message: "Invalid request body" } });
+    });
+
+    it("WebSocket: a message whose action names a workflow starts it, the whole message as input; any other goes to $default", async () => {
+      const client = connect(routed.websocketUrl);
+      await client.opened;
+      for (const name of ["orders", "refunds-eu"]) {
+        const message = `{"action":"${name}","id":2}`;
+        const reply = JSON.parse(await client.ask(message));
+        expect(reply).toMatchObject({ status: "SUCCEEDED", input: message, stateMachineArn: arnOf(name) });
+        expect(JSON.parse(reply.output)).toEqual({ action: name, id: 2, ranBy: name });
+        expect(reply.executionArn).toContain(`:express:stepgate-${name}:`);
+      }
+      for (const message of ['{"action":"unknown","id":3}', '{"id":3}', '{"action":{"name":"orders"}}', '["orders"]']) {
+        const reply = JSON.parse(await client.ask(message));
+        expect(reply).toMatchObject({ status: "SUCCEEDED", input: message, stateMachineArn: arnOf("workflow") });
+      }
+      expect(JSON.parse(await client.ask("action=orders")).__type).toMatch(/#InvalidExecutionInput$/);
+      client.socket.close();
+    });
   });
 
   it("carries a bounded load on loopback, every reply matched to its request", async () => {

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readSynthesizedApp } from "../../local/synthesized";
-import { PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
+import { definitionFile, PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
 
 describe("readSynthesizedApp", () => {
   const app = readSynthesizedApp(synthesizeToFolder({ STEPGATE_WS_CONNECT_AUTH: "API_KEY", STEPGATE_QUOTA_PERIOD: "WEEK" }));
@@ -21,6 +21,7 @@ describe("readSynthesizedApp", () => {
     expect(app.websocket).toEqual({
       stage: "api",
       requestTemplate: expect.stringContaining(`"stateMachineArn": "${app.stateMachine.arn}"`),
+      actions: {},
       connectTemplate: expect.stringContaining('{"statusCode": 200}'),
       integrationTimeoutMs: 29000,
       connectAuth: "API_KEY",
@@ -45,6 +46,28 @@ describe("readSynthesizedApp", () => {
       ["4\\d{2}", 400],
       ["5\\d{2}", 502],
     ]);
+  });
+
+  it("reads every workflow's state machine, and the REST path and WebSocket action that start each, its ARN in the templates", () => {
+    const orders = { StartAt: "A", States: { A: { Type: "Pass", Result: "orders", End: true } } };
+    const refunds = { StartAt: "B", States: { B: { Type: "Pass", Result: "refunds", End: true } } };
+    const several = readSynthesizedApp(synthesizeToFolder({ STEPGATE_WORKFLOWS: `orders=${definitionFile(orders)},refunds=${definitionFile(refunds)}` }));
+    const arn = (name: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:stepgate-${name}`;
+    expect(several.stateMachine.arn).toBe(arn("workflow"));
+    expect(several.stateMachines).toEqual({
+      workflow: several.stateMachine,
+      orders: { arn: arn("orders"), name: "stepgate-orders", definition: orders },
+      refunds: { arn: arn("refunds"), name: "stepgate-refunds", definition: refunds },
+    });
+    expect(Object.keys(several.rest.methods)).toEqual(["/", "/orders", "/refunds"]);
+    expect(Object.keys(several.websocket.actions).sort()).toEqual(["orders", "refunds"]);
+    for (const name of ["orders", "refunds"]) {
+      const { requestTemplates, responses } = several.rest.methods[`/${name}`];
+      expect(requestTemplates["application/json"]).toBe(several.rest.requestTemplates["application/json"].replace(arn("workflow"), arn(name)));
+      expect(responses).toEqual(several.rest.responses);
+      expect(several.websocket.actions[name]).toBe(several.websocket.requestTemplate.replace(arn("workflow"), arn(name)));
+    }
+    expect(several.rest.methods["/"]).toEqual({ requestTemplates: several.rest.requestTemplates, responses: several.rest.responses });
   });
 
   it("says to synthesize first when there is nothing to read", () => {

@@ -36,6 +36,7 @@ export interface Synthesized {
   resource: Block;
   data: Block;
   output: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
+  locals: Record<string, string>;
   terraform: Json;
   provider: Record<string, unknown[]>;
 }

@@ -171,13 +171,13 @@ export interface PlanJson {
 }
 
 /** A workflow state as `terraform apply` would leave it, holding only outputs (v4 state format). */
-export function workflowStateWith(outputs: Record<string, string>, terraformVersion: string): string {
+export function workflowStateWith(outputs: Record<string, string | Record<string, string>>, terraformVersion: string): string {
   return JSON.stringify({
     version: 4,
     terraform_version: terraformVersion,
     serial: 1,
     lineage: "00000000-0000-0000-0000-000000000001",
-    outputs: Object.fromEntries(Object.entries(outputs).map(([k, value]) => [k, { value, type: "string" }])),
+    outputs: Object.fromEntries(Object.entries(outputs).map(([k, value]) => [k, { value, type: typeof value === "string" ? "string" : ["map", "string"] }])),
     resources: [],
     check_results: null,
   });

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { type StateConfig, stateConfig } from "./backend";
 import { loadDefinition } from "./definition";
 import { edgeProblems } from "./edges";
-import { MAX_PREFIX_LENGTH, type ResourceNames, resourceNames } from "./names";
+import { DEFAULT_WORKFLOW, MAX_PREFIX_LENGTH, maxWorkflowNameLength, type ResourceNames, resourceNames, type WorkflowNames, workflowNames } from "./names";
 import { type Setting, SETTINGS, type Settings, type SettingsTable, type SettingValues } from "./settings";
 
 /**
@@ -19,7 +19,32 @@ export interface StepgateConfig extends Settings {
   readonly state: StateConfig;
   /** Every resource name derived from the prefix. */
   readonly names: ResourceNames;
+  /** Every workflow: the default one (STEPGATE_DEFINITION) first, then STEPGATE_WORKFLOWS in their order. */
+  readonly workflows: readonly Workflow[];
 }
+
+/** One workflow: an Express state machine, started by its own REST path and WebSocket action. */
+export interface Workflow {
+  /** `workflow` for the default one. */
+  readonly name: string;
+  /** The definition's path as set (relative to the project folder). */
+  readonly definitionPath: string;
+  /** The definition, validated and serialized compactly. */
+  readonly definition: string;
+  readonly names: WorkflowNames;
+}
+
+/** A workflow's name: what STEPGATE_WORKFLOWS accepts. */
+export const WORKFLOW_NAME = /^[a-z][a-z0-9-]*$/;
+/**
+ * API Gateway's quotas that bound the number of workflows: routes per WebSocket API (`$default`
+ * and `$connect` included) and resources per REST API (the root included); and IAM's size of a
+ * role's inline policies (whitespace aside), which the API Gateway role's policy, listing every
+ * state machine, must fit.
+ */
+export const MAX_WEBSOCKET_ROUTES = 300;
+export const MAX_REST_RESOURCES = 300;
+export const MAX_ROLE_POLICY_CHARACTERS = 10240;
 
 /** Raised when settings are wrong; its message lists every problem, one a line. */
 export class ConfigError extends Error {
@@ -107,12 +132,68 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
       `${SETTINGS.alarmEmails.name}: has no effect with ${SETTINGS.alarmTopicArn.name} (subscriptions are made only to the topic stepgate creates): subscribe the addresses to your topic, or leave ${SETTINGS.alarmTopicArn.name} unset`,
     );
   }
+  const extras = extraWorkflows(values, projectDir, invalid.has(SETTINGS.prefix.name), sourceOf(SETTINGS.extraWorkflows.name), problems);
   const backend = stateConfig(values, { invalid, onPath: sources.onPath ?? ((command) => executableOnPath(command, env)) });
   problems.push(...backend.problems);
   problems.push(...edgeProblems(values, sourceOf, invalid));
 
   if (problems.length > 0) throw new ConfigError(inTableOrder(problems));
-  return { ...values, definition: loaded.definition ?? "", state: backend.state, names: resourceNames(values.prefix) };
+  const names = resourceNames(values.prefix);
+  const definition = loaded.definition ?? "";
+  const main: Workflow = { name: DEFAULT_WORKFLOW, definitionPath: values.definitionPath, definition, names: workflowNames(values.prefix, DEFAULT_WORKFLOW) };
+  return { ...values, definition, state: backend.state, names, workflows: [main, ...extras] };
+}
+
+/** STEPGATE_WORKFLOWS' workflows, each definition loaded; every problem with them goes to `problems`, one a line. */
+function extraWorkflows(values: Settings, projectDir: string, prefixInvalid: boolean, source: string, problems: string[]): Workflow[] {
+  const { name: setting } = SETTINGS.extraWorkflows;
+  const pairs = values.extraWorkflows;
+  const at = (name: string) => `${setting} (${name}, from ${source})`;
+  const maxLength = maxWorkflowNameLength(values.prefix);
+  const seen = new Set<string>();
+  const workflows: Workflow[] = [];
+  for (const [name, definitionPath] of pairs) {
+    if (!WORKFLOW_NAME.test(name)) {
+      problems.push(`${at(JSON.stringify(name))}: a name has lowercase letters, digits and hyphens, and starts with a letter`);
+    } else if (name === DEFAULT_WORKFLOW) {
+      problems.push(`${at(name)}: "${DEFAULT_WORKFLOW}" is the default workflow's (STEPGATE_DEFINITION); choose another name`);
+    } else if (seen.has(name)) {
+      problems.push(`${at(name)}: named twice; each workflow needs a name of its own`);
+    } else if (!prefixInvalid && name.length > maxLength) {
+      problems.push(
+        `${at(name)}: at most ${maxLength} characters with the prefix "${values.prefix}", so that its role <prefix>-<name> fits IAM's 64 (state machine: 80)`,
+      );
+    }
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const file = path.resolve(projectDir, definitionPath);
+    const loaded = loadDefinition(file);
+    problems.push(...loaded.problems.map((problem) => `${setting} (${name}: ${file})${problem}`));
+    workflows.push({ name, definitionPath, definition: loaded.definition ?? "", names: workflowNames(values.prefix, name) });
+  }
+  const maxWebSocket = MAX_WEBSOCKET_ROUTES - 2;
+  const maxRest = MAX_REST_RESOURCES - 1;
+  if (pairs.length > maxWebSocket) {
+    problems.push(
+      `${setting}: ${pairs.length} workflows, at most ${maxWebSocket}: a WebSocket API has at most ${MAX_WEBSOCKET_ROUTES} routes, $default and $connect included`,
+    );
+  }
+  if (pairs.length > maxRest) {
+    problems.push(`${setting}: ${pairs.length} workflows, at most ${maxRest}: a REST API has at most ${MAX_REST_RESOURCES} resources, the root included`);
+  }
+  const policy = startSyncExecutionPolicySize(values.prefix, values.region, [DEFAULT_WORKFLOW, ...pairs.map(([name]) => name)]);
+  if (policy > MAX_ROLE_POLICY_CHARACTERS) {
+    problems.push(
+      `${setting}: ${pairs.length} workflows are too many for the API Gateway role's policy, which lists every state machine: ${policy} characters, IAM allows ${MAX_ROLE_POLICY_CHARACTERS}`,
+    );
+  }
+  return workflows;
+}
+
+/** The largest the API Gateway role's policy can be, whitespace aside (as IAM counts), for these state machines. */
+function startSyncExecutionPolicySize(prefix: string, region: string, workflows: readonly string[]): number {
+  const arns = workflows.map((name) => `arn:aws-us-gov:states:${region}:123456789012:stateMachine:${workflowNames(prefix, name).stateMachine}`);
+  return JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "states:StartSyncExecution", Resource: arns }] }).length;
 }
 
 /** Problems in the order of the settings they name, as `help` lists them; others first. */

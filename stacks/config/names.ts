@@ -14,11 +14,34 @@ export interface ResourceNames {
   readonly alarmTopic: string;
 }
 
+/** The name of the default workflow, which STEPGATE_DEFINITION defines: reserved. */
+export const DEFAULT_WORKFLOW = "workflow";
+
+/** Names derived from the prefix and a workflow's name: its state machine, role and log group. */
+export interface WorkflowNames {
+  readonly stateMachine: string;
+  readonly stateMachineRole: string;
+  readonly stateMachineLogGroup: string;
+}
+
+export function workflowNames(prefix: string, workflow: string): WorkflowNames {
+  return {
+    stateMachine: `${prefix}-${workflow}`,
+    stateMachineRole: `${prefix}-${workflow}`,
+    stateMachineLogGroup: `/aws/vendedlogs/states/${prefix}-${workflow}`,
+  };
+}
+
+const WORKFLOW_NAME_LIMITS: Record<keyof WorkflowNames, number> = { stateMachine: 80, stateMachineRole: 64, stateMachineLogGroup: 512 };
+
+/** The longest workflow name whose derived names fit their AWS limits, with this prefix. */
+export function maxWorkflowNameLength(prefix: string): number {
+  return Math.min(...Object.entries(workflowNames(prefix, "")).map(([key, name]) => WORKFLOW_NAME_LIMITS[key as keyof WorkflowNames] - name.length));
+}
+
 export function resourceNames(prefix: string): ResourceNames {
   return {
-    stateMachine: `${prefix}-workflow`,
-    stateMachineRole: `${prefix}-workflow`,
-    stateMachineLogGroup: `/aws/vendedlogs/states/${prefix}-workflow`,
+    ...workflowNames(prefix, DEFAULT_WORKFLOW),
     startSyncExecutionRole: `${prefix}-start-sync-execution`,
     websocketApi: `${prefix}-websocket`,
     restApi: `${prefix}-rest`,

@@ -61,6 +61,34 @@ export const tags: Parser<Readonly<Record<string, string>>> = (raw) => {
 /** An e-mail address, as SNS takes it. */
 export const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 
+/**
+ * `name=path,name=path`, or a JSON object `{"name": "path"}` (as `cdktf.json` context naturally
+ * holds it): the pairs in order, duplicates kept, so the loader can name them. Syntax only: the
+ * loader checks the names.
+ */
+export const namedPaths: Parser<ReadonlyArray<readonly [string, string]>> = (raw) => {
+  let entries: [string, unknown][];
+  if (raw.trim().startsWith("{")) {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
+      entries = Object.entries(parsed);
+    } catch {
+      return undefined;
+    }
+  } else {
+    entries = raw
+      .split(",")
+      .filter((pair) => pair.trim() !== "")
+      .map((pair) => {
+        const eq = pair.indexOf("=");
+        return eq < 0 ? ["", undefined] : [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
+      });
+  }
+  const valid = entries.length > 0 && entries.every(([name, file]) => name !== "" && typeof file === "string" && /\S/.test(file));
+  return valid ? (entries as [string, string][]) : undefined;
+};
+
 export const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 export const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 export const WORKSPACE = /^[A-Za-z0-9_-]{1,90}$/;

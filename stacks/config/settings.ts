@@ -10,6 +10,7 @@ import {
   HOST_NAME,
   listOf,
   matching,
+  namedPaths,
   oneOf,
   origins,
   type Parser,
@@ -95,6 +96,15 @@ export const SETTINGS = {
     accepts: "the path of an Amazon States Language JSON file, relative to the project folder",
     description: "State machine definition, checked at synth",
     parse: matching(/\S/),
+  }),
+  extraWorkflows: setting({
+    name: "STEPGATE_WORKFLOWS",
+    default: [],
+    shownDefault: "(none)",
+    accepts:
+      "name=path pairs separated by commas, or a JSON object of paths; a name has lowercase letters, digits and hyphens, starts with a letter, and is not workflow",
+    description: "Workflows besides the default one: each its own state machine <prefix>-<name>, started by POST /<name> and WebSocket action <name>",
+    parse: namedPaths,
   }),
   logLevel: setting({
     name: "STEPGATE_LOG_LEVEL",

@@ -6,13 +6,14 @@ import { ApiGatewayMethodResponse } from "@cdktf/provider-aws/lib/api-gateway-me
 import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
 import { ApiGatewayModel } from "@cdktf/provider-aws/lib/api-gateway-model";
 import { ApiGatewayRequestValidator } from "@cdktf/provider-aws/lib/api-gateway-request-validator";
+import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { CORS_ALLOWED_HEADERS, RestCors, SIGV4_HEADERS } from "./cors";
 import { RestAuth, type RestAuthProps } from "./rest-auth";
-import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, type StartSyncExecutionApiProps, stageLogGroups } from "./stage";
+import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, type StartSyncExecutionApiProps, stageLogGroups, workflowRouteScopeId } from "./stage";
 import { templateFile } from "./template-file";
 
 /** The seed sent the API key's value; stepgate sends its id (see the README's Security section). */
@@ -53,7 +54,9 @@ export const REST_METHOD_STATUS_CODES = ["200", "400", "429", "500", "502", "504
 
 /**
  * A regional REST API whose `POST /` (API key required) starts a synchronous Express execution
- * with `{"data": <body>, "apiInfo": {...}}` and answers with its output, or with a JSON error.
+ * with `{"data": <body>, "apiInfo": {...}}` and answers with its output, or with a JSON error;
+ * `POST /<name>` does the same for each of `workflows`, with the same templates, model, validator
+ * and API key.
  */
 export class RestApi extends Construct {
   readonly api: ApiGatewayRestApi;
@@ -97,69 +100,15 @@ export class RestApi extends Construct {
       validateRequestParameters: false,
     });
 
-    const method = new ApiGatewayMethod(this, "method", {
-      restApiId: this.api.id,
-      resourceId: this.api.rootResourceId,
-      httpMethod: "POST",
-      ...auth.methodProps,
-      requestValidatorId: validator.id,
-      requestModels: { "application/json": model.name },
-    });
-    const integration = new ApiGatewayIntegration(this, "integration", {
-      restApiId: this.api.id,
-      resourceId: this.api.rootResourceId,
-      httpMethod: method.httpMethod,
-      type: "AWS",
-      integrationHttpMethod: "POST",
-      uri: props.integrationUri,
-      credentials: props.credentialsArn,
-      timeoutMilliseconds: INTEGRATION_TIMEOUT_MS,
-      // Only JSON reaches Step Functions: any other content type gets 415.
-      passthroughBehavior: "NEVER",
-      requestTemplates: {
-        "application/json": templateFile("rest-request.vtl", {
-          STATE_MACHINE_ARN: props.stateMachineArn,
-          SEND_API_KEY_VALUE: String(props.sendApiKeyValue ?? DEFAULT_SEND_API_KEY_VALUE),
-          ...auth.templateValues,
-        }),
-      },
-    });
-
-    const methodResponses = REST_METHOD_STATUS_CODES.map(
-      (statusCode) =>
-        new ApiGatewayMethodResponse(this, `method_response_${statusCode}`, {
-          restApiId: this.api.id,
-          resourceId: this.api.rootResourceId,
-          httpMethod: method.httpMethod,
-          statusCode,
-          responseModels: { "application/json": "Empty" },
-          responseParameters: cors?.methodResponseParameters,
-        }),
-    );
-    const integrationResponses = INTEGRATION_RESPONSES.map(
-      (r) =>
-        new ApiGatewayIntegrationResponse(this, `integration_response_${r.id}`, {
-          restApiId: this.api.id,
-          resourceId: this.api.rootResourceId,
-          httpMethod: method.httpMethod,
-          statusCode: r.statusCode,
-          selectionPattern: r.selectionPattern,
-          responseParameters: cors?.integrationResponseParameters,
-          responseTemplates: { "application/json": cors ? cors.responseTemplate(templateFile(r.template)) : templateFile(r.template) },
-          dependsOn: [integration, ...methodResponses],
-        }),
-    );
-    cors?.preflight("root", this.api.rootResourceId, ["POST"]);
-    const shapers: TerraformResource[] = [
-      model,
-      validator,
-      method,
-      integration,
-      ...methodResponses,
-      ...integrationResponses,
-      ...auth.resources,
-      ...(cors?.resources ?? []),
-    ];
+    const shared = { api: this.api, model, validator, props, auth, cors };
+    const shapers: TerraformResource[] = [model, validator, ...startExecutionMethod(this, "root", this.api.rootResourceId, props.stateMachineArn, shared)];
+    for (const workflow of props.workflows ?? []) {
+      const scope = new Construct(this, workflowRouteScopeId(workflow.name));
+      const resource = new ApiGatewayResource(scope, "resource", { restApiId: this.api.id, parentId: this.api.rootResourceId, pathPart: workflow.name });
+      shapers.push(resource, ...startExecutionMethod(scope, workflow.name, resource.id, workflow.stateMachineArn, shared));
+    }
+    // The authorizer and the CORS resources (every preflight included), once the methods exist.
+    shapers.push(...auth.resources, ...(cors?.resources ?? []));
 
     const deployment = new ApiGatewayDeployment(this, "deployment", {
       restApiId: this.api.id,
@@ -213,4 +162,79 @@ export class RestApi extends Construct {
       },
     });
   }
+}
+
+/**
+ * `POST` on one resource, starting one state machine: the method (with the API's authorization),
+ * its integration with StartSyncExecution, and the responses; the preflight too, with CORS.
+ * `POST /` is created in the RestApi itself, so its resources keep their addresses.
+ */
+function startExecutionMethod(
+  scope: Construct,
+  preflightId: string,
+  resourceId: string,
+  stateMachineArn: string,
+  {
+    api,
+    model,
+    validator,
+    props,
+    auth,
+    cors,
+  }: { api: ApiGatewayRestApi; model: ApiGatewayModel; validator: ApiGatewayRequestValidator; props: RestApiProps; auth: RestAuth; cors?: RestCors },
+): TerraformResource[] {
+  const method = new ApiGatewayMethod(scope, "method", {
+    restApiId: api.id,
+    resourceId,
+    httpMethod: "POST",
+    ...auth.methodProps,
+    requestValidatorId: validator.id,
+    requestModels: { "application/json": model.name },
+  });
+  const integration = new ApiGatewayIntegration(scope, "integration", {
+    restApiId: api.id,
+    resourceId,
+    httpMethod: method.httpMethod,
+    type: "AWS",
+    integrationHttpMethod: "POST",
+    uri: props.integrationUri,
+    credentials: props.credentialsArn,
+    timeoutMilliseconds: INTEGRATION_TIMEOUT_MS,
+    // Only JSON reaches Step Functions: any other content type gets 415.
+    passthroughBehavior: "NEVER",
+    requestTemplates: {
+      "application/json": templateFile("rest-request.vtl", {
+        STATE_MACHINE_ARN: stateMachineArn,
+        SEND_API_KEY_VALUE: String(props.sendApiKeyValue ?? DEFAULT_SEND_API_KEY_VALUE),
+        ...auth.templateValues,
+      }),
+    },
+  });
+
+  const methodResponses = REST_METHOD_STATUS_CODES.map(
+    (statusCode) =>
+      new ApiGatewayMethodResponse(scope, `method_response_${statusCode}`, {
+        restApiId: api.id,
+        resourceId,
+        httpMethod: method.httpMethod,
+        statusCode,
+        responseModels: { "application/json": "Empty" },
+        responseParameters: cors?.methodResponseParameters,
+      }),
+  );
+  const integrationResponses = INTEGRATION_RESPONSES.map(
+    (r) =>
+      new ApiGatewayIntegrationResponse(scope, `integration_response_${r.id}`, {
+        restApiId: api.id,
+        resourceId,
+        httpMethod: method.httpMethod,
+        statusCode: r.statusCode,
+        selectionPattern: r.selectionPattern,
+        responseParameters: cors?.integrationResponseParameters,
+        responseTemplates: { "application/json": cors ? cors.responseTemplate(templateFile(r.template)) : templateFile(r.template) },
+        dependsOn: [integration, ...methodResponses],
+      }),
+  );
+  cors?.preflight(preflightId, resourceId, ["POST"]);
+  return [method, integration, ...methodResponses, ...integrationResponses];
 }

@@ -15,8 +15,14 @@ export interface StartSyncExecutionApiProps {
   readonly integrationUri: string;
   /** ARN of the role API Gateway assumes to call StartSyncExecution. */
   readonly credentialsArn: string;
-  /** ARN of the state machine every message or request starts. */
+  /** ARN of the state machine every message or request starts, but those `workflows` route elsewhere. */
   readonly stateMachineArn: string;
+  /**
+   * Other state machines, each started by its own route: REST `POST /<name>`, WebSocket messages
+   * whose `action` is `<name>`.
+   * @default none
+   */
+  readonly workflows?: readonly WorkflowRoute[];
   /** Stage throttling: steady-state requests (WebSocket: messages) per second. */
   readonly rateLimit: number;
   /** Stage throttling: burst. */
@@ -35,6 +41,18 @@ export interface StartSyncExecutionApiProps {
    * @default nothing
    */
   readonly stageDependsOn?: ITerraformDependable[];
+}
+
+/** A state machine that an API starts on a route of its own. */
+export interface WorkflowRoute {
+  /** The workflow's name: the REST path part and the WebSocket action. */
+  readonly name: string;
+  readonly stateMachineArn: string;
+}
+
+/** The scope of a workflow's route in an API: its resources' addresses start with it. */
+export function workflowRouteScopeId(workflow: string): string {
+  return `workflow_${workflow}`;
 }
 
 /**

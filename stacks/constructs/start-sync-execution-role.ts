@@ -14,12 +14,12 @@ export function startSyncExecutionUri(partition: string, region: string): string
 export interface StartSyncExecutionRoleProps {
   /** Name of the IAM role. */
   readonly name: string;
-  /** ARN of the one state machine the role may start. */
-  readonly stateMachineArn: string;
+  /** ARNs of the state machines the role may start, and no other. */
+  readonly stateMachineArns: readonly string[];
 }
 
 /**
- * The role API Gateway assumes to call StartSyncExecution on one state machine, and nothing else.
+ * The role API Gateway assumes to call StartSyncExecution on these state machines, and nothing else.
  *
  * Its trust policy has no aws:SourceArn / aws:SourceAccount condition: API Gateway does not set
  * those keys when it assumes an integration's credentials role, so every call would fail. The role
@@ -47,7 +47,7 @@ export class StartSyncExecutionRole extends Construct {
         {
           effect: "Allow",
           actions: ["states:StartSyncExecution"],
-          resources: [props.stateMachineArn],
+          resources: [...props.stateMachineArns],
         },
       ],
     });

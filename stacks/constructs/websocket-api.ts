@@ -7,7 +7,7 @@ import { Apigatewayv2RouteResponse } from "@cdktf/provider-aws/lib/apigatewayv2-
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, type StartSyncExecutionApiProps, stageLogGroups } from "./stage";
+import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, type StartSyncExecutionApiProps, stageLogGroups, workflowRouteScopeId } from "./stage";
 import { templateFile } from "./template-file";
 
 /** How a client must authorize the WebSocket `$connect` request. */
@@ -24,14 +24,15 @@ export interface WebSocketApiProps extends StartSyncExecutionApiProps {
   readonly connectAuth?: ConnectAuth;
 }
 
-/** The `$request.body.action` route selection falls through to `$default` for every message. */
+/** Route selection: a message whose JSON `action` names a workflow goes to its route; every other one to `$default`. */
 const ROUTE_SELECTION_EXPRESSION = "$request.body.action";
 /** Where a client puts the API key when `$connect` requires one. */
 export const WEBSOCKET_API_KEY_SELECTION_EXPRESSION = "$request.header.x-api-key";
 
 /**
  * A WebSocket API whose `$default` route starts a synchronous Express execution with each message
- * and sends the StartSyncExecution result back on the same connection (a two-way route).
+ * and sends the StartSyncExecution result back on the same connection (a two-way route); a message
+ * whose JSON has `"action": "<name>"` goes to the route of that name among `workflows`, alike.
  */
 export class WebSocketApi extends Construct {
   readonly api: Apigatewayv2Api;
@@ -48,39 +49,16 @@ export class WebSocketApi extends Construct {
       apiKeySelectionExpression: connectAuth === "API_KEY" ? WEBSOCKET_API_KEY_SELECTION_EXPRESSION : undefined,
     });
 
-    const integration = new Apigatewayv2Integration(this, "default_integration", {
-      apiId: this.api.id,
-      integrationType: "AWS",
-      integrationMethod: "POST",
-      integrationUri: props.integrationUri,
-      credentialsArn: props.credentialsArn,
-      timeoutMilliseconds: INTEGRATION_TIMEOUT_MS,
-      // A literal "$default" key: unescaped, "$default" would be read as a selection expression.
-      templateSelectionExpression: "\\$default",
-      requestTemplates: {
-        $default: templateFile("websocket-request.vtl", { STATE_MACHINE_ARN: props.stateMachineArn }),
-      },
-    });
-    // No response template: the client receives the StartSyncExecution result as is.
-    const integrationResponse = new Apigatewayv2IntegrationResponse(this, "default_integration_response", {
-      apiId: this.api.id,
-      integrationId: integration.id,
-      integrationResponseKey: "$default",
-    });
-    const route = new Apigatewayv2Route(this, "default_route", {
+    const shapers: TerraformResource[] = twoWayRoute(this, "default_", {
       apiId: this.api.id,
       routeKey: "$default",
-      authorizationType: "NONE",
-      target: `integrations/${integration.id}`,
-      // Two-way: without a route response API Gateway would not send the result back.
-      routeResponseSelectionExpression: "$default",
+      stateMachineArn: props.stateMachineArn,
+      props,
     });
-    const routeResponse = new Apigatewayv2RouteResponse(this, "default_route_response", {
-      apiId: this.api.id,
-      routeId: route.id,
-      routeResponseKey: "$default",
-    });
-    const shapers: TerraformResource[] = [integration, integrationResponse, route, routeResponse];
+    for (const workflow of props.workflows ?? []) {
+      const scope = new Construct(this, workflowRouteScopeId(workflow.name));
+      shapers.push(...twoWayRoute(scope, "", { apiId: this.api.id, routeKey: workflow.name, stateMachineArn: workflow.stateMachineArn, props }));
+    }
 
     if (connectAuth !== "NONE") {
       const connectIntegration = new Apigatewayv2Integration(this, "connect_integration", {
@@ -141,4 +119,50 @@ export class WebSocketApi extends Construct {
       dependsOn: [executionLogs, ...(props.stageDependsOn ?? [])],
     });
   }
+}
+
+/**
+ * A two-way route whose messages each start a synchronous Express execution, the message as its
+ * input, the StartSyncExecution result sent back on the connection: its integration, integration
+ * response, route and route response, with ids `<idPrefix>integration`... in `scope`. Returns them,
+ * for the deployment's trigger.
+ */
+function twoWayRoute(
+  scope: Construct,
+  idPrefix: string,
+  { apiId, routeKey, stateMachineArn, props }: { apiId: string; routeKey: string; stateMachineArn: string; props: WebSocketApiProps },
+): TerraformResource[] {
+  const integration = new Apigatewayv2Integration(scope, `${idPrefix}integration`, {
+    apiId,
+    integrationType: "AWS",
+    integrationMethod: "POST",
+    integrationUri: props.integrationUri,
+    credentialsArn: props.credentialsArn,
+    timeoutMilliseconds: INTEGRATION_TIMEOUT_MS,
+    // A literal "$default" key: unescaped, "$default" would be read as a selection expression.
+    templateSelectionExpression: "\\$default",
+    requestTemplates: {
+      $default: templateFile("websocket-request.vtl", { STATE_MACHINE_ARN: stateMachineArn }),
+    },
+  });
+  // No response template: the client receives the StartSyncExecution result as is.
+  const integrationResponse = new Apigatewayv2IntegrationResponse(scope, `${idPrefix}integration_response`, {
+    apiId,
+    integrationId: integration.id,
+    integrationResponseKey: "$default",
+  });
+  const route = new Apigatewayv2Route(scope, `${idPrefix}route`, {
+    apiId,
+    routeKey,
+    authorizationType: "NONE",
+    target: `integrations/${integration.id}`,
+    // Two-way: without a route response API Gateway would not send the result back.
+    routeResponseSelectionExpression: "$default",
+  });
+  const routeResponse = new Apigatewayv2RouteResponse(scope, `${idPrefix}route_response`, {
+    apiId,
+    routeId: route.id,
+    routeResponseKey: "$default",
+  });
+  return [integration, integrationResponse, route, routeResponse];
 }
