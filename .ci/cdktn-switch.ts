@@ -73,7 +73,13 @@ export const RULES: readonly Rule[] = [
     pattern: /\bsource: "aws"/g,
     replacement: 'source: "hashicorp/aws"',
   },
-  { name: "CI's Node 20 -> 22", pattern: /\bnode-version: 20\b/g, replacement: "node-version: 22" },
+  // Node 24, the current LTS: a bare "22" would admit 22.0 to 22.18, which cdktn-cli refuses.
+  { name: "CI's Node -> 24", pattern: /\bnode-version: (?:20|22)\b/g, replacement: "node-version: 24" },
+  {
+    name: `the docs' Node requirement -> Node ${CDKTN.node.replace(/\.0$/, "")} or newer (engines)`,
+    pattern: /\bNode 22 or newer\b/g,
+    replacement: `Node ${CDKTN.node.replace(/\.0$/, "")} or newer`,
+  },
 ];
 
 /** Applies every rule; returns the new text and how often each rule matched. */

@@ -22,12 +22,14 @@ describe("CI (.ci/run)", () => {
   });
 
   it("keeps the machine's node only when engines admit it", () => {
-    // .ci/use-node compares majors: exact only while engines reads ">=<major>".
-    const required = Number(engines.match(/^>=(\d+)$/)?.[1]);
-    expect(required).toBeGreaterThan(0);
+    // .ci/use-node reads engines as ">=<major>[.<minor>[.<patch>]]" and compares whole versions as one number each.
+    const shape = engines.match(/^>=(\d+)(?:\.(\d+))?(?:\.(\d+))?$/);
+    expect(shape).not.toBeNull();
+    const asNumber = (v: number[]) => v[0] * 1e6 + (v[1] ?? 0) * 1e3 + (v[2] ?? 0);
+    const required = asNumber((shape ?? []).slice(1).map((part) => Number(part ?? 0)));
     for (let major = 0; major <= 40; major++) {
-      for (const version of [`${major}.0.0`, `${major}.99.99`]) {
-        expect([version, major >= required]).toEqual([version, semver.satisfies(version, engines)]);
+      for (const version of [`${major}.0.0`, `${major}.18.9`, `${major}.19.0`, `${major}.99.99`]) {
+        expect([version, asNumber(version.split(".").map(Number)) >= required]).toEqual([version, semver.satisfies(version, engines)]);
       }
     }
   });
@@ -41,7 +43,7 @@ describe("CI (.ci/run)", () => {
   it("declares in engines what every dependency needs (no EBADENGINE on npm ci)", () => {
     const lock = JSON.parse(read("package-lock.json"));
     expect(lock.packages[""].engines.node).toBe(engines);
-    const minimum = engines.replace(/^>=(\d+)$/, "$1.0.0");
+    const minimum = semver.minVersion(engines)?.version ?? "";
     const refused = Object.entries(lock.packages as Record<string, { engines?: { node?: string } }>)
       .filter(([name, entry]) => name !== "" && typeof entry.engines?.node === "string" && !semver.satisfies(minimum, entry.engines.node))
       .map(([name, entry]) => `${name}: ${entry.engines?.node}`);

@@ -47,7 +47,10 @@ describe("the docs", () => {
   });
 
   it("say which Node the project needs (engines), before install and deploy", () => {
-    const major = JSON.parse(read("package.json")).engines.node.match(/^>=(\d+)$/)?.[1];
+    // ">=22" reads "Node 22 or newer"; ">=22.19.0" reads "Node 22.19 or newer".
+    const major = JSON.parse(read("package.json"))
+      .engines.node.match(/^>=(\d+(?:\.\d+)*)$/)?.[1]
+      .replace(/(\.0)+$/, "");
     expect(major).toBeDefined();
     const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Deploy"));
     const deploy = readme.slice(readme.indexOf("## Deploy"), readme.indexOf("### Once per account"));
