@@ -50,19 +50,13 @@ const VARIANTS: Record<string, Variant> = {
   s3: { env: S3, plan: ["api"] },
   cloud: { env: { STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme", STEPGATE_TFC_PROJECT: "payments" }, plan: [] },
   "managed account": { env: { STEPGATE_APIGW_ACCOUNT: "managed" }, plan: ["apigw-account"] },
-  "KMS key (create)": { env: { STEPGATE_LOG_KMS_KEY: "create" }, plan: ["api"], onlyWithState: true },
-  "KMS key (ARN)": { env: { STEPGATE_LOG_KMS_KEY: "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000" }, plan: [] },
-  "$connect AWS_IAM": { env: { STEPGATE_WS_CONNECT_AUTH: "AWS_IAM" }, plan: ["api"], onlyWithState: true },
-  "$connect API_KEY": { env: { STEPGATE_WS_CONNECT_AUTH: "API_KEY" }, plan: [] },
+  // Planned settings share plans where they touch different resources (each plan costs seconds of CPU).
+  "KMS key (create), $connect AWS_IAM": { env: { STEPGATE_LOG_KMS_KEY: "create", STEPGATE_WS_CONNECT_AUTH: "AWS_IAM" }, plan: ["api"], onlyWithState: true },
   "CORS (one origin)": { env: { STEPGATE_CORS_ORIGINS: "https://app.example.com" }, plan: ["api"], onlyWithState: true },
-  "CORS (several origins)": { env: { STEPGATE_CORS_ORIGINS: "https://app.example.com,http://localhost:3000" }, plan: [] },
-  "custom domains (zone)": { env: { ...DOMAINS, STEPGATE_HOSTED_ZONE_ID: "Z0123456789ABC" }, plan: ["api"], onlyWithState: true },
-  "custom domains (certificate ARN)": {
-    env: { ...DOMAINS, STEPGATE_CERTIFICATE_ARN: "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000" },
-    plan: [],
-  },
-  "COGNITO (scopes, no key)": {
+  "custom domains (zone), COGNITO (scopes, no key)": {
     env: {
+      ...DOMAINS,
+      STEPGATE_HOSTED_ZONE_ID: "Z0123456789ABC",
       STEPGATE_REST_AUTH: "COGNITO",
       STEPGATE_COGNITO_USER_POOL_ARNS: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123",
       STEPGATE_COGNITO_SCOPES: "stepgate/invoke",
@@ -71,8 +65,19 @@ const VARIANTS: Record<string, Variant> = {
     plan: ["api"],
     onlyWithState: true,
   },
-  AWS_IAM: { env: { STEPGATE_REST_AUTH: "AWS_IAM" }, plan: [] },
-  WAF: { env: { STEPGATE_REST_WAF_ACL_ARN: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/0123abcd-0000-0000-0000-000000000000" }, plan: [] },
+  // Settings that only need validating, validated together (each init and validate costs seconds of CPU).
+  "KMS key (ARN), $connect API_KEY, CORS (several origins), custom domains (certificate ARN), AWS_IAM, WAF": {
+    env: {
+      STEPGATE_LOG_KMS_KEY: "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000",
+      STEPGATE_WS_CONNECT_AUTH: "API_KEY",
+      STEPGATE_CORS_ORIGINS: "https://app.example.com,http://localhost:3000",
+      ...DOMAINS,
+      STEPGATE_CERTIFICATE_ARN: "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
+      STEPGATE_REST_AUTH: "AWS_IAM",
+      STEPGATE_REST_WAF_ACL_ARN: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/0123abcd-0000-0000-0000-000000000000",
+    },
+    plan: [],
+  },
   // Upgrade: an api planned with new workflows against a workflow state written before them, then
   // against one with state_machine_arns.
   workflows: {
@@ -214,14 +219,15 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
   });
 
   it("KMS key (create): plans the api stack's key and its alias, and encrypts its four log groups with it", async () => {
-    const [plan] = (await runs["KMS key (create)"]).api.plans;
-    expect(plan.text).toContain("Plan: 47 to add, 0 to change, 0 to destroy.");
+    const [plan] = (await runs["KMS key (create), $connect AWS_IAM"]).api.plans;
+    // 45, the key and its alias, and $connect's route and mock integration.
+    expect(plan.text).toContain("Plan: 49 to add, 0 to change, 0 to destroy.");
     expect(plan.text).toContain('+ resource "aws_kms_key" "logs_key_514BF2D1"');
     expect(plan.text.match(/\+ kms_key_id += \(known after apply\)/g)).toHaveLength(4);
   });
 
   it("$connect AWS_IAM: plans the $connect route with IAM authorization", async () => {
-    const [plan] = (await runs["$connect AWS_IAM"]).api.plans;
+    const [plan] = (await runs["KMS key (create), $connect AWS_IAM"]).api.plans;
     expect(plan.text).toMatch(/\+ authorization_type += "AWS_IAM"/);
     expect(plan.text).toMatch(/\+ route_key += "\$connect"/);
   });
@@ -236,8 +242,9 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
   });
 
   it("custom domains (zone): plans the certificate, its validation records keyed by name, both domains and their aliases", async () => {
-    const [plan] = (await runs["custom domains (zone)"]).api.plans;
-    expect(plan.text).toContain("Plan: 55 to add, 0 to change, 0 to destroy.");
+    const [plan] = (await runs["custom domains (zone), COGNITO (scopes, no key)"]).api.plans;
+    // 45, the domains' 10, and COGNITO's authorizer.
+    expect(plan.text).toContain("Plan: 56 to add, 0 to change, 0 to destroy.");
     for (const name of ["api.example.com", "ws.example.com"]) {
       expect(plan.text).toContain(`aws_route53_record.custom_domains_certificate_validation_record_7FB99F9E["${name}"] will be created`);
     }
@@ -245,8 +252,7 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
   });
 
   it("COGNITO (scopes, no key): plans the user pool authorizer and the POST method that takes its access tokens", async () => {
-    const [plan] = (await runs["COGNITO (scopes, no key)"]).api.plans;
-    expect(plan.text).toContain("Plan: 46 to add, 0 to change, 0 to destroy.");
+    const [plan] = (await runs["custom domains (zone), COGNITO (scopes, no key)"]).api.plans;
     expect(plan.text).toMatch(/\+ type += "COGNITO_USER_POOLS"/);
     expect(plan.text).toMatch(/\+ authorization += "COGNITO_USER_POOLS"/);
     expect(plan.text).toMatch(/\+ api_key_required += false/);
