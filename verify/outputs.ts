@@ -13,6 +13,19 @@ export function apiStackDir(env: NodeJS.ProcessEnv = process.env, projectDir = p
   return path.resolve(projectDir, env.CDKTF_OUTDIR || "cdktf.out", "stacks", "api");
 }
 
+/** The workflows besides the default: the keys of the workflow stack's output `state_machine_arns`, but `workflow`. */
+export function readWorkflowNames(dir: string, terraform = "terraform"): string[] {
+  let stdout: string;
+  try {
+    stdout = execFileSync(terraform, [`-chdir=${dir}`, "output", "-json"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (e) {
+    throw new Error(`terraform output -json in ${dir} failed: ${String((e as { stderr?: unknown }).stderr ?? "").trim() || (e as Error).message}`);
+  }
+  const arns = (JSON.parse(stdout) as Record<string, { value?: unknown }>).state_machine_arns?.value;
+  if (typeof arns !== "object" || arns === null) throw new Error(`the workflow stack has no output state_machine_arns in ${dir}`);
+  return Object.keys(arns).filter((name) => name !== "workflow");
+}
+
 /**
  * The URLs and the key from `terraform output -json` in the api stack's folder, as "Try it" reads
  * them. Terraform's stdout holds the key: it is parsed, never shown; on failure only its stderr is.

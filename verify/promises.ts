@@ -198,6 +198,62 @@ export const WALKTHROUGHS: readonly Walkthrough[] = [
   },
 ];
 
+/**
+ * A workflow of STEPGATE_WORKFLOWS, reached through its own route. Its workflow is the team's, so
+ * its answer is not known: the rows check that the request reached that workflow's state machine
+ * (WebSocket: the StartSyncExecution result names it; REST: an answer of the integration, not
+ * API Gateway's 403 for a path it does not know).
+ */
+export function workflowWalkthroughs(name: string): Walkthrough[] {
+  const message = JSON.stringify({ action: name, first_name: "Jane", last_name: "Doe" });
+  return [
+    {
+      name: `WebSocket: action ${name} reaches workflow ${name}`,
+      probe: {
+        when: "default",
+        executions: 1,
+        expected: `a StartSyncExecution result of <prefix>-${name}`,
+        run: (t) =>
+          observe(async (e, latencies) => {
+            const client = connect(t.websocketUrl, wsHeaders(t), t.timeoutMs);
+            try {
+              await client.opened;
+              const reply = JSON.parse(await timed(latencies, () => client.ask(message, t.timeoutMs)));
+              const machine = String(reply.stateMachineArn ?? "");
+              e.that(
+                machine.endsWith(`-${name}`) && machine.includes(":stateMachine:"),
+                `the reply names no state machine of workflow ${name}: ${clip(JSON.stringify(reply), 80)}`,
+              );
+              e.that(typeof reply.status === "string", "the reply has no execution status");
+              return `${reply.status ?? "no status"}, ${clip(machine.split(":").pop() ?? "", 40)}`;
+            } finally {
+              client.socket.close();
+            }
+          }),
+      },
+    },
+    {
+      name: `REST: POST /${name} reaches workflow ${name}`,
+      probe: {
+        when: "default",
+        executions: 1,
+        expected: "an answer of the integration (200 with JSON, or {error, cause})",
+        run: (t) =>
+          observe(async (e, latencies) => {
+            const url = `${t.restUrl.replace(/\/$/, "")}/${name}`;
+            const answer = await timed(latencies, () => post({ restUrl: url }, WALKTHROUGH_BODY, json(t.apiKey), t.timeoutMs));
+            e.that(answer.body.message !== "Missing Authentication Token", `API Gateway knows no POST /${name}`);
+            e.that(
+              answer.status === 200 || typeof answer.body.error === "string",
+              `not an answer of the integration: ${answer.status} ${clip(JSON.stringify(answer.body), 60)}`,
+            );
+            return `${answer.status} ${clip(JSON.stringify(answer.body), 50)}`;
+          }),
+      },
+    },
+  ];
+}
+
 export const BAD_REQUESTS: readonly BadRequest[] = [
   {
     name: "REST: a body that is not JSON",

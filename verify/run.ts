@@ -1,6 +1,7 @@
+import * as path from "node:path";
 import { DEFAULT_TIMEOUT_MS } from "./clients";
-import { apiStackDir, type Endpoints, readOutputs } from "./outputs";
-import { BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS } from "./promises";
+import { apiStackDir, type Endpoints, readOutputs, readWorkflowNames } from "./outputs";
+import { BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS, type Walkthrough, workflowWalkthroughs } from "./promises";
 
 /**
  * `npm run verify`: checks a live stepgate from outside, as a client would. Every walkthrough and
@@ -9,10 +10,12 @@ import { BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS }
  * API key's value.
  */
 
-export const USAGE = `usage: npm run verify -- [--rest-url URL --ws-url URL --api-key KEY] [--all] [--samples N] [--timeout MS]
+export const USAGE = `usage: npm run verify -- [--rest-url URL --ws-url URL --api-key KEY] [--workflows a,b] [--all] [--samples N] [--timeout MS]
 
 Without the three flags, the URLs and the key come from the api stack's Terraform outputs
 (terraform -chdir=<CDKTF_OUTDIR or cdktf.out>/stacks/api output -json).
+  --workflows    the workflows besides the default (STEPGATE_WORKFLOWS), each route checked once
+                 (default: the workflow stack's output state_machine_arns, when the outputs are read)
   --all          also the rows that cost quota or time (the REST and WebSocket throttles)
   --samples N    requests per walkthrough, for the latency summary (default 5, 1 to 20)
   --timeout MS   how long to wait for an answer, a reply or a close (default ${DEFAULT_TIMEOUT_MS})`;
@@ -22,6 +25,8 @@ export interface Options {
   readonly all: boolean;
   readonly samples: number;
   readonly timeoutMs: number;
+  /** The workflows besides the default, from --workflows; undefined when not given. */
+  readonly workflows?: readonly string[];
 }
 
 export class UsageError extends Error {}
@@ -31,6 +36,7 @@ export function parseArgs(argv: readonly string[]): Options {
   let all = false;
   let samples = 5;
   let timeoutMs = DEFAULT_TIMEOUT_MS;
+  let workflows: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -48,7 +54,12 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (flag === "--ws-url") endpoints.websocketUrl = value();
     else if (flag === "--api-key") endpoints.apiKey = value();
     else if (flag === "--all") all = true;
-    else if (flag === "--samples") samples = whole("--samples", 1, 20);
+    else if (flag === "--workflows") {
+      workflows = value()
+        .split(",")
+        .map((w) => w.trim());
+      if (!workflows.every((w) => /^[a-z][a-z0-9-]*$/.test(w))) throw new UsageError("--workflows takes workflow names separated by commas");
+    } else if (flag === "--samples") samples = whole("--samples", 1, 20);
     else if (flag === "--timeout") timeoutMs = whole("--timeout", 100, 600_000);
     // Only a flag's name is ever repeated: a mistyped flag may hold the key (--api-key=KEY, or the key alone).
     else throw new UsageError(flag.startsWith("--") ? `unknown flag ${flag.split("=")[0]}` : "an argument that is not a flag");
@@ -59,7 +70,7 @@ export function parseArgs(argv: readonly string[]): Options {
   ] as const) {
     if (url !== undefined && !URL.canParse(url)) throw new UsageError(`${name} is not a URL`);
   }
-  return { endpoints, all, samples, timeoutMs };
+  return { endpoints, all, samples, timeoutMs, workflows };
 }
 
 export interface Row {
@@ -78,17 +89,23 @@ export function percentile(values: readonly number[], p: number): number | undef
 }
 
 /** How many Express executions a run starts, about: each one is paid. */
-export function executionsPerRun(options: Pick<Options, "all" | "samples">): number {
+export function executionsPerRun(options: Pick<Options, "all" | "samples" | "workflows">): number {
   const probes: Probe[] = BAD_REQUESTS.flatMap((r) => (r.probe && (r.probe.when === "default" || options.all) ? [r.probe] : []));
-  return WALKTHROUGHS.length * options.samples + probes.reduce((sum, p) => sum + p.executions, 0);
+  // Each other workflow's two routes run once each.
+  return WALKTHROUGHS.length * options.samples + 2 * (options.workflows?.length ?? 0) + probes.reduce((sum, p) => sum + p.executions, 0);
 }
 
 /** Runs the rows: the walkthroughs (WebSocket and REST side by side, each request after the other), then the bad requests, at once. */
-export async function verify(target: Target, options: Pick<Options, "all" | "samples">): Promise<Row[]> {
+export async function verify(target: Target, options: Pick<Options, "all" | "samples" | "workflows">): Promise<Row[]> {
+  const walk = (w: Walkthrough, samples: number) => ({ w, samples });
+  const all = [
+    ...WALKTHROUGHS.map((w) => walk(w, options.samples)),
+    ...(options.workflows ?? []).flatMap((name) => workflowWalkthroughs(name).map((w) => walk(w, 1))),
+  ];
   const walkthroughs = await Promise.all(
-    WALKTHROUGHS.map(async (w): Promise<Row> => {
+    all.map(async ({ w, samples }): Promise<Row> => {
       const runs: Observation[] = [];
-      for (let i = 0; i < options.samples; i++) runs.push(await w.probe.run(target));
+      for (let i = 0; i < samples; i++) runs.push(await w.probe.run(target));
       const failed = runs.find((o) => o.result === "fail");
       const latenciesMs = runs.flatMap((o) => o.latenciesMs);
       const observation: Observation = failed
@@ -159,17 +176,28 @@ export async function main(argv: readonly string[], out: (line: string) => void 
     const options = parseArgs(argv);
     const given = options.endpoints;
     let endpoints: Endpoints;
+    let workflows = options.workflows;
     if (given.restUrl && given.websocketUrl && given.apiKey) endpoints = given as Endpoints;
     else {
       const dir = apiStackDir(env);
       const outputs = readOutputs(dir);
       endpoints = { ...outputs, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
       print(`reading the api stack's outputs in ${dir}`);
+      if (workflows === undefined) {
+        const workflowDir = path.join(path.dirname(dir), "workflow");
+        try {
+          workflows = readWorkflowNames(workflowDir);
+        } catch (e) {
+          print(`the default routes only: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
     }
     key = endpoints.apiKey;
     const target: Target = { ...endpoints, timeoutMs: options.timeoutMs };
-    print(`verifying REST ${target.restUrl} and WebSocket ${target.websocketUrl} (about ${executionsPerRun(options)} Express executions)`);
-    const rows = await verify(target, options);
+    const run = { ...options, workflows };
+    const others = workflows?.length ? `; workflows ${workflows.join(", ")}` : "";
+    print(`verifying REST ${target.restUrl} and WebSocket ${target.websocketUrl}${others} (about ${executionsPerRun(run)} Express executions)`);
+    const rows = await verify(target, run);
     for (const line of formatTable(rows)) print(line);
     print(summaryLine(rows));
     return rows.some((r) => r.observation.result === "fail") ? 1 : 0;

@@ -160,6 +160,39 @@ async function wrongServer(): Promise<{ restUrl: string; websocketUrl: string; c
   };
 }
 
+describe("npm run verify with several workflows (STEPGATE_WORKFLOWS)", () => {
+  let gateway: LocalGateway;
+  beforeAll(async () => {
+    const outdir = synthesizeToFolder({ STEPGATE_WORKFLOWS: "orders=templates/workflow.asl.json,refunds-eu=templates/workflow.asl.json" });
+    gateway = await startLocalGateway({ outdir, wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: 0 });
+  });
+  afterAll(() => gateway.close());
+  const rowsOf = (stdout: string, name: string) => stdout.split("\n").filter((l) => /^(REST|WebSocket): /.test(l) && l.includes(`reaches workflow ${name}`));
+
+  it("checks each workflow's REST path and WebSocket action once, counted in the executions, every row passing", async () => {
+    const run = await npmRunVerify([...flags(gateway), "--samples", "1", "--workflows", "orders,refunds-eu"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("; workflows orders, refunds-eu (about ");
+    for (const name of ["orders", "refunds-eu"]) {
+      const rows = rowsOf(run.stdout, name);
+      expect(rows).toHaveLength(2);
+      for (const row of rows) expect(row).toMatch(/ {2}pass {2,}\d+ ms$/);
+      expect(rows.join("\n")).toContain(`stepgate-${name}`);
+    }
+    expect(run.stdout + run.stderr).not.toContain(KEY);
+  });
+
+  it("fails both rows of a workflow the deployment does not have, and exits 1", async () => {
+    const run = await npmRunVerify([...flags(gateway), "--samples", "1", "--workflows", "nope"]);
+    expect(run.code).toBe(1);
+    const rows = rowsOf(run.stdout, "nope");
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatch(/ {2}fail {2,}(\d+ ms|-)$/);
+    expect(run.stdout).toContain("API Gateway knows no POST /nope");
+    expect(run.stdout + run.stderr).not.toContain(KEY);
+  });
+});
+
 describe("npm run verify against a stand-in that answers wrongly", () => {
   it("fails the rows whose promise is broken, passes the others, exits 1, and never prints the key", async () => {
     const server = await wrongServer();
@@ -250,6 +283,12 @@ describe("verify's arguments and numbers", () => {
   it("takes p50 and p95 by nearest rank", () => {
     const values = Array.from({ length: 20 }, (_, i) => 20 - i);
     expect([percentile(values, 50), percentile(values, 95), percentile([7], 95), percentile([], 50)]).toEqual([10, 19, 7, undefined]);
+  });
+
+  it("counts each other workflow's two routes as one execution each", () => {
+    expect(executionsPerRun({ all: false, samples: 5, workflows: ["a", "b"] }) - executionsPerRun({ all: false, samples: 5 })).toBe(4);
+    expect(parseArgs(["--workflows", "orders,refunds-eu"]).workflows).toEqual(["orders", "refunds-eu"]);
+    expect(() => parseArgs(["--workflows", "Orders"])).toThrow(UsageError);
   });
 
   it("counts the Express executions a run starts: a few dozen at most by default", () => {
