@@ -36,25 +36,32 @@ export const matching =
   (raw) =>
     pattern.test(raw) ? raw : undefined;
 
-/** `key=value,key=value`, or a JSON object of strings (as `cdktf.json` context naturally holds it); AWS's tag rules. */
-export const tags: Parser<Readonly<Record<string, string>>> = (raw) => {
-  let entries: [string, unknown][];
+/**
+ * `key=value,key=value`, or a JSON object (as `cdktf.json` context naturally holds it): the pairs in
+ * order, duplicates kept (a pair without `=` has the key "" and no value); undefined when the JSON
+ * does not parse.
+ */
+function keyValuePairs(raw: string): [string, unknown][] | undefined {
   if (raw.trim().startsWith("{")) {
     try {
-      entries = Object.entries(JSON.parse(raw) as Record<string, unknown>);
+      return Object.entries(JSON.parse(raw) as Record<string, unknown>);
     } catch {
       return undefined;
     }
-  } else {
-    entries = raw
-      .split(",")
-      .filter((pair) => pair.trim() !== "")
-      .map((pair) => {
-        const eq = pair.indexOf("=");
-        return eq < 0 ? ["", undefined] : [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
-      });
   }
-  const valid = entries.every(([k, v]) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(k) && !k.startsWith("aws:") && typeof v === "string" && v.length <= 256);
+  return raw
+    .split(",")
+    .filter((pair) => pair.trim() !== "")
+    .map((pair) => {
+      const eq = pair.indexOf("=");
+      return eq < 0 ? ["", undefined] : [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
+    });
+}
+
+/** `key=value,key=value`, or a JSON object of strings; AWS's tag rules. */
+export const tags: Parser<Readonly<Record<string, string>>> = (raw) => {
+  const entries = keyValuePairs(raw);
+  const valid = entries?.every(([k, v]) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(k) && !k.startsWith("aws:") && typeof v === "string" && v.length <= 256);
   return valid ? Object.fromEntries(entries as [string, string][]) : undefined;
 };
 
@@ -62,30 +69,12 @@ export const tags: Parser<Readonly<Record<string, string>>> = (raw) => {
 export const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 
 /**
- * `name=path,name=path`, or a JSON object `{"name": "path"}` (as `cdktf.json` context naturally
- * holds it): the pairs in order, duplicates kept, so the loader can name them. Syntax only: the
- * loader checks the names.
+ * `name=path,name=path`, or a JSON object `{"name": "path"}`: the pairs in order, duplicates kept,
+ * so the loader can name them. Syntax only: the loader checks the names.
  */
 export const namedPaths: Parser<ReadonlyArray<readonly [string, string]>> = (raw) => {
-  let entries: [string, unknown][];
-  if (raw.trim().startsWith("{")) {
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
-      entries = Object.entries(parsed);
-    } catch {
-      return undefined;
-    }
-  } else {
-    entries = raw
-      .split(",")
-      .filter((pair) => pair.trim() !== "")
-      .map((pair) => {
-        const eq = pair.indexOf("=");
-        return eq < 0 ? ["", undefined] : [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
-      });
-  }
-  const valid = entries.length > 0 && entries.every(([name, file]) => name !== "" && typeof file === "string" && /\S/.test(file));
+  const entries = keyValuePairs(raw);
+  const valid = entries !== undefined && entries.length > 0 && entries.every(([name, file]) => name !== "" && typeof file === "string" && /\S/.test(file));
   return valid ? (entries as [string, string][]) : undefined;
 };
 
