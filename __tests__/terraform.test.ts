@@ -51,8 +51,11 @@ const VARIANTS: Record<string, Variant> = {
   cloud: { env: { STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme", STEPGATE_TFC_PROJECT: "payments" }, plan: [] },
   "managed account": { env: { STEPGATE_APIGW_ACCOUNT: "managed" }, plan: ["apigw-account"] },
   // Planned settings share plans where they touch different resources (each plan costs seconds of CPU).
-  "KMS key (create), $connect AWS_IAM": { env: { STEPGATE_LOG_KMS_KEY: "create", STEPGATE_WS_CONNECT_AUTH: "AWS_IAM" }, plan: ["api"], onlyWithState: true },
-  "CORS (one origin)": { env: { STEPGATE_CORS_ORIGINS: "https://app.example.com" }, plan: ["api"], onlyWithState: true },
+  "KMS key (create), $connect AWS_IAM, CORS (one origin)": {
+    env: { STEPGATE_LOG_KMS_KEY: "create", STEPGATE_WS_CONNECT_AUTH: "AWS_IAM", STEPGATE_CORS_ORIGINS: "https://app.example.com" },
+    plan: ["api"],
+    onlyWithState: true,
+  },
   "custom domains (zone), COGNITO (scopes, no key)": {
     env: {
       ...DOMAINS,
@@ -219,23 +222,21 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
   });
 
   it("KMS key (create): plans the api stack's key and its alias, and encrypts its four log groups with it", async () => {
-    const [plan] = (await runs["KMS key (create), $connect AWS_IAM"]).api.plans;
-    // 45, the key and its alias, and $connect's route and mock integration.
-    expect(plan.text).toContain("Plan: 49 to add, 0 to change, 0 to destroy.");
+    const [plan] = (await runs["KMS key (create), $connect AWS_IAM, CORS (one origin)"]).api.plans;
+    // 45, the key and its alias, $connect's route and mock integration, and CORS's 6.
+    expect(plan.text).toContain("Plan: 55 to add, 0 to change, 0 to destroy.");
     expect(plan.text).toContain('+ resource "aws_kms_key" "logs_key_514BF2D1"');
     expect(plan.text.match(/\+ kms_key_id += \(known after apply\)/g)).toHaveLength(4);
   });
 
   it("$connect AWS_IAM: plans the $connect route with IAM authorization", async () => {
-    const [plan] = (await runs["KMS key (create), $connect AWS_IAM"]).api.plans;
+    const [plan] = (await runs["KMS key (create), $connect AWS_IAM, CORS (one origin)"]).api.plans;
     expect(plan.text).toMatch(/\+ authorization_type += "AWS_IAM"/);
     expect(plan.text).toMatch(/\+ route_key += "\$connect"/);
   });
 
   it("CORS (one origin): plans the preflight and the gateway responses, each with the origin", async () => {
-    const [plan] = (await runs["CORS (one origin)"]).api.plans;
-    // Counts include monitoring's 12 resources (on by default).
-    expect(plan.text).toContain("Plan: 51 to add, 0 to change, 0 to destroy.");
+    const [plan] = (await runs["KMS key (create), $connect AWS_IAM, CORS (one origin)"]).api.plans;
     expect(plan.text).toMatch(/\+ http_method += "OPTIONS"/);
     expect(plan.text.match(/\+ response_type += "DEFAULT_[45]XX"/g)).toHaveLength(2);
     expect(plan.text.match(/"gatewayresponse\.header\.Access-Control-Allow-Origin" += "'https:\/\/app\.example\.com'"/g)).toHaveLength(2);
