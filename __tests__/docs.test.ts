@@ -8,9 +8,35 @@ import { PROJECT_DIR } from "./support/stacks";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
 
+/** The README, CONTRIBUTING.md and every page of docs/. */
+const MARKDOWN = [
+  "README.md",
+  "CONTRIBUTING.md",
+  ...fs
+    .readdirSync(path.join(PROJECT_DIR, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
+
+/** A section of a Markdown text: from its heading to the next heading of its level or higher (outside code). */
+function section(text: string, heading: string): string {
+  const lines = text.split("\n");
+  const start = lines.indexOf(heading);
+  if (start < 0) return "";
+  const level = heading.match(/^#+/)?.[0].length ?? 1;
+  let fenced = false;
+  const end = lines.findIndex((line, i) => {
+    if (i <= start) return false;
+    if (/^ {0,3}(```|~~~)/.test(line)) fenced = !fenced;
+    return !fenced && /^#{1,6} /.test(line) && (line.match(/^#+/)?.[0].length ?? 7) <= level;
+  });
+  return lines.slice(start, end < 0 ? lines.length : end).join("\n");
+}
+
 describe("the docs", () => {
   const readme = read("README.md");
   const help = read("help");
+  const docs = MARKDOWN.map(read);
 
   const settings: Setting[] = [...Object.values(SETTINGS), ...Object.values(LOCAL_SETTINGS)];
   /** Markdown table cells: a literal `|` must be escaped. */
@@ -34,7 +60,7 @@ describe("the docs", () => {
 
   it("document no setting that does not exist", () => {
     const names = new Set(settings.map((s) => s.name));
-    for (const text of [readme, help]) {
+    for (const text of [...docs, help]) {
       for (const mentioned of text.match(/STEPGATE_[A-Z0-9_]+/g) ?? []) expect(names).toContain(mentioned);
     }
   });
@@ -65,8 +91,8 @@ describe("the docs", () => {
   });
 
   it("show, in the WebSocket examples, the input as sent and the output as Step Functions re-serializes it (compact)", () => {
-    const examples = [...readme.matchAll(/npx wscat -c [^\n]*\n> ([^\n]*)\n< ([^\n]*)\n/g)];
-    expect(examples).toHaveLength(2); // on AWS ("Try it") and on the local gateway
+    const examples = docs.flatMap((text) => [...text.matchAll(/npx wscat -c [^\n]*\n> ([^\n]*)\n< ([^\n]*)\n/g)]);
+    expect(examples).toHaveLength(2); // on AWS (the README's "Try it") and on the local gateway (docs/local-gateway.md)
     for (const [, sent, reply] of examples) {
       const field = (name: string) => {
         const quoted = reply.match(new RegExp(`"${name}":("(?:[^"\\\\]|\\\\.)*")`))?.[1];
@@ -79,20 +105,19 @@ describe("the docs", () => {
   });
 
   it("list exactly the bad requests the tests prove, with what the tests prove", () => {
-    const start = readme.indexOf("## Bad requests");
-    const section = readme.slice(start, readme.indexOf("\n## ", start));
-    const rows = section.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| request") && !line.startsWith("| ---"));
+    const rows = section(read("docs/bad-requests.md"), "# Bad requests")
+      .split("\n")
+      .filter((line) => line.startsWith("| ") && !line.startsWith("| request") && !line.startsWith("| ---"));
     expect(rows).toEqual(BAD_REQUESTS.map((r) => `| ${r.name} | ${r.answer} | ${r.next} |`));
   });
 
   describe("Check a deployment", () => {
-    const start = readme.indexOf("## Check a deployment: `npm run verify`");
-    const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+    const page = section(read("docs/verify.md"), "# Check a deployment: `npm run verify`");
     const names = [...WALKTHROUGHS, ...BAD_REQUESTS].map((r) => r.name);
 
     it("shows a sample of verify's table: every row in order, then the summary line", () => {
-      expect(start).toBeGreaterThan(0);
-      const sample = section.match(/```text\n([\s\S]*?)```/)?.[1] ?? "";
+      expect(page).not.toBe("");
+      const sample = page.match(/```text\n([\s\S]*?)```/)?.[1] ?? "";
       const lines = sample.split("\n");
       expect(lines[1]).toMatch(/^row +expected +got +result +latency$/);
       expect(lines.slice(2, 2 + names.length).map((l) => names.find((n) => l.startsWith(`${n}  `)))).toEqual(names);
@@ -100,35 +125,38 @@ describe("the docs", () => {
     });
 
     it("says what a default run and --all cost, in executions", () => {
-      expect(section).toContain(`a default run starts about ${executionsPerRun({ all: false, samples: 5 })} executions`);
-      expect(section).toContain(`\`--all\` starts about ${executionsPerRun({ all: true, samples: 5 })}`);
+      expect(page).toContain(`a default run starts about ${executionsPerRun({ all: false, samples: 5 })} executions`);
+      expect(page).toContain(`\`--all\` starts about ${executionsPerRun({ all: true, samples: 5 })}`);
     });
 
     it("says what a failure of each row verify runs would mean", () => {
-      const meanings = section.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| row") && !l.startsWith("| ---"));
+      const meanings = page.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| row") && !l.startsWith("| ---"));
       const verified = [...WALKTHROUGHS.map((w) => w.name), ...BAD_REQUESTS.filter((r) => r.probe).map((r) => r.name)];
       expect(meanings.map((l) => l.split(" | ")[0].slice(2))).toEqual(verified);
     });
   });
 
-  it("show the latest benchmark table, the one .ci/bench-results.json holds", () => {
+  it("show the latest benchmark table, the one .ci/bench-results.json holds, between CONTRIBUTING.md's bench markers", () => {
     const { table, budgets } = JSON.parse(read(".ci/bench-results.json"));
-    expect(readme).toContain(table);
+    const contributing = read("CONTRIBUTING.md");
+    const [start, end] = ["<!-- bench:start -->", "<!-- bench:end -->"].map((marker) => contributing.indexOf(marker));
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(contributing.slice(start, end)).toContain(table);
     expect(budgets.every((b: { met: boolean }) => b.met)).toBe(true);
   });
 
   it("name only npm scripts that exist", () => {
     const scripts = Object.keys(JSON.parse(read("package.json")).scripts);
-    for (const text of [readme, help]) {
+    for (const text of [...docs, help]) {
       for (const [, script] of text.matchAll(/npm run ([\w-]+(?::[\w-]+)*)/g)) expect(scripts).toContain(script);
     }
   });
 });
 
-describe("the README's project layout", () => {
-  const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Project layout"), readme.indexOf("Tests use cdktf's"));
-  const rows = section.split("\n").filter((l) => l.startsWith("| `"));
+describe("the project layout (CONTRIBUTING.md)", () => {
+  const rows = section(read("CONTRIBUTING.md"), "## Project layout")
+    .split("\n")
+    .filter((l) => l.startsWith("| `"));
   const paths = rows.map((l) => l.split("|")[1].trim().replaceAll("`", ""));
 
   it("names only paths that exist", () => {
