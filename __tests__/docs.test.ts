@@ -4,6 +4,7 @@ import { LOCAL_SETTINGS } from "../local/settings";
 import { type Setting, SETTINGS, shownDefault } from "../stacks/config/settings";
 import { BAD_REQUESTS, WALKTHROUGHS } from "../verify/promises";
 import { executionsPerRun } from "../verify/run";
+import { anchorsOf, brokenDocReferences, brokenLinks, docReferencesIn, type Files, linksOf, slug } from "./support/markdown-links";
 import { PROJECT_DIR } from "./support/stacks";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
@@ -176,5 +177,120 @@ describe("the project layout (CONTRIBUTING.md)", () => {
       rows.some((row, i) => paths[i] === `${path.dirname(file)}/` && row.includes(`\`${path.basename(file)}\``));
     expect(sources.filter((file) => !covered(file))).toEqual([]);
     expect(sources.length).toBeGreaterThan(20);
+  });
+});
+
+describe("the docs' links", () => {
+  const files: Files = { exists: (file) => fs.existsSync(path.join(PROJECT_DIR, file)), read };
+
+  it("lead to a file or a heading that exists, in the README, CONTRIBUTING.md and every page of docs/", () => {
+    expect(MARKDOWN).toEqual(expect.arrayContaining(["README.md", "CONTRIBUTING.md", "docs/state.md", "docs/upgrading.md"]));
+    expect(MARKDOWN.flatMap((file) => linksOf(read(file))).filter((l) => l.target.includes("#")).length).toBeGreaterThan(5);
+    expect(brokenLinks(MARKDOWN, files)).toEqual([]);
+  });
+
+  it("reach every page of docs/ from the README, one link away", () => {
+    const linked = new Set(linksOf(read("README.md")).map((l) => l.target.split("#")[0]));
+    expect(MARKDOWN.filter((file) => file.startsWith("docs/") && !linked.has(file))).toEqual([]);
+  });
+
+  it("of help and the GitHub workflow name only docs and headings that exist", () => {
+    for (const file of ["help", ".github/workflows/stepgate.yml"]) {
+      expect(docReferencesIn(read(file)).length).toBeGreaterThan(0);
+      expect(brokenDocReferences(file, files)).toEqual([]);
+    }
+  });
+});
+
+describe("the link check, on samples", () => {
+  const sample: Record<string, string> = {
+    "README.md": [
+      "# stepgate",
+      "## Quick start (no AWS account needed)",
+      "## Try it",
+      "## Try it",
+      "```sh",
+      "# a comment, not a heading",
+      "[a link in code](nowhere.md)",
+      "```",
+      "See [state](docs/state.md), [moving it](docs/state.md#moving-an-existing-local-state), [quick](#quick-start-no-aws-account-needed),",
+      "[the second Try it](#try-it-1), [templates](templates/), ![picture](docs/picture.png), [npm](https://www.npmjs.com/package/wscat),",
+      "`[in a code span](nowhere.md)`, and [a reference][ref].",
+      "",
+      "[ref]: docs/state.md#legacy",
+    ].join("\n"),
+    "docs/state.md":
+      '# State: local, S3 or Terraform Cloud\n\n## Moving an existing local state\n\n<a id="legacy"></a>\n\nBack to [the README](../README.md#try-it).\n',
+    "docs/picture.png": "",
+    "templates/workflow.asl.json": "",
+  };
+  const files: Files = {
+    exists: (file) => file in sample || Object.keys(sample).some((f) => f.startsWith(`${file}/`)),
+    read: (file) => sample[file],
+  };
+  const withPage = (page: string): Files => ({
+    exists: (f) => f === "docs/page.md" || files.exists(f),
+    read: (f) => (f === "docs/page.md" ? page : files.read(f)),
+  });
+
+  it("makes GitHub's anchors: lowercase, punctuation dropped, code spans' text kept, spaces as hyphens", () => {
+    expect(slug("Quick start (no AWS account needed)")).toBe("quick-start-no-aws-account-needed");
+    expect(slug("Try it locally, without AWS: `npm run local`")).toBe("try-it-locally-without-aws-npm-run-local");
+    expect(slug("Once per account and region: API Gateway's CloudWatch Logs role")).toBe("once-per-account-and-region-api-gateways-cloudwatch-logs-role");
+    expect(slug("`STEPGATE_TFC_PROJECT` and [its page](docs/state.md)")).toBe("stepgate_tfc_project-and-its-page");
+    expect(slug("Déjà vu: 2 + 2")).toBe("déjà-vu-2--2");
+  });
+
+  it("numbers a repeated heading's anchor, skips headings in code, and takes <a id>", () => {
+    expect([...anchorsOf(sample["README.md"])]).toEqual(["stepgate", "quick-start-no-aws-account-needed", "try-it", "try-it-1"]);
+    expect(anchorsOf(sample["docs/state.md"]).has("legacy")).toBe(true);
+  });
+
+  it("finds inline links, images and reference definitions, with their lines, but none in code", () => {
+    expect(linksOf(sample["README.md"])).toEqual([
+      { target: "docs/state.md", line: 9 },
+      { target: "docs/state.md#moving-an-existing-local-state", line: 9 },
+      { target: "#quick-start-no-aws-account-needed", line: 9 },
+      { target: "#try-it-1", line: 10 },
+      { target: "templates/", line: 10 },
+      { target: "docs/picture.png", line: 10 },
+      { target: "https://www.npmjs.com/package/wscat", line: 10 },
+      { target: "docs/state.md#legacy", line: 13 },
+    ]);
+  });
+
+  it("passes links to files, folders, headings and anchors that exist, from any folder", () => {
+    expect(brokenLinks(["README.md", "docs/state.md"], files)).toEqual([]);
+  });
+
+  it("fails on a link to a file, a heading or an anchor that does not exist, or outside the repository", () => {
+    const page = [
+      "# A page",
+      "[gone](missing.md) [wrong folder](state.md.bak) [no such heading](state.md#moving-local-state)",
+      "[not here](#a-heading) [README heading](../README.md#deploy) [third Try it](../README.md#try-it-2)",
+      "[a heading only in code](../README.md#a-comment-not-a-heading) [outside](../../etc/passwd) [empty]()",
+      "[ok](state.md#moving-an-existing-local-state) [self](#a-page)",
+    ].join("\n");
+    expect(brokenLinks(["docs/page.md"], withPage(page))).toEqual([
+      "docs/page.md:2: missing.md (no file docs/missing.md)",
+      "docs/page.md:2: state.md.bak (no file docs/state.md.bak)",
+      "docs/page.md:2: state.md#moving-local-state (no heading #moving-local-state in docs/state.md)",
+      "docs/page.md:3: #a-heading (no heading #a-heading in docs/page.md)",
+      "docs/page.md:3: ../README.md#deploy (no heading #deploy in README.md)",
+      "docs/page.md:3: ../README.md#try-it-2 (no heading #try-it-2 in README.md)",
+      "docs/page.md:4: ../README.md#a-comment-not-a-heading (no heading #a-comment-not-a-heading in README.md)",
+      "docs/page.md:4: ../../etc/passwd (outside the repository)",
+      "docs/page.md:4:  (an empty link)",
+    ]);
+  });
+
+  it("checks the docs a plain-text file names, from the repository's root", () => {
+    const help = "  State: docs/state.md#moving-an-existing-local-state\n  Bench: CONTRIBUTING.md#performance; docs/gone.md\n  not a doc: mydocs/state.md";
+    const withHelp: Files = { exists: files.exists, read: (f) => (f === "help" ? help : files.read(f)) };
+    expect(docReferencesIn(help).map((r) => r.target)).toEqual(["docs/state.md#moving-an-existing-local-state", "CONTRIBUTING.md#performance", "docs/gone.md"]);
+    expect(brokenDocReferences("help", withHelp)).toEqual([
+      "help:2: CONTRIBUTING.md#performance (no file CONTRIBUTING.md)",
+      "help:2: docs/gone.md (no file docs/gone.md)",
+    ]);
   });
 });
