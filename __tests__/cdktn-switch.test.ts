@@ -97,12 +97,14 @@ describe("the switch to CDK Terrain: a rename", () => {
     expect(leftovers).toEqual([]);
   });
 
-  it("leaves the README's section about the move as it is, and renames around it", () => {
-    const readme = "npx cdktf synth\n## Moving to CDK Terrain\n`@cdktf` becomes `@cdktn`\n## Cleanup\nnpx cdktf destroy api workflow\n";
-    const r = renameFile("README.md", readme);
-    expect(r.text).toBe("npx cdktn synth\n## Moving to CDK Terrain\n`@cdktf` becomes `@cdktn`\n## Cleanup\nnpx cdktn destroy api workflow\n");
+  it("leaves the page about the move as it is (it names both sides), and renames the other docs", () => {
+    expect(read("docs/cdk-terrain.md")).toContain("`@cdktf` becomes `@cdktn`");
+    expect(isRenamed("docs/cdk-terrain.md")).toBe(false);
+    expect(renamedFiles()).not.toContain("docs/cdk-terrain.md");
+    expect(renamedFiles()).toEqual(expect.arrayContaining(["README.md", "CONTRIBUTING.md", "docs/state.md"]));
+    const r = renameFile("docs/state.md", "npx cdktf synth\n`npx cdktf diff api --migrate-state`\n");
+    expect(r.text).toBe("npx cdktn synth\n`npx cdktn diff api --migrate-state`\n");
     expect(r.leftovers).toEqual([]);
-    expect(renameFile("README.md", 'a\n## Moving to CDK Terrain\nimport from "cdktf"\n').text).toBe('a\n## Moving to CDK Terrain\nimport from "cdktf"\n');
     expect(renameFile("help", 'x\nimport { App } from "cdktf";').leftovers).toEqual([]);
     expect(renameFile("x.ts", 'x\nconst m = "cdktf";\nrequire.resolve(`${pkg}cdktf/lib/app`);\n// npx cdktf --version').leftovers).toEqual([
       "x.ts:3: require.resolve(`${pkg}cdktf/lib/app`);",

@@ -12,8 +12,8 @@ import { testApp } from "./support/stacks";
 import { describeWithTerraform } from "./support/terraform";
 
 /**
- * The README's way of moving local state to S3, run for real: Terraform against an S3 endpoint on
- * loopback, with stacks that hold only what matters here (the backend, an output, the remote state
+ * The docs' way of moving local state to S3 (docs/state.md), run for real: Terraform against an
+ * S3 endpoint on loopback, with stacks that hold only what matters here (the backend, an output, the remote state
  * that reads it), so no provider is downloaded.
  */
 
@@ -44,7 +44,7 @@ const workflowWith = (state: StateConfig) => (stack: TerraformStack) => {
   new TerraformOutput(stack, "state_machine_arn", { value: ARN });
 };
 
-describeWithTerraform("moving local state to S3 (README, State)", () => {
+describeWithTerraform("moving local state to S3 (docs/state.md)", () => {
   jest.setTimeout(60_000);
   let s3: FakeS3;
   let project: string;

@@ -212,13 +212,12 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
     expect(arnsIn(current.text).sort()).toEqual([WORKFLOW_ARN, ORDERS_ARN].sort());
   });
 
-  it("summarizes the first api plan exactly as the README shows it, with Terraform's own count line", async () => {
+  it("summarizes the first api plan exactly as docs/plans-in-pull-requests.md shows it, with Terraform's own count line", async () => {
     const [first] = (await runs.default).api.plans;
     const { markdown } = summarize(first.json ?? {}, "api");
     expect(markdown).toContain(`\n${first.text.split("\n").find((l) => l.startsWith("Plan: "))}\n`);
-    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Plans in pull requests"));
-    expect(section.match(/```markdown\n([\s\S]*?)```/)?.[1]).toBe(markdown);
+    const page = fs.readFileSync(path.join(PROJECT_DIR, "docs", "plans-in-pull-requests.md"), "utf8");
+    expect(page.match(/```markdown\n([\s\S]*?)```/)?.[1]).toBe(markdown);
   });
 
   it("KMS key (create): plans the api stack's key and its alias, and encrypts its four log groups with it", async () => {

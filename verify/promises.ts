@@ -3,7 +3,7 @@ import type { LocalGatewayOptions } from "../local/gateway";
 import { type Answer, connect, post, postExactly, within } from "./clients";
 
 /**
- * What stepgate promises its clients, one source for three uses: the README's tables (checked
+ * What stepgate promises its clients, one source for three uses: the docs' tables (checked
  * against `name`, `answer` and `next` by __tests__/docs.test.ts), the local tests
  * (__tests__/local/bad-requests.test.ts proves every row on the local gateway) and `npm run verify`,
  * which runs every probe a client can run without harm against a live deployment.
@@ -43,9 +43,9 @@ export interface Probe {
 
 export interface BadRequest {
   readonly name: string;
-  /** The README's "what the client gets". */
+  /** The docs' "what the client gets" (docs/bad-requests.md). */
   readonly answer: string;
-  /** The README's "what comes next". */
+  /** The docs' "what comes next". */
   readonly next: string;
   /** How a client checks the row on a deployment, when it can (else the local tests prove it alone). */
   readonly probe?: Probe;
