@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { DEFAULT_WORKFLOW, workflowNameRefusal } from "../stacks/config/names";
 import { DEFAULT_TIMEOUT_MS } from "./clients";
 import { apiStackDir, type Endpoints, readOutputs, readWorkflowNames } from "./outputs";
 import { BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS, type Walkthrough, workflowWalkthroughs } from "./promises";
@@ -14,7 +15,7 @@ export const USAGE = `usage: npm run verify -- [--rest-url URL --ws-url URL --ap
 
 Without the three flags, the URLs and the key come from the api stack's Terraform outputs
 (terraform -chdir=<CDKTF_OUTDIR or cdktf.out>/stacks/api output -json).
-  --workflows    the workflows besides the default (STEPGATE_WORKFLOWS), each route checked once
+  --workflows    the workflows besides the default one (STEPGATE_WORKFLOWS; workflow is always checked), each route checked once
                  (default: the workflow stack's output state_machine_arns, when the outputs are read)
   --all          also the rows that cost quota or time (the REST and WebSocket throttles)
   --samples N    requests per walkthrough, for the latency summary (default 5, 1 to 20)
@@ -58,7 +59,12 @@ export function parseArgs(argv: readonly string[]): Options {
       workflows = value()
         .split(",")
         .map((w) => w.trim());
-      if (!workflows.every((w) => /^[a-z][a-z0-9-]*$/.test(w))) throw new UsageError("--workflows takes workflow names separated by commas");
+      // The settings' rule and words; a name that is not one is not repeated (it may be the key).
+      if (workflows.includes(DEFAULT_WORKFLOW)) {
+        throw new UsageError(`--workflows: ${workflowNameRefusal(DEFAULT_WORKFLOW)}, which verify always checks; name only the others`);
+      }
+      const refusal = workflows.map(workflowNameRefusal).find((r) => r !== undefined);
+      if (refusal !== undefined) throw new UsageError(`--workflows takes workflow names separated by commas: ${refusal}`);
     } else if (flag === "--samples") samples = whole("--samples", 1, 20);
     else if (flag === "--timeout") timeoutMs = whole("--timeout", 100, 600_000);
     // Only a flag's name is ever repeated: a mistyped flag may hold the key (--api-key=KEY, or the key alone).

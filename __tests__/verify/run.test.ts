@@ -8,7 +8,9 @@ import { WebSocketServer } from "ws";
 import { type LocalGateway, startLocalGateway } from "../../local/gateway";
 import { BAD_REQUESTS, WALKTHROUGHS } from "../../verify/promises";
 import { executionsPerRun, parseArgs, percentile, UsageError } from "../../verify/run";
-import { PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
+import { ConfigError } from "../../stacks/config/load";
+import { workflowNameRefusal } from "../../stacks/config/names";
+import { configWith, PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
 
 /** `npm run verify`, run as users run it, against the local gateway and against a stand-in that answers wrongly. */
 jest.setTimeout(120_000);
@@ -288,7 +290,38 @@ describe("verify's arguments and numbers", () => {
   it("counts each other workflow's two routes as one execution each", () => {
     expect(executionsPerRun({ all: false, samples: 5, workflows: ["a", "b"] }) - executionsPerRun({ all: false, samples: 5 })).toBe(4);
     expect(parseArgs(["--workflows", "orders,refunds-eu"]).workflows).toEqual(["orders", "refunds-eu"]);
-    expect(() => parseArgs(["--workflows", "Orders"])).toThrow(UsageError);
+  });
+
+  it("takes in --workflows the names STEPGATE_WORKFLOWS takes, and refuses the others in the settings' words", () => {
+    const refusal = (list: string) => {
+      try {
+        parseArgs(["--workflows", list]);
+      } catch (e) {
+        return e instanceof UsageError ? e.message : `not a usage error: ${e}`;
+      }
+      return undefined;
+    };
+    const settingsTake = (name: string) => {
+      try {
+        configWith({ STEPGATE_WORKFLOWS: `${name}=templates/workflow.asl.json` });
+        return true;
+      } catch (e) {
+        if (e instanceof ConfigError) return false;
+        throw e;
+      }
+    };
+    // The same verdict as the settings give each name.
+    for (const name of ["orders", "refunds-eu", "a1", "Orders", "2fa", "a_b", "workflow"]) {
+      expect([name, refusal(name) === undefined]).toEqual([name, settingsTake(name)]);
+    }
+    const badName = workflowNameRefusal("Orders");
+    expect(refusal("orders,Orders")).toBe(`--workflows takes workflow names separated by commas: ${badName}`);
+    expect(refusal("orders,workflow")).toBe(
+      '--workflows: "workflow" is the default workflow\'s (STEPGATE_DEFINITION), which verify always checks; name only the others',
+    );
+    expect(refusal("Bad,workflow")).toMatch(/^--workflows: "workflow" is the default workflow's/);
+    // A value that is not a name is not repeated: it may be the key.
+    expect(refusal("secret-KEY-value")).not.toContain("secret-KEY-value");
   });
 
   it("counts the Express executions a run starts: a few dozen at most by default", () => {
