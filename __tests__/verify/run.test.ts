@@ -6,8 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { WebSocketServer } from "ws";
 import { type LocalGateway, startLocalGateway } from "../../local/gateway";
-import { BAD_REQUESTS, WALKTHROUGHS } from "../../verify/promises";
-import { executionsPerRun, parseArgs, percentile, UsageError } from "../../verify/run";
+import { BAD_REQUESTS, THROTTLED, WALKTHROUGHS } from "../../verify/promises";
+import { executionsPerRun, main, parseArgs, percentile, UsageError } from "../../verify/run";
 import { ConfigError } from "../../stacks/config/load";
 import { workflowNameRefusal } from "../../stacks/config/names";
 import { configWith, PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
@@ -41,7 +41,7 @@ function results(stdout: string): Record<string, string> {
   return Object.fromEntries(
     names.map((name) => {
       const line = lines.find((l) => l.startsWith(`${name}  `)) ?? "";
-      return [name, line.match(/ {2}(pass|fail|skip) {2,}(?:\d+ ms|-)$/)?.[1] ?? "missing"];
+      return [name, line.match(/ {2}(pass|fail|throttled|skip) {2,}(?:\d+ ms|-)$/)?.[1] ?? "missing"];
     }),
   );
 }
@@ -192,6 +192,87 @@ describe("npm run verify with several workflows (STEPGATE_WORKFLOWS)", () => {
     for (const row of rows) expect(row).toMatch(/ {2}fail {2,}(\d+ ms|-)$/);
     expect(run.stdout).toContain("API Gateway knows no POST /nope");
     expect(run.stdout + run.stderr).not.toContain(KEY);
+  });
+});
+
+describe("npm run verify when the limits are met (repeated runs spend them, as clients do)", () => {
+  /** The rows a default run runs, each with its result and the lines below the table that name it. */
+  const ran = (stdout: string) =>
+    Object.entries(results(stdout)).filter(([name]) => !NOT_RUN.includes(name) && !COSTLY.includes(name) && name !== CONNECT_AUTH);
+
+  it("names the local gateway's throttling as throttling, with the settings that raise it, not as a wrong answer", async () => {
+    // One request and one message at once, one more every 100 s: the first of each is served, the rest are throttled.
+    const limits = { STEPGATE_REST_RATE_LIMIT: "0.01", STEPGATE_REST_BURST_LIMIT: "1", STEPGATE_WS_RATE_LIMIT: "0.01", STEPGATE_WS_BURST_LIMIT: "1" };
+    const gateway = await startLocalGateway({ outdir: synthesizeToFolder(limits), wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: 0 });
+    try {
+      const run = await npmRunVerify([...flags(gateway), "--samples", "1"]);
+      expect(run.code).toBe(1);
+      const rows = ran(run.stdout);
+      expect(rows.filter(([, result]) => result !== "throttled" && result !== "pass")).toEqual([]);
+      // Each API served one request at most, so one row of each at most passed.
+      for (const api of ["REST", "WebSocket"])
+        expect(rows.filter(([name, result]) => name.startsWith(`${api}:`) && result === "pass").length).toBeLessThanOrEqual(1);
+      const throttled = rows.filter(([, result]) => result === "throttled").map(([name]) => name);
+      expect(throttled.length).toBeGreaterThanOrEqual(rows.length - 2);
+      expect(run.stdout).not.toContain("what differs:");
+      const below = run.stdout.slice(run.stdout.indexOf("not checked, a request was throttled:"));
+      for (const name of throttled) {
+        const advice = name.startsWith("REST") ? THROTTLED.rest : THROTTLED.websocket;
+        expect(below).toContain(`  ${name}: ${advice}`);
+      }
+      expect(THROTTLED.rest).toBe("throttled: wait, or raise the limits (STEPGATE_REST_RATE_LIMIT/STEPGATE_REST_BURST_LIMIT)");
+      expect(THROTTLED.websocket).toBe("throttled: wait, or raise the limits (STEPGATE_WS_RATE_LIMIT/STEPGATE_WS_BURST_LIMIT)");
+      expect(run.stdout).toMatch(new RegExp(`^THROTTLED: \\d passed, 0 failed, ${throttled.length} throttled, 13 not run; `, "m"));
+      expect(run.stdout + run.stderr).not.toContain(KEY);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("names the key's quota and Step Functions' throttling apart", async () => {
+    // A stand-in: the key's quota is used up on the default path; Step Functions throttles /orders and every message.
+    const rest = http.createServer((req, res) => {
+      req.resume().on("end", () => {
+        const send = (status: number, answer: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(answer));
+        if (req.headers["x-api-key"] !== KEY) return send(403, { message: "Forbidden" });
+        if (req.url === "/api/orders") return send(429, { error: "ThrottlingException", cause: "Rate exceeded" });
+        return send(429, { message: "Limit Exceeded" });
+      });
+    });
+    const ws = new WebSocketServer({ host: "127.0.0.1", port: 0, path: "/api", maxPayload: 128 * 1024 });
+    ws.on("connection", (socket) =>
+      socket
+        .on("error", () => undefined) // a message over 128 KB: ws closes with 1009
+        .on("message", () => socket.send(JSON.stringify({ __type: "com.amazonaws.swf.service.v2.model#ThrottlingException", message: "Rate exceeded" }))),
+    );
+    await new Promise<void>((resolve) => rest.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => (ws.address() ? resolve() : ws.once("listening", () => resolve())));
+    try {
+      const lines: string[] = [];
+      const target = {
+        restUrl: `http://127.0.0.1:${(rest.address() as AddressInfo).port}/api/`,
+        websocketUrl: `ws://127.0.0.1:${(ws.address() as AddressInfo).port}/api`,
+      };
+      const code = await main([...flags(target), "--samples", "1", "--timeout", "5000", "--workflows", "orders"], (line) => lines.push(line));
+      const stdout = lines.join("\n");
+      expect(code).toBe(1);
+      const rows = ran(stdout).filter(([name]) => !name.includes("reaches workflow"));
+      expect(rows.filter(([, result]) => result !== "throttled")).toEqual([]);
+      for (const [name] of rows) {
+        const advice = name.startsWith("REST") ? THROTTLED.quota : THROTTLED.stepFunctions;
+        expect(stdout).toContain(`  ${name}: ${advice}`);
+      }
+      expect(stdout).toContain(`  REST: POST /orders reaches workflow orders: ${THROTTLED.stepFunctions}`);
+      expect(stdout).toContain(`  WebSocket: action orders reaches workflow orders: ${THROTTLED.stepFunctions}`);
+      expect(THROTTLED.quota).toBe("over the API key's quota: wait for the next period (STEPGATE_QUOTA_PERIOD), or raise STEPGATE_QUOTA_LIMIT");
+      expect(stdout).toMatch(/^THROTTLED: 0 passed, 0 failed, 12 throttled, 13 not run; /m);
+      expect(stdout).not.toContain(KEY);
+    } finally {
+      for (const client of ws.clients) client.terminate();
+      await new Promise<void>((resolve) => ws.close(() => resolve()));
+      rest.closeAllConnections();
+      await new Promise<void>((resolve) => rest.close(() => resolve()));
+    }
   });
 });
 
