@@ -73,6 +73,9 @@ class Expectations {
   that(ok: boolean, problem: string): void {
     if (!ok) this.problems.push(problem);
   }
+  fail(problem: string): void {
+    this.problems.push(problem);
+  }
 }
 
 /**
@@ -96,6 +99,12 @@ export const THROTTLED = {
   quota: `over the API key's quota: wait for the next period (${SETTINGS.quotaPeriod.name}), or raise ${SETTINGS.quotaLimit.name}`,
   stepFunctions: "Step Functions throttled StartSyncExecution: wait, or ask AWS to raise the account's quota",
 } as const;
+
+/**
+ * Step Functions' errors that mean it started no execution because of stepgate's configuration (the
+ * role, the state machine): the ones templates/rest-error-response.vtl answers with 500.
+ */
+export const NOT_STARTED = ["AccessDeniedException", "InvalidArn", "StateMachineDoesNotExist", "StateMachineDeleting", "StateMachineTypeNotSupported"];
 
 /** Step Functions' throttling error, as `__type` (WebSocket) or as stepgate's REST `error` names it. */
 const STEP_FUNCTIONS_THROTTLING = /(^|#)ThrottlingException$/;
@@ -267,10 +276,13 @@ export const WALKTHROUGHS: readonly Walkthrough[] = [
  * A workflow of STEPGATE_WORKFLOWS, reached through its own route. Its workflow is the team's, so
  * its answer is not known: the rows check that the request reached that workflow's state machine
  * (WebSocket: the StartSyncExecution result names it; REST: an answer of the integration, not
- * API Gateway's 403 for a path it does not know).
+ * API Gateway's 403 for a path it does not know, nor Step Functions' refusal to start it). Each
+ * problem says where to look first, as the README's "a failed reaches workflow row" does.
  */
 export function workflowWalkthroughs(name: string): Walkthrough[] {
   const message = JSON.stringify({ action: name, first_name: "Jane", last_name: "Doe" });
+  const notStarted = (error: string) =>
+    `Step Functions did not start workflow ${name}: ${error} (the api stack points at a state machine the workflow stack has not applied, or its role may not start it)`;
   return [
     {
       name: `WebSocket: action ${name} reaches workflow ${name}`,
@@ -285,12 +297,17 @@ export function workflowWalkthroughs(name: string): Walkthrough[] {
               await client.opened;
               const reply = JSON.parse(unthrottledReply(await timed(latencies, () => client.ask(message, t.timeoutMs))));
               const machine = String(reply.stateMachineArn ?? "");
-              e.that(
-                machine.endsWith(`-${name}`) && machine.includes(":stateMachine:"),
-                `the reply names no state machine of workflow ${name}: ${clip(JSON.stringify(reply), 80)}`,
-              );
-              e.that(typeof reply.status === "string", "the reply has no execution status");
-              return `${reply.status ?? "no status"}, ${clip(machine.split(":").pop() ?? "", 40)}`;
+              const machineName = machine.split(":").pop() ?? "";
+              const refused = String(reply.__type ?? "").replace(/^.*#/, "");
+              if (machine.includes(":stateMachine:") && !machine.endsWith(`-${name}`)) {
+                e.fail(`the deployed WebSocket API has no route ${name}: $default answered, with ${machineName}`);
+              } else if (NOT_STARTED.includes(refused)) {
+                e.fail(notStarted(refused));
+              } else {
+                e.that(machine.endsWith(`-${name}`), `the reply names no state machine of workflow ${name}: ${clip(JSON.stringify(reply), 80)}`);
+                e.that(typeof reply.status === "string", "the reply has no execution status");
+              }
+              return refused || `${reply.status ?? "no status"}, ${clip(machineName, 40)}`;
             } finally {
               client.socket.close();
             }
@@ -307,11 +324,14 @@ export function workflowWalkthroughs(name: string): Walkthrough[] {
           observe(async (e, latencies) => {
             const url = `${t.restUrl.replace(/\/$/, "")}/${name}`;
             const answer = unthrottled(await timed(latencies, () => post({ restUrl: url }, WALKTHROUGH_BODY, json(t.apiKey), t.timeoutMs)));
-            e.that(answer.body.message !== "Missing Authentication Token", `API Gateway knows no POST /${name}`);
-            e.that(
-              answer.status === 200 || typeof answer.body.error === "string",
-              `not an answer of the integration: ${answer.status} ${clip(JSON.stringify(answer.body), 60)}`,
-            );
+            const error = typeof answer.body.error === "string" ? answer.body.error : undefined;
+            if (answer.body.message === "Missing Authentication Token") {
+              e.fail(`API Gateway knows no POST /${name}: the deployed REST API has no workflow ${name}`);
+            } else if (error !== undefined && NOT_STARTED.includes(error)) {
+              e.fail(notStarted(error));
+            } else if (answer.status !== 200 && error === undefined) {
+              e.fail(`not an answer of the integration: ${answer.status} ${clip(JSON.stringify(answer.body), 60)}`);
+            }
             return `${answer.status} ${clip(JSON.stringify(answer.body), 50)}`;
           }),
       },

@@ -190,8 +190,49 @@ describe("npm run verify with several workflows (STEPGATE_WORKFLOWS)", () => {
     const rows = rowsOf(run.stdout, "nope");
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(row).toMatch(/ {2}fail {2,}(\d+ ms|-)$/);
-    expect(run.stdout).toContain("API Gateway knows no POST /nope");
+    expect(run.stdout).toContain("  REST: POST /nope reaches workflow nope: API Gateway knows no POST /nope: the deployed REST API has no workflow nope\n");
+    expect(run.stdout).toContain(
+      "  WebSocket: action nope reaches workflow nope: the deployed WebSocket API has no route nope: $default answered, with stepgate-workflow\n",
+    );
     expect(run.stdout + run.stderr).not.toContain(KEY);
+  });
+
+  it("fails both rows when Step Functions does not start the workflow, saying so (the api stack applied before the workflow stack)", async () => {
+    // A stand-in: the routes of orders exist, but its state machine does not (the placeholder ARN in account 000000000000).
+    const arn = "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-orders";
+    const refusal = { __type: "com.amazonaws.swf.service.v2.model#StateMachineDoesNotExist", message: `State Machine Does Not Exist: '${arn}'` };
+    const rest = http.createServer((req, res) =>
+      req.resume().on("end", () => {
+        const [status, body] =
+          req.url === "/api/orders" ? [500, { error: "StateMachineDoesNotExist", cause: refusal.message }] : [403, { message: "Forbidden" }];
+        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+      }),
+    );
+    const ws = new WebSocketServer({ host: "127.0.0.1", port: 0, path: "/api", maxPayload: 128 * 1024 });
+    ws.on("connection", (socket) =>
+      socket
+        .on("error", () => undefined) // a message over 128 KB: ws closes with 1009
+        .on("message", () => socket.send(JSON.stringify(refusal))),
+    );
+    await new Promise<void>((resolve) => rest.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => (ws.address() ? resolve() : ws.once("listening", () => resolve())));
+    try {
+      const target = {
+        restUrl: `http://127.0.0.1:${(rest.address() as AddressInfo).port}/api/`,
+        websocketUrl: `ws://127.0.0.1:${(ws.address() as AddressInfo).port}/api`,
+      };
+      const lines: string[] = [];
+      expect(await main([...flags(target), "--samples", "1", "--timeout", "3000", "--workflows", "orders"], (line) => lines.push(line))).toBe(1);
+      const notStarted =
+        "Step Functions did not start workflow orders: StateMachineDoesNotExist (the api stack points at a state machine the workflow stack has not applied, or its role may not start it)";
+      expect(lines).toContain(`  REST: POST /orders reaches workflow orders: ${notStarted}`);
+      expect(lines).toContain(`  WebSocket: action orders reaches workflow orders: ${notStarted}`);
+    } finally {
+      for (const client of ws.clients) client.terminate();
+      await new Promise<void>((resolve) => ws.close(() => resolve()));
+      rest.closeAllConnections();
+      await new Promise<void>((resolve) => rest.close(() => resolve()));
+    }
   });
 });
 
