@@ -1,11 +1,10 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { Testing } from "cdktf";
 import { LogsKey } from "../../stacks/constructs/logs-key";
-import { address, parse } from "../support/stacks";
+import { address, parse, synthScope } from "../support/stacks";
 
 describe("LogsKey", () => {
-  const synthesized = Testing.synthScope((scope) => new LogsKey(scope, "logs_key", { aliasName: "test-logs", region: "us-east-1" }));
+  const synthesized = synthScope((scope) => new LogsKey(scope, "logs_key", { aliasName: "test-logs", region: "us-east-1" }));
 
   it("is a rotating key, deleted only after 30 days, with the alias it is given", () => {
     expect(synthesized).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, deletion_window_in_days: 30 });

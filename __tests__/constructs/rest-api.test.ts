@@ -7,11 +7,10 @@ import { ApiGatewayRequestValidator } from "@cdktf/provider-aws/lib/api-gateway-
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { Testing } from "cdktf";
 import { REST_METHOD_STATUS_CODES, RestApi, type RestApiProps } from "../../stacks/constructs/rest-api";
-import { address, API_PROPS, resources } from "../support/stacks";
+import { address, API_PROPS, resources, synthScope } from "../support/stacks";
 
-const synth = (props: Partial<RestApiProps> = {}) => Testing.synthScope((scope) => new RestApi(scope, "rest", { ...API_PROPS, ...props }));
+const synth = (props: Partial<RestApiProps> = {}) => synthScope((scope) => new RestApi(scope, "rest", { ...API_PROPS, ...props }));
 
 describe("RestApi", () => {
   const synthesized = synth();

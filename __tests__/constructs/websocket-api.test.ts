@@ -6,11 +6,10 @@ import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2RouteResponse } from "@cdktf/provider-aws/lib/apigatewayv2-route-response";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { Testing } from "cdktf";
 import { WebSocketApi, type WebSocketApiProps } from "../../stacks/constructs/websocket-api";
-import { address, API_PROPS, resources } from "../support/stacks";
+import { address, API_PROPS, resources, synthScope } from "../support/stacks";
 
-const synth = (props: Partial<WebSocketApiProps> = {}) => Testing.synthScope((scope) => new WebSocketApi(scope, "websocket", { ...API_PROPS, ...props }));
+const synth = (props: Partial<WebSocketApiProps> = {}) => synthScope((scope) => new WebSocketApi(scope, "websocket", { ...API_PROPS, ...props }));
 
 /** Terraform addresses of every resource of these types. */
 function websocketAddresses(synthesized: string, types: string[]): string[] {

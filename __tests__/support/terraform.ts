@@ -1,12 +1,12 @@
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { AWS_PROVIDER_VERSION } from "../../stacks/stepgate-stack";
 import type { Json } from "../../local/synthesized";
 import { fakeS3Settings, type FakeS3 } from "./fake-s3";
 import { PROJECT_DIR } from "./stacks";
+import { temporaryFolder } from "./temporary-folders";
 
 /**
  * Terraform with the real AWS provider, for the tests. The provider comes from the filesystem
@@ -41,7 +41,7 @@ export function terraformSetup(): TerraformSetup {
   } catch {
     return { available: false, reason: "no terraform on PATH" };
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-tf-"));
+  const dir = temporaryFolder("tf");
   const cliConfig = path.join(dir, "terraform.rc");
   const mirror = process.env[MIRROR_VARIABLE];
   if (mirror) {

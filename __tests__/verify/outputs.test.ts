@@ -1,15 +1,11 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_WORKFLOW } from "../../stacks/config/names";
 import { readWorkflowNames } from "../../verify/outputs";
+import { temporaryFolder } from "../support/temporary-folders";
 
 describe("the workflow stack's outputs, as verify reads them", () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-outputs-"));
-  });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = temporaryFolder("outputs");
 
   /** A terraform that answers `output -json` with these outputs. */
   const terraformAnswering = (outputs: object) => {

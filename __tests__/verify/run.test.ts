@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import { WebSocketServer } from "ws";
 import { type LocalGateway, startLocalGateway } from "../../local/gateway";
@@ -11,6 +10,7 @@ import { executionsPerRun, main, parseArgs, percentile, UsageError } from "../..
 import { ConfigError } from "../../stacks/config/load";
 import { workflowNameRefusal } from "../../stacks/config/names";
 import { configWith, PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
+import { temporaryFolder } from "../support/temporary-folders";
 
 /** `npm run verify`, run as users run it, against the local gateway and against a stand-in that answers wrongly. */
 jest.setTimeout(120_000);
@@ -83,7 +83,7 @@ describe("npm run verify against npm run local", () => {
 
   it("reads the URLs and the key from the api stack's Terraform outputs, and flags win over them", async () => {
     // A terraform on PATH that answers `-chdir=<outdir>/stacks/api output -json` as a deployed api stack would.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-verify-"));
+    const dir = temporaryFolder("verify");
     const outputs = {
       websocket_url: { sensitive: false, type: "string", value: gateway.websocketUrl },
       rest_invoke_url: { sensitive: false, type: "string", value: "http://127.0.0.1:1/api/" },
