@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: synth and tests as shipped, against the cdktf template's way and against the
  * floor, alternating, medians of several runs. Prints a table, writes .ci/bench-results.json and
- * checks the budgets (exit code 1 when one is missed).
+ * checks the budgets (exit code 1 when one is missed). Says whether the docs show this run's table
+ * (between the markers of .ci/bench-table.ts, in README.md or CONTRIBUTING.md); --write puts it there.
  *
- *   npm run bench -- [--runs 5] [--test-runs 3] [--no-tests] [--install]
+ *   npm run bench -- [--runs 5] [--test-runs 3] [--no-tests] [--install] [--write]
  *
  * Besides, the app's own synth with 1, 10 and 50 workflows (STEPGATE_WORKFLOWS), each of its own
  * generated definition, the validation cache of those definitions emptied before each run (cold).
@@ -16,6 +17,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { aslCacheFile } from "../stacks/config/definition";
+import { reportDocsTable } from "./bench-table";
 
 const PROJECT = path.resolve(__dirname, "..");
 const BIN = (name: string) => path.join(PROJECT, "node_modules", ".bin", name);
@@ -34,6 +36,7 @@ const option = (name: string, fallback: number) => {
 const RUNS = option("--runs", 5);
 const TEST_RUNS = option("--test-runs", 3);
 const WITH_TESTS = !args.includes("--no-tests");
+const WRITE = args.includes("--write");
 
 interface Sample {
   wallMs: number;
@@ -275,7 +278,12 @@ function workflowsSynth(count: number, dir: string, app: string): { command: str
 
 async function main(): Promise<void> {
   const env = { CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0", CI: "1" };
-  const out = (label: string) => path.join(fs.mkdtempSync(path.join(os.tmpdir(), `stepgate-bench-${label}-`)), "cdktf.out");
+  const outdirs: string[] = [];
+  const out = (label: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `stepgate-bench-${label}-`));
+    outdirs.push(dir);
+    return path.join(dir, "cdktf.out");
+  };
   const app: string = JSON.parse(fs.readFileSync(path.join(PROJECT, "cdktf.json"), "utf8")).app;
   const floorScript = `require("cdktf");${providerModules()
     .map((m) => `require(${JSON.stringify(m)});`)
@@ -414,7 +422,8 @@ async function main(): Promise<void> {
     )}\n`,
   );
   console.log(`\nwrote ${path.relative(PROJECT, RESULTS)}`);
-  fs.rmSync(variant, { recursive: true, force: true });
+  for (const line of reportDocsTable(PROJECT, table, WRITE)) console.log(line);
+  for (const dir of [variant, ...outdirs]) fs.rmSync(dir, { recursive: true, force: true });
   process.exitCode = budgets.every(([, ok]) => ok) ? 0 : 1;
 }
 

@@ -24,7 +24,7 @@ import { PROJECT_DIR } from "./support/stacks";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
 
-/** The project's files the switch renames (as the check copies them: no node_modules, cdktf.out, .git). */
+/** The project's files the switch renames: every file but node_modules, cdktf.out, .git (the check copies fewer, those git tracks). */
 function renamedFiles(dir = ""): string[] {
   return fs.readdirSync(path.join(PROJECT_DIR, dir), { withFileTypes: true }).flatMap((e) => {
     const file = path.join(dir, e.name);

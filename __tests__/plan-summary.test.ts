@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { type PlanJson, summarize } from "../.ci/plan-summary";
 import { describeWithTerraform } from "./support/terraform";
+import { temporaryFolder } from "./support/temporary-folders";
 
 /**
  * The plan summary, on plan JSON that real `terraform plan` runs produced: terraform_data (built
@@ -19,7 +19,7 @@ const resource = (input: string, trigger = "1") => ({ input: { secret: SECRET, v
 
 describeWithTerraform("plan:summary on real Terraform plans", () => {
   jest.setTimeout(60_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-summary-"));
+  const dir = temporaryFolder("summary");
   const terraform = (...args: string[]) =>
     run("terraform", args, { cwd: dir, env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" } }).then((r) => r.stdout);
   const write = (config: object) => fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config));

@@ -6,7 +6,7 @@ import { s3StateKey } from "../stacks/state";
 import { FAKE_ACCOUNT } from "./support/fake-aws";
 import { type FakeS3, startFakeS3 } from "./support/fake-s3";
 import { PROJECT_DIR, synthesizeToFolder } from "./support/stacks";
-import { limiter, type PlanJson, TerraformStackDir, terraformSetup, workflowStateWith } from "./support/terraform";
+import { limiter, type PlanJson, stopTerraform, TerraformStackDir, terraformSetup, workflowStateWith } from "./support/terraform";
 
 /**
  * The synthesized stacks, run through Terraform with the real AWS provider: init and validate of
@@ -114,7 +114,10 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
     // Each test awaits its variant; a failure is reported there, not here.
     await Promise.allSettled(Object.values(runs));
   });
-  afterAll(() => aws?.close());
+  afterAll(async () => {
+    await stopTerraform();
+    await aws?.close();
+  });
 
   async function runVariant(name: string, variant: Variant, queue: ReturnType<typeof limiter>): Promise<VariantRun> {
     if (!setup.available) throw new Error("unreachable");

@@ -7,11 +7,11 @@ import { ApiGatewayRequestValidator } from "@cdktf/provider-aws/lib/api-gateway-
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { TerraformLocal, Testing } from "cdktf";
+import { TerraformLocal } from "cdktf";
 import { REST_METHOD_STATUS_CODES, RestApi, type RestApiProps } from "../../stacks/constructs/rest-api";
-import { address, API_PROPS, only, redeploymentTrigger, resources } from "../support/stacks";
+import { address, API_PROPS, only, redeploymentTrigger, resources, synthScope } from "../support/stacks";
 
-const synth = (props: Partial<RestApiProps> = {}) => Testing.synthScope((scope) => new RestApi(scope, "rest", { ...API_PROPS, ...props }));
+const synth = (props: Partial<RestApiProps> = {}) => synthScope((scope) => new RestApi(scope, "rest", { ...API_PROPS, ...props }));
 const trigger = (synthesized: string) => redeploymentTrigger(synthesized, "aws_api_gateway_deployment");
 
 describe("RestApi", () => {
@@ -107,7 +107,7 @@ describe("RestApi", () => {
   });
 
   it("has Terraform hash the state machine's ARN when it is a reference, so a new ARN (placeholder, then the real one) redeploys", () => {
-    const withReference = Testing.synthScope((scope) => {
+    const withReference = synthScope((scope) => {
       const arn = new TerraformLocal(scope, "state_machine_arn", API_PROPS.stateMachineArn);
       new RestApi(scope, "rest", { ...API_PROPS, stateMachineArn: arn.asString });
     });

@@ -6,11 +6,11 @@ import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2RouteResponse } from "@cdktf/provider-aws/lib/apigatewayv2-route-response";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { TerraformLocal, Testing } from "cdktf";
+import { TerraformLocal } from "cdktf";
 import { WebSocketApi, type WebSocketApiProps } from "../../stacks/constructs/websocket-api";
-import { address, API_PROPS, only, redeploymentTrigger, resources } from "../support/stacks";
+import { address, API_PROPS, only, redeploymentTrigger, resources, synthScope } from "../support/stacks";
 
-const synth = (props: Partial<WebSocketApiProps> = {}) => Testing.synthScope((scope) => new WebSocketApi(scope, "websocket", { ...API_PROPS, ...props }));
+const synth = (props: Partial<WebSocketApiProps> = {}) => synthScope((scope) => new WebSocketApi(scope, "websocket", { ...API_PROPS, ...props }));
 const trigger = (synthesized: string) => redeploymentTrigger(synthesized, "aws_apigatewayv2_deployment");
 
 /** Terraform addresses of every resource of these types. */
@@ -96,7 +96,7 @@ describe("WebSocketApi", () => {
   });
 
   it("has Terraform hash the state machine's ARN when it is a reference, so a new ARN (placeholder, then the real one) redeploys", () => {
-    const withReference = Testing.synthScope((scope) => {
+    const withReference = synthScope((scope) => {
       const arn = new TerraformLocal(scope, "state_machine_arn", API_PROPS.stateMachineArn);
       new WebSocketApi(scope, "websocket", { ...API_PROPS, stateMachineArn: arn.asString });
     });

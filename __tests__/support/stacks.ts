@@ -1,6 +1,6 @@
-import { App, Testing } from "cdktf";
+import { App, TerraformStack, Testing } from "cdktf";
+import type { Construct } from "constructs";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ApiGatewayAccountStack } from "../../stacks/api-gateway-account-stack";
 import { ApiStack } from "../../stacks/api-stack";
@@ -8,6 +8,7 @@ import { loadConfig, type StepgateConfig } from "../../stacks/config/load";
 import { WorkflowStack } from "../../stacks/workflow-stack";
 import type { StartSyncExecutionApiProps } from "../../stacks/constructs/stage";
 import { type Json, type SynthesizedResource, SynthesizedStack } from "../../local/synthesized";
+import { temporaryFolder } from "./temporary-folders";
 
 export const PROJECT_DIR = path.join(__dirname, "..", "..");
 
@@ -16,9 +17,19 @@ export function configWith(env: Record<string, string> = {}): StepgateConfig {
   return loadConfig({ env, context: () => undefined, projectDir: PROJECT_DIR, onPath: () => true });
 }
 
-/** An app for tests; synth in tests writes nothing, so its outdir is never filled. */
+let appOutdir: string | undefined;
+
+/** An app for tests; synth in tests writes nothing but the app's empty `stacks` folder, in a temporary folder. */
 export function testApp(): App {
-  return Testing.app({ outdir: os.tmpdir() });
+  appOutdir ??= temporaryFolder("app");
+  return Testing.app({ outdir: appOutdir });
+}
+
+/** cdktf's `Testing.synthScope`, on `testApp()` (cdktf's own app would leave its folder in the temporary directory). */
+export function synthScope(build: (scope: Construct) => void): string {
+  const stack = new TerraformStack(testApp(), "stack");
+  build(stack);
+  return Testing.synth(stack);
 }
 
 export function synthWorkflow(config: StepgateConfig = configWith()): string {
@@ -93,7 +104,7 @@ export const API_PROPS: StartSyncExecutionApiProps = {
 
 /** Synthesizes every stack into a new temporary folder, as `cdktf synth` would; returns the folder. */
 export function synthesizeToFolder(env: Record<string, string> = {}): string {
-  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-out-")), "cdktf.out");
+  const outdir = path.join(temporaryFolder("out"), "cdktf.out");
   fs.mkdirSync(outdir);
   const config = configWith(env);
   const app = new App({ outdir, stackTraces: false });
@@ -106,7 +117,7 @@ export function synthesizeToFolder(env: Record<string, string> = {}): string {
 
 /** A state machine definition in a temporary file, for STEPGATE_DEFINITION: an object (written indented) or the file's text. */
 export function definitionFile(definition: object | string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-definition-")), "workflow.asl.json");
+  const file = path.join(temporaryFolder("definition"), "workflow.asl.json");
   fs.writeFileSync(file, typeof definition === "string" ? definition : JSON.stringify(definition, null, 2));
   return file;
 }

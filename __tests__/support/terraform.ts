@@ -1,12 +1,11 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { AWS_PROVIDER_VERSION } from "../../stacks/stepgate-stack";
 import type { Json } from "../../local/synthesized";
 import { fakeS3Settings, type FakeS3 } from "./fake-s3";
 import { PROJECT_DIR } from "./stacks";
+import { temporaryFolder } from "./temporary-folders";
 
 /**
  * Terraform with the real AWS provider, for the tests. The provider comes from the filesystem
@@ -41,7 +40,7 @@ export function terraformSetup(): TerraformSetup {
   } catch {
     return { available: false, reason: "no terraform on PATH" };
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-tf-"));
+  const dir = temporaryFolder("tf");
   const cliConfig = path.join(dir, "terraform.rc");
   const mirror = process.env[MIRROR_VARIABLE];
   if (mirror) {
@@ -99,7 +98,56 @@ export function describeWithTerraform(name: string, tests: () => void): void {
   }
 }
 
-const run = promisify(execFile);
+/** The terraform commands of this test file still running, each with how to stop it; none starts once stopped. */
+const running = new Map<Promise<unknown>, () => void>();
+let stopped = false;
+
+/**
+ * Runs terraform in its own process group, so that stopping it reaches its providers too: SIGINT,
+ * as Ctrl-C sends it (Terraform stops its providers, which remove their sockets in the temporary
+ * directory), then SIGKILL if it has not exited within a minute (a graceful stop took 35 s on a
+ * busy machine).
+ */
+function runTerraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string }> {
+  if (stopped) return Promise.reject(new Error("not run: the test file is done"));
+  const child = spawn("terraform", args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const done = new Promise<{ stdout: string }>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => (code === 0 ? resolve({ stdout }) : reject(Object.assign(new Error(`exit ${code ?? signal}`), { stdout, stderr }))));
+  });
+  const group = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // the group has exited
+    }
+  };
+  const stop = () => {
+    group("SIGINT");
+    setTimeout(() => group("SIGKILL"), 60_000).unref();
+  };
+  running.set(done, stop);
+  void done.then(
+    () => running.delete(done),
+    () => running.delete(done),
+  );
+  return done;
+}
+
+/**
+ * Stops every terraform command of this test file still running (and refuses new ones), and
+ * resolves once they have exited: a test file's afterAll awaits it, so a run past its timeout
+ * leaves no terraform, nor its providers, behind.
+ */
+export async function stopTerraform(): Promise<void> {
+  stopped = true;
+  for (const stop of running.values()) stop();
+  await Promise.allSettled([...running.keys()]);
+}
 
 /** One stack's working directory, as cdktf synth wrote it, with Terraform pointed at the fakes. */
 export class TerraformStackDir {
@@ -141,7 +189,7 @@ export class TerraformStackDir {
   }
 
   terraform(...args: string[]): Promise<string> {
-    return run("terraform", args, { cwd: this.dir, env: { ...baseEnv(), TF_CLI_CONFIG_FILE: this.setup.cliConfig }, maxBuffer: 64 << 20 }).then(
+    return runTerraform(args, this.dir, { ...baseEnv(), TF_CLI_CONFIG_FILE: this.setup.cliConfig }).then(
       (r) => r.stdout,
       (e: { stdout?: string; stderr?: string; message: string }) => {
         throw new Error(`terraform ${args.join(" ")} in ${this.dir} failed:\n${e.stderr || e.stdout || e.message}`);
