@@ -1,0 +1,3 @@
+import { describeApplied } from "../support/apply";
+
+describeApplied("the defaults", { env: {} });

@@ -1,0 +1,164 @@
+"""moto's server on 127.0.0.1 for the apply tests, with moto's gaps mended.
+
+Each mend names the gap it covers and what AWS does (AWS's documentation wins where moto
+disagrees), so it can go once moto grows. The server binds a free port, prints it on one line,
+and stops when its standard input closes (the test process ended, however it ended).
+"""
+
+import json
+import os
+import random
+import string
+import sys
+from datetime import datetime
+from urllib.parse import unquote
+
+# Mend: moto has AWS managed policies (AmazonAPIGatewayPushToCloudWatchLogs) only when asked to
+# load them; in AWS they always exist.
+os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+# Mend: moto issues a DNS-validated certificate 60 s after its request; AWS issues it once the
+# validation record resolves, which in the emulator is at once.
+os.environ["MOTO_ACM_VALIDATION_WAIT"] = "0"
+
+from moto.apigateway import urls as apigateway_urls  # noqa: E402
+from moto.apigatewayv2 import urls as apigatewayv2_urls  # noqa: E402
+from moto.apigatewayv2.exceptions import APIGatewayV2Error, BadRequestException  # noqa: E402
+from moto.apigatewayv2.models import Stage  # noqa: E402
+from moto.apigatewayv2.responses import ApiGatewayV2Response  # noqa: E402
+from moto.core.responses import ActionResult  # noqa: E402
+from moto.core.utils import iso_8601_datetime_without_milliseconds  # noqa: E402
+from moto.server import ThreadedMotoServer  # noqa: E402
+from moto.stepfunctions.responses import StepFunctionResponse  # noqa: E402
+
+
+def mend_step_functions() -> None:
+    # Gap: ValidateStateMachineDefinition is not implemented (the provider calls it at plan).
+    # AWS: result OK with no diagnostics for a valid definition, FAIL with diagnostics otherwise.
+    def validate_state_machine_definition(self):
+        try:
+            json.loads(self._get_param("definition"))
+        except ValueError as e:
+            return ActionResult({"result": "FAIL", "diagnostics": [{"severity": "ERROR", "code": "INVALID_JSON_DESCRIPTION", "message": str(e)}]})
+        return ActionResult({"result": "OK", "diagnostics": []})
+
+    # Gap: ListStateMachineVersions is not implemented (the provider reads it after create).
+    # AWS: the published versions of the state machine, newest first.
+    def list_state_machine_versions(self):
+        machine = self.stepfunction_backend.describe_state_machine(self._get_param("stateMachineArn"))
+        versions = sorted(machine.versions.values(), key=lambda v: v.version, reverse=True)
+        return ActionResult({"stateMachineVersions": [{"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in versions]})
+
+    # Gap: a state machine's type is not kept (always STANDARD, so every plan replaces an
+    # EXPRESS machine). AWS: DescribeStateMachine returns the type given at creation.
+    create = StepFunctionResponse.create_state_machine
+
+    def create_state_machine(self):
+        result = create(self)
+        machine = self.stepfunction_backend.describe_state_machine(result.result["stateMachineArn"])
+        machine.type = self._get_param("type") or "STANDARD"
+        return result
+
+    StepFunctionResponse.validate_state_machine_definition = validate_state_machine_definition
+    StepFunctionResponse.list_state_machine_versions = list_state_machine_versions
+    StepFunctionResponse.create_state_machine = create_state_machine
+
+
+def mend_api_gateway_v2() -> None:
+    # Gap: deployments (Create/Get/GetDeployments/Update/DeleteDeployment) are not implemented.
+    # AWS: a deployment is a snapshot of the API's routes that stages point at; it is DEPLOYED at
+    # once, and it cannot be deleted while a stage points at it.
+    base = "{0}/v2/apis/(?P<api_id>[^/]+)/deployments"
+    for paths in (apigateway_urls.url_paths, apigatewayv2_urls.url_paths):
+        paths[base + "$"] = ApiGatewayV2Response.dispatch
+        paths[base + "/(?P<deployment_id>[^/]+)$"] = ApiGatewayV2Response.dispatch
+
+    def deployments(self) -> dict:
+        api = self.apigatewayv2_backend.get_api(self.path.split("/")[3])
+        if not hasattr(api, "deployments"):
+            api.deployments = {}
+        return api.deployments
+
+    def deployment(self) -> dict:
+        found = deployments(self).get(self.path.split("/")[-1])
+        if found is None:
+            raise NotFound("Invalid deployment identifier specified")
+        return found
+
+    def create_deployment(self):
+        params = json.loads(self.body or "{}")
+        new = {
+            "deploymentId": "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(6)),
+            "deploymentStatus": "DEPLOYED",
+            "autoDeployed": False,
+            "createdDate": iso_8601_datetime_without_milliseconds(datetime.now()),
+        }
+        if params.get("description"):
+            new["description"] = params["description"]
+        deployments(self)[new["deploymentId"]] = new
+        if params.get("stageName"):
+            self.apigatewayv2_backend.get_stage(self.path.split("/")[3], params["stageName"]).config["deploymentId"] = new["deploymentId"]
+        return 201, {}, json.dumps(new)
+
+    def get_deployment(self):
+        return 200, {}, json.dumps(deployment(self))
+
+    def get_deployments(self):
+        return 200, {}, json.dumps({"items": list(deployments(self).values())})
+
+    def update_deployment(self):
+        found = deployment(self)
+        description = json.loads(self.body or "{}").get("description")
+        if description is not None:
+            found["description"] = description
+        return 200, {}, json.dumps(found)
+
+    def delete_deployment(self):
+        found = deployment(self)
+        api_id = self.path.split("/")[3]
+        if any(s.config.get("deploymentId") == found["deploymentId"] for s in self.apigatewayv2_backend.get_stages(api_id)):
+            raise BadRequestException("Active stages pointing to this deployment must be moved or deleted")
+        del deployments(self)[found["deploymentId"]]
+        return 204, {}, ""
+
+    # Gap: UpdateStage is not implemented, and a stage's deploymentId is dropped from its
+    # description. AWS: UpdateStage changes the fields it is given; GetStage returns deploymentId.
+    def update_stage(self):
+        api_id, name = self.path.split("/")[3], unquote(self.path.split("/")[-1])
+        stage = self.apigatewayv2_backend.get_stage(api_id, name)
+        created = stage.created
+        stage.__init__(self.apigatewayv2_backend.get_api(api_id), {**stage.config, **json.loads(self.body or "{}"), "stageName": name})
+        stage.created = created
+        return 200, {}, json.dumps(stage.to_json())
+
+    stage_to_json = Stage.to_json
+
+    def stage_json(self) -> dict:
+        result = stage_to_json(self)
+        if self.config.get("deploymentId"):
+            result["deploymentId"] = self.config["deploymentId"]
+        return result
+
+    Stage.to_json = stage_json
+    for method in (create_deployment, get_deployment, get_deployments, update_deployment, delete_deployment, update_stage):
+        setattr(ApiGatewayV2Response, method.__name__, method)
+
+
+class NotFound(APIGatewayV2Error):
+    code = 404
+
+    def __init__(self, message: str) -> None:
+        super().__init__("NotFoundException", message)
+
+
+def main() -> None:
+    mend_step_functions()
+    mend_api_gateway_v2()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    print(server.get_host_and_port()[1], flush=True)
+    sys.stdin.read()
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()
