@@ -55,9 +55,7 @@ describe("redeployedOnChangeOf", () => {
 
   it("has Terraform hash each reference's value beside the digest: every distinct one, once, sorted, each an attribute, never a whole resource", () => {
     // The API's id is referenced twice: as rest_api_id, and inside a template.
-    const { references } = trigger(
-      synth({ ...INTEGRATION, requestTemplates: { "application/json": "{\"api\": \"${aws_api_gateway_rest_api.a.id}\"}" } }),
-    );
+    const { references } = trigger(synth({ ...INTEGRATION, requestTemplates: { "application/json": '{"api": "${aws_api_gateway_rest_api.a.id}"}' } }));
     expect(references).toEqual(["aws_api_gateway_rest_api.a.id", "aws_api_gateway_rest_api.a.root_resource_id", "local.role_arn"]);
     expect(only(synth(), "aws_api_gateway_deployment").props.triggers.redeployment).not.toMatch(/\baws_\w+\.\w+(?![.\w])/);
   });
