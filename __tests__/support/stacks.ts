@@ -61,6 +61,23 @@ export function address(synthesized: string, type: string, where?: (props: Json)
   return new SynthesizedStack(synthesized).address(type, where);
 }
 
+/** A deployment's trigger read apart: the digest of what the shapers configure, and the references Terraform hashes with it. */
+export interface RedeploymentTrigger {
+  readonly digest: string;
+  readonly references: string[];
+}
+
+/**
+ * The `triggers.redeployment` of the one deployment of a type (`aws_api_gateway_deployment`,
+ * `aws_apigatewayv2_deployment`); throws unless it has the form `redeployedOnChangeOf` writes.
+ */
+export function redeploymentTrigger(synthesized: string, deploymentType: string): RedeploymentTrigger {
+  const expression: string = only(synthesized, deploymentType).props.triggers.redeployment;
+  const form = /^\$\{sha1\(jsonencode\(\["([0-9a-f]{64})"((?:, [^,"\]]+)*)\]\)\)\}$/.exec(expression);
+  if (!form) throw new Error(`not the form of redeployedOnChangeOf: ${expression}`);
+  return { digest: form[1], references: form[2].split(", ").slice(1) };
+}
+
 /** What a construct test gives an API construct: a state machine, a role and an integration that exist already. */
 export const API_PROPS: StartSyncExecutionApiProps = {
   name: "test-api",
