@@ -31,9 +31,12 @@ export const VARIANTS: Record<string, Record<string, string>> = {
 /** The files the switch never rewrites: this switch itself, whose rules and tests spell cdktf on purpose. */
 export const NOT_RENAMED = [".ci/cdktn-switch.ts", ".ci/check-cdktn.ts", "__tests__/cdktn-switch.test.ts"];
 
+/** The first release's synthesized stacks: what teams deployed with cdktf, kept byte for byte. */
+export const FIRST_RELEASE_FIXTURE = "__tests__/fixtures/first-release/";
+
 /** Files the rename reads (package.json is switched as JSON; package-lock.json is npm's). */
 export function isRenamed(file: string): boolean {
-  if (NOT_RENAMED.includes(file) || file === "package.json" || file.endsWith("package-lock.json")) return false;
+  if (NOT_RENAMED.includes(file) || file.startsWith(FIRST_RELEASE_FIXTURE) || file === "package.json" || file.endsWith("package-lock.json")) return false;
   return /\.(ts|md|ya?ml|json)$/.test(file) || ["help", ".ci/run"].includes(file);
 }
 

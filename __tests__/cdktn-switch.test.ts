@@ -8,6 +8,7 @@ import {
   compareStack,
   comparisonReport,
   explain,
+  FIRST_RELEASE_FIXTURE,
   isRenamed,
   jsonDiff,
   providerAddresses,
@@ -67,6 +68,16 @@ describe("the switch to CDK Terrain: a rename", () => {
   it("moves the AWS provider pin to the version cdktn's provider binds, and the tests' provider source with it", () => {
     expect(rename('export const AWS_PROVIDER_VERSION = "~> 6.25";').text).toBe(`export const AWS_PROVIDER_VERSION = "~> ${CDKTN.providerAwsBinds}";`);
     expect(rename('aws: { source: "aws", version: "~> 6.25" }').text).toBe(`aws: { source: "hashicorp/aws", version: "~> ${CDKTN.providerAwsBinds}" }`);
+  });
+
+  it("leaves the first release's synthesized stacks as synthesized, though the rename would move their pin", () => {
+    for (const stack of ["workflow", "api"]) {
+      const file = `${FIRST_RELEASE_FIXTURE}${stack}/cdk.tf.json`;
+      expect(isRenamed(file)).toBe(false);
+      expect(rename(read(file)).text).not.toBe(read(file));
+    }
+    expect(isRenamed(`${FIRST_RELEASE_FIXTURE}README.md`)).toBe(false);
+    expect(renamedFiles().filter((file) => file.startsWith(FIRST_RELEASE_FIXTURE))).toEqual([]);
   });
 
   it("knows the pin and the provider package the project has, on cdktf or, after the switch, on cdktn", () => {
