@@ -1,0 +1,93 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { STACK_IDS } from "../../stacks/stack-ids";
+import { type Emulator, emulatorMissing, startEmulator } from "../support/emulator";
+import { synthesizeToFolder } from "../support/stacks";
+import { describeNeeding, type PlanJson, TerraformStackDir, terraformSetup } from "../support/terraform";
+
+/**
+ * The upgrade promise, proven: the first release's stacks (as synthesized then, kept in
+ * fixtures/first-release) applied on the emulator, then the current synth (default settings)
+ * planned and applied on that state. Nothing a client depends on is replaced or destroyed; the
+ * deployments may be (a new snapshot of the same API: the URL stays).
+ */
+const FIRST_RELEASE = path.join(__dirname, "..", "fixtures", "first-release");
+/** What a client's URL, key or workflow rests on. */
+const KEPT_TYPES = [
+  "aws_api_gateway_rest_api",
+  "aws_api_gateway_stage",
+  "aws_api_gateway_api_key",
+  "aws_api_gateway_usage_plan",
+  "aws_api_gateway_usage_plan_key",
+  "aws_api_gateway_domain_name",
+  "aws_apigatewayv2_api",
+  "aws_apigatewayv2_stage",
+  "aws_apigatewayv2_domain_name",
+  "aws_sfn_state_machine",
+  "aws_cloudwatch_log_group",
+];
+const DEPLOYMENT_TYPES = ["aws_api_gateway_deployment", "aws_apigatewayv2_deployment"];
+const STACKS = [STACK_IDS.workflow, STACK_IDS.api];
+
+const setup = terraformSetup();
+
+describeNeeding(setup.available ? emulatorMissing() : setup.reason, "upgrade from the first release, applied on moto", () => {
+  jest.setTimeout(600_000);
+  let aws: Emulator;
+  let root: string;
+  const stacks: Record<string, TerraformStackDir> = {};
+  const plans: Record<string, PlanJson> = {};
+
+  /** Points the stacks now in root/cdktf.out at the emulator and initializes them. */
+  async function prepare(): Promise<void> {
+    if (!setup.available) return;
+    for (const id of STACKS) {
+      stacks[id] = new TerraformStackDir(path.join(root, "cdktf.out", "stacks", id), setup);
+      stacks[id].useFakes(aws);
+      await stacks[id].init();
+    }
+  }
+
+  beforeAll(async () => {
+    if (!setup.available) return;
+    aws = await startEmulator();
+    // Each stack three levels below root, as the fixture's local state paths (../../../) expect.
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-upgrade-"));
+    for (const id of STACKS) {
+      fs.mkdirSync(path.join(root, "cdktf.out", "stacks", id), { recursive: true });
+      fs.copyFileSync(path.join(FIRST_RELEASE, id, "cdk.tf.json"), path.join(root, "cdktf.out", "stacks", id, "cdk.tf.json"));
+    }
+    await prepare();
+  });
+  afterAll(async () => {
+    await aws?.stop();
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+    if (setup.available) fs.rmSync(path.dirname(setup.cliConfig), { recursive: true, force: true });
+  });
+
+  it("applies the first release: workflow, then api", async () => {
+    for (const id of STACKS) await stacks[id].apply();
+    expect(Object.keys(JSON.parse(await stacks[STACK_IDS.api].terraform("output", "-json")))).toContain("rest_invoke_url");
+  });
+
+  it("plans the current synth on that state: nothing a client depends on is replaced or destroyed", async () => {
+    synthesizeToFolder({}, root);
+    await prepare();
+    for (const id of STACKS) plans[id] = (await stacks[id].planChanges(true)).json as PlanJson;
+    const changes = STACKS.flatMap((id) => plans[id].resource_changes ?? []);
+    const removed = changes.filter((c) => c.change.actions.includes("delete")).map((c) => c.address);
+    // Only the deployments: each is replaced once (the new trigger), the new one first.
+    expect(removed.map((a) => a.split(".")[0]).sort()).toEqual([...DEPLOYMENT_TYPES].sort());
+    for (const c of changes.filter((c) => DEPLOYMENT_TYPES.includes(c.type))) expect(c.change.actions).toEqual(["create", "delete"]);
+    // Every kept resource of the first release is still there, updated in place at most.
+    const kept = changes.filter((c) => KEPT_TYPES.includes(c.type) && c.mode === "managed");
+    expect(kept.length).toBeGreaterThanOrEqual(10);
+    for (const c of kept) expect({ [c.address]: c.change.actions }).toEqual({ [c.address]: expect.not.arrayContaining(["delete"]) });
+  });
+
+  it("applies the current synth; planned again, nothing changes", async () => {
+    for (const id of STACKS) await stacks[id].apply();
+    for (const id of STACKS) expect({ [id]: (await stacks[id].planChanges()).exitCode }).toEqual({ [id]: 0 });
+  });
+});
