@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { STACK_IDS } from "../../stacks/stack-ids";
 import { type EmulatedStacks, type Emulator, emulatorMissing, startEmulator, synthesizeForEmulator } from "./emulator";
-import { configWith } from "./stacks";
+import { SETTINGS } from "../../stacks/config/settings";
 import { describeNeeding, terraformSetup } from "./terraform";
 
 /** One variant of the settings, applied on an emulator of its own. */
@@ -37,8 +37,10 @@ export interface Applied {
 export function describeApplied(name: string, variant: AppliedVariant, checks?: (applied: () => Applied) => void): void {
   const setup = terraformSetup();
   const missing = setup.available ? emulatorMissing() : setup.reason;
-  const region = configWith(variant.env).region;
-  const managedAccount = variant.env.STEPGATE_APIGW_ACCOUNT === "managed";
+  // The settings the lifecycle needs, read before `seed` completes them (so not validated here).
+  const region = variant.env[SETTINGS.region.name] ?? SETTINGS.region.default;
+  const prefix = variant.env[SETTINGS.prefix.name] ?? SETTINGS.prefix.default;
+  const managedAccount = variant.env[SETTINGS.apiGatewayAccount.name] === "managed";
   const applyOrder = [STACK_IDS.workflow, ...(managedAccount ? [STACK_IDS.apiGatewayAccount] : []), STACK_IDS.api];
   const destroyOrder = [STACK_IDS.api, STACK_IDS.workflow, ...(managedAccount ? [STACK_IDS.apiGatewayAccount] : [])];
 
@@ -90,7 +92,6 @@ export function describeApplied(name: string, variant: AppliedVariant, checks?: 
       for (const id of applyOrder) await step(() => deployed.stacks[id].apply());
       // The inventory sees what was applied (so that its emptiness after destroy means something).
       const { state_machine_arn } = await applied().outputs(STACK_IDS.workflow);
-      const prefix = configWith(variant.env).prefix;
       expect(await aws.inventory([region])).toEqual(
         expect.arrayContaining([
           `states:stateMachine ${state_machine_arn}`,

@@ -76,6 +76,7 @@ export async function startEmulator(): Promise<Emulator> {
         process.kill(-(child.pid as number), "SIGTERM");
         await exited;
       }
+      for (const stream of [child.stdin, child.stdout, child.stderr]) stream.destroy();
     },
   };
 }

@@ -6,6 +6,7 @@ and stops when its standard input closes (the test process ended, however it end
 """
 
 import json
+import logging
 import os
 import random
 import string
@@ -23,12 +24,21 @@ os.environ["MOTO_ACM_VALIDATION_WAIT"] = "0"
 from moto.apigateway import urls as apigateway_urls  # noqa: E402
 from moto.apigatewayv2 import urls as apigatewayv2_urls  # noqa: E402
 from moto.apigatewayv2.exceptions import APIGatewayV2Error, BadRequestException  # noqa: E402
-from moto.apigatewayv2.models import Stage  # noqa: E402
+from moto.apigatewayv2.models import DomainName, Stage  # noqa: E402
 from moto.apigatewayv2.responses import ApiGatewayV2Response  # noqa: E402
 from moto.core.responses import ActionResult  # noqa: E402
 from moto.core.utils import iso_8601_datetime_without_milliseconds  # noqa: E402
+from moto.route53.models import HostedZoneIdentifier  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 from moto.stepfunctions.responses import StepFunctionResponse  # noqa: E402
+
+
+# API Gateway's regional hosted zones (AWS General Reference, "Amazon API Gateway endpoints and quotas").
+API_GATEWAY_HOSTED_ZONES = {"us-east-1": "Z1UJRXOUMOOFQ8", "eu-west-1": "ZLY8HYME6SFDD", "eu-central-1": "Z1U9ULNL0V5AJ3"}
+
+
+def random_id(length: int) -> str:
+    return "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(length))
 
 
 def mend_step_functions() -> None:
@@ -87,7 +97,7 @@ def mend_api_gateway_v2() -> None:
     def create_deployment(self):
         params = json.loads(self.body or "{}")
         new = {
-            "deploymentId": "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(6)),
+            "deploymentId": random_id(6),
             "deploymentStatus": "DEPLOYED",
             "autoDeployed": False,
             "createdDate": iso_8601_datetime_without_milliseconds(datetime.now()),
@@ -139,6 +149,32 @@ def mend_api_gateway_v2() -> None:
         return result
 
     Stage.to_json = stage_json
+
+    # Gap: a domain name's configurations come back as given: no status, target name or hosted
+    # zone (Terraform waits for AVAILABLE until it times out), and mutualTlsAuthentication empty
+    # where none was given. AWS: each configuration has domainNameStatus AVAILABLE (once its
+    # certificate is), apiGatewayDomainName d-<id>.execute-api.<region>.amazonaws.com and the
+    # region's API Gateway hosted zone; mutualTlsAuthentication only when configured.
+    domain_init = DomainName.__init__
+
+    def domain_name_init(self, domain_name, domain_name_configurations, mutual_tls_authentication, tags, backend) -> None:
+        domain_init(self, domain_name, domain_name_configurations, mutual_tls_authentication, tags, backend)
+        region = backend.region_name
+        for configuration in self.domain_name_configurations:
+            configuration.setdefault("domainNameStatus", "AVAILABLE")
+            configuration.setdefault("apiGatewayDomainName", f"d-{random_id(10)}.execute-api.{region}.amazonaws.com")
+            configuration.setdefault("hostedZoneId", API_GATEWAY_HOSTED_ZONES.get(region, "Z1UJRXOUMOOFQ8"))
+
+    domain_to_json = DomainName.to_json
+
+    def domain_name_json(self) -> dict:
+        result = domain_to_json(self)
+        if not result["mutualTlsAuthentication"]:
+            del result["mutualTlsAuthentication"]
+        return result
+
+    DomainName.__init__ = domain_name_init
+    DomainName.to_json = domain_name_json
     for method in (create_deployment, get_deployment, get_deployments, update_deployment, delete_deployment, update_stage):
         setattr(ApiGatewayV2Response, method.__name__, method)
 
@@ -150,9 +186,20 @@ class NotFound(APIGatewayV2Error):
         super().__init__("NotFoundException", message)
 
 
+def mend_route53() -> None:
+    # Gap: a new hosted zone's id is 22 random letters and digits. AWS: ids start with Z (as in
+    # every example of the Route 53 API Reference, Z1D633PJN98FT9), which STEPGATE_HOSTED_ZONE_ID
+    # checks.
+    generate = HostedZoneIdentifier.generate
+    HostedZoneIdentifier.generate = lambda self, existing_ids=None, tags=None: "Z" + generate(self, existing_ids, tags)[1:]
+
+
 def main() -> None:
     mend_step_functions()
     mend_api_gateway_v2()
+    mend_route53()
+    # Tracebacks only, not a line per request.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     print(server.get_host_and_port()[1], flush=True)
