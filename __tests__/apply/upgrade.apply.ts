@@ -86,6 +86,25 @@ describeNeeding(setup.available ? emulatorMissing() : setup.reason, "upgrade fro
     for (const c of kept) expect({ [c.address]: c.change.actions }).toEqual({ [c.address]: expect.not.arrayContaining(["delete"]) });
   });
 
+  it("plans what docs/upgrading.md says: workflow, a new output only; api, 14 to add, 4 to change, 2 to destroy", () => {
+    const count = (id: string) => {
+      const actions = (plans[id].resource_changes ?? []).flatMap((c) => c.change.actions);
+      return {
+        add: actions.filter((a) => a === "create").length,
+        change: actions.filter((a) => a === "update").length,
+        destroy: actions.filter((a) => a === "delete").length,
+      };
+    };
+    expect(count(STACK_IDS.workflow)).toEqual({ add: 0, change: 0, destroy: 0 });
+    expect(
+      Object.keys(plans[STACK_IDS.workflow].output_changes ?? {}).filter((o) => !plans[STACK_IDS.workflow].output_changes?.[o].actions.includes("no-op")),
+    ).toEqual(["state_machine_arns"]);
+    // The monitoring (12), the two deployments anew; the two integrations' templates (execution names) and the two stages.
+    expect(count(STACK_IDS.api)).toEqual({ add: 14, change: 4, destroy: 2 });
+    const updated = (plans[STACK_IDS.api].resource_changes ?? []).filter((c) => c.change.actions.includes("update")).map((c) => c.type);
+    expect(updated.sort()).toEqual(["aws_api_gateway_integration", "aws_api_gateway_stage", "aws_apigatewayv2_integration", "aws_apigatewayv2_stage"]);
+  });
+
   it("applies the current synth; planned again, nothing changes", async () => {
     for (const id of STACKS) await stacks[id].apply();
     for (const id of STACKS) expect({ [id]: (await stacks[id].planChanges()).exitCode }).toEqual({ [id]: 0 });
