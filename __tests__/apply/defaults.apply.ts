@@ -20,6 +20,15 @@ const REST = { deployment: "aws_api_gateway_deployment", stage: "aws_api_gateway
 const WEBSOCKET = { deployment: "aws_apigatewayv2_deployment", stage: "aws_apigatewayv2_stage" };
 
 describeApplied("the defaults", { env: {} }, (applied) => {
+  it("runs the workflow as an EXPRESS state machine, as Step Functions describes it", async () => {
+    const { aws, outputs } = applied();
+    const { state_machine_arn } = await outputs("workflow");
+    expect(await aws.call("stepfunctions", "describe_state_machine", { stateMachineArn: state_machine_arn })).toMatchObject({
+      name: "stepgate-workflow",
+      type: "EXPRESS",
+    });
+  });
+
   /**
    * The actions a plan of the applied api takes on each API's deployment and stage once one
    * template changes: the api synthesized again with that template changed, planned on the

@@ -37,6 +37,9 @@ export interface Applied {
 export function describeApplied(name: string, variant: AppliedVariant, checks?: (applied: () => Applied) => void): void {
   const setup = terraformSetup();
   const missing = setup.available ? emulatorMissing() : setup.reason;
+  // terraformSetup's folder (its CLI configuration) goes after the tests, or now when they cannot run.
+  const removeSetup = () => setup.available && fs.rmSync(path.dirname(setup.cliConfig), { recursive: true, force: true });
+  if (missing !== undefined) removeSetup();
   // The settings the lifecycle needs, read before `seed` completes them (so not validated here).
   const region = variant.env[SETTINGS.region.name] ?? SETTINGS.region.default;
   const prefix = variant.env[SETTINGS.prefix.name] ?? SETTINGS.prefix.default;
@@ -84,7 +87,7 @@ export function describeApplied(name: string, variant: AppliedVariant, checks?: 
     afterAll(async () => {
       await aws?.stop();
       deployed?.remove();
-      if (setup.available) fs.rmSync(path.dirname(setup.cliConfig), { recursive: true, force: true });
+      removeSetup();
     });
 
     it(`applies ${applyOrder.join(", then ")}`, async () => {

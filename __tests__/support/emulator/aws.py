@@ -57,7 +57,7 @@ def inventory(endpoint: str, regions: list) -> list:
         waf = aws("wafv2")
         for acl in waf.list_web_acls(Scope="REGIONAL")["WebACLs"]:
             found.append(f"wafv2:webacl {acl['ARN']}")
-            found += [f"wafv2:association {acl['Name']} {r}" for r in waf.list_resources_for_web_acl(WebACLArn=acl["ARN"])["ResourceArns"]]
+            found += [f"wafv2:association {acl['Name']} {r}" for r in waf.list_resources_for_web_acl(WebACLArn=acl["ARN"], ResourceType="API_GATEWAY")["ResourceArns"]]
         found += [f"cognito-idp:userpool {region} {p['Name']}" for p in aws("cognito-idp").list_user_pools(MaxResults=60)["UserPools"]]
     return sorted(found)
 

@@ -31,6 +31,8 @@ from moto.core.responses import ActionResult  # noqa: E402
 from moto.core.utils import iso_8601_datetime_without_milliseconds  # noqa: E402
 from moto.route53.models import HostedZoneIdentifier  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
+from moto.wafv2.exceptions import WAFNonexistentItemException  # noqa: E402
+from moto.wafv2.responses import WAFV2Response  # noqa: E402
 from moto.stepfunctions.responses import StepFunctionResponse  # noqa: E402
 
 
@@ -234,11 +236,30 @@ def mend_route53() -> None:
     HostedZoneIdentifier.generate = lambda self, existing_ids=None, tags=None: "Z" + generate(self, existing_ids, tags)[1:]
 
 
+def mend_wafv2() -> None:
+    # Gap: ListResourcesForWebACL is not implemented (the tests list what a web ACL protects).
+    # AWS: the ARNs of the resources of ResourceType (APPLICATION_LOAD_BALANCER when not given)
+    # associated with the web ACL.
+    services = {"APPLICATION_LOAD_BALANCER": "elasticloadbalancing", "API_GATEWAY": "apigateway", "APPSYNC": "appsync", "COGNITO_USER_POOL": "cognito-idp"}
+
+    def list_resources_for_web_acl(self):
+        body = json.loads(self.body)
+        acl = self.wafv2_backend.wacls.get(body["WebACLArn"])
+        if acl is None:
+            raise WAFNonexistentItemException
+        service = services.get(body.get("ResourceType", "APPLICATION_LOAD_BALANCER"))
+        arns = [arn for arn in acl.associated_resources if arn.split(":")[2] == service]
+        return 200, {}, json.dumps({"ResourceArns": arns})
+
+    WAFV2Response.list_resources_for_web_acl = list_resources_for_web_acl
+
+
 def main() -> None:
     mend_step_functions()
     mend_api_gateway()
     mend_api_gateway_v2()
     mend_route53()
+    mend_wafv2()
     # Tracebacks only, not a line per request.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
