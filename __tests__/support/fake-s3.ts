@@ -78,8 +78,8 @@ export async function startFakeS3(): Promise<FakeS3> {
   };
 }
 
-/** The settings that point Terraform's S3 client at the fake endpoint, added to a backend or remote-state config. */
-export const fakeS3Settings = (s3: FakeS3) => ({
+/** The settings that point Terraform's S3 client at the fake endpoint (or the emulator), added to a backend or remote-state config. */
+export const fakeS3Settings = (s3: { readonly url: string }) => ({
   endpoints: { s3: s3.url, sts: s3.url },
   use_path_style: true,
   skip_credentials_validation: true,

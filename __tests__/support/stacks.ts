@@ -102,10 +102,10 @@ export const API_PROPS: StartSyncExecutionApiProps = {
   logRetentionDays: 30,
 };
 
-/** Synthesizes every stack into a new temporary folder, as `cdktf synth` would; returns the folder. */
-export function synthesizeToFolder(env: Record<string, string> = {}): string {
-  const outdir = path.join(temporaryFolder("out"), "cdktf.out");
-  fs.mkdirSync(outdir);
+/** Synthesizes every stack into `<root>/cdktf.out` (root: a new temporary folder by default), as `cdktf synth` would; returns cdktf.out. */
+export function synthesizeToFolder(env: Record<string, string> = {}, root = temporaryFolder("out")): string {
+  const outdir = path.join(root, "cdktf.out");
+  fs.mkdirSync(outdir, { recursive: true });
   const config = configWith(env);
   const app = new App({ outdir, stackTraces: false });
   new WorkflowStack(app, "workflow", { config });

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AWS_PROVIDER_VERSION } from "../../stacks/stepgate-stack";
 import type { Json } from "../../local/synthesized";
-import { fakeS3Settings, type FakeS3 } from "./fake-s3";
+import { fakeS3Settings } from "./fake-s3";
 import { PROJECT_DIR } from "./stacks";
 import { temporaryFolder } from "./temporary-folders";
 
@@ -84,16 +84,24 @@ export const terraformOnPath = (process.env.PATH ?? "").split(path.delimiter).so
  * under CI=true, where a skip would hide that nothing was proven, its absence fails instead.
  */
 export function describeWithTerraform(name: string, tests: () => void): void {
-  if (terraformOnPath) {
+  describeNeeding(terraformOnPath ? undefined : "no terraform on PATH", name, tests);
+}
+
+/**
+ * `describe` for tests that need a tool, `missing` saying why it cannot run here (undefined: it can):
+ * skipped with a warning, or under CI=true failed, as describeWithTerraform does.
+ */
+export function describeNeeding(missing: string | undefined, name: string, tests: () => void): void {
+  if (missing === undefined) {
     describe(name, tests);
   } else if (process.env.CI === "true") {
     describe(name, () => {
-      it("needs terraform on PATH (CI=true: not skipped)", () => {
-        throw new Error(`no terraform on PATH: "${name}" cannot run, and CI must not skip it`);
+      it("has what it needs (CI=true: not skipped)", () => {
+        throw new Error(`${missing}: "${name}" cannot run, and CI must not skip it`);
       });
     });
   } else {
-    console.warn(`skipped, no terraform on PATH: ${name}`);
+    console.warn(`skipped, ${missing}: ${name}`);
     describe.skip(name, tests);
   }
 }
@@ -149,6 +157,14 @@ export async function stopTerraform(): Promise<void> {
   await Promise.allSettled([...running.keys()]);
 }
 
+/** Where Terraform finds every AWS service: a fake on loopback, or the emulator. */
+export interface AwsEndpoint {
+  readonly url: string;
+}
+
+/** The AWS provider's endpoints for every service stepgate's stacks call. */
+const AWS_SERVICES = ["sts", "sfn", "s3", "iam", "logs", "kms", "apigateway", "apigatewayv2", "acm", "route53", "sns", "cloudwatch", "wafv2", "cognitoidp"];
+
 /** One stack's working directory, as cdktf synth wrote it, with Terraform pointed at the fakes. */
 export class TerraformStackDir {
   constructor(
@@ -165,7 +181,7 @@ export class TerraformStackDir {
    * Writes override.tf.json beside cdk.tf.json (cdk.tf.json itself stays as synth wrote it): the
    * mirror's provider version, and for plans fake credentials and every AWS endpoint on `aws`.
    */
-  useFakes(aws?: FakeS3): void {
+  useFakes(aws?: AwsEndpoint): void {
     const json = this.json;
     const override: Json = {};
     if (this.setup.source === "mirror") override.terraform = { required_providers: { aws: { version: this.setup.providerVersion } } };
@@ -177,7 +193,7 @@ export class TerraformStackDir {
         skip_metadata_api_check: true,
         skip_region_validation: true,
         s3_use_path_style: true,
-        endpoints: [{ sts: aws.url, sfn: aws.url, s3: aws.url, iam: aws.url, logs: aws.url, apigateway: aws.url, kms: aws.url }],
+        endpoints: [Object.fromEntries(AWS_SERVICES.map((service) => [service, aws.url]))],
       };
       override.provider = { aws: json.provider.aws.map((p: { alias?: string }) => (p.alias ? { alias: p.alias, ...fake } : fake)) };
       const s3 = fakeS3Settings(aws);
@@ -191,8 +207,9 @@ export class TerraformStackDir {
   terraform(...args: string[]): Promise<string> {
     return runTerraform(args, this.dir, { ...baseEnv(), TF_CLI_CONFIG_FILE: this.setup.cliConfig }).then(
       (r) => r.stdout,
-      (e: { stdout?: string; stderr?: string; message: string }) => {
-        throw new Error(`terraform ${args.join(" ")} in ${this.dir} failed:\n${e.stderr || e.stdout || e.message}`);
+      (e: { code?: number; stdout?: string; stderr?: string; message: string }) => {
+        const error = new Error(`terraform ${args.join(" ")} in ${this.dir} failed:\n${e.stderr || e.stdout || e.message}`);
+        throw Object.assign(error, { exitCode: e.code, stdout: e.stdout });
       },
     );
   }
@@ -200,6 +217,33 @@ export class TerraformStackDir {
   async init(backend = true): Promise<void> {
     if (this.setup.source === "registry") fs.copyFileSync(path.join(CACHE, "probe", ".terraform.lock.hcl"), path.join(this.dir, ".terraform.lock.hcl"));
     await this.terraform("init", "-input=false", "-no-color", ...(backend ? [] : ["-backend=false"]));
+  }
+
+  /** `terraform apply`: Terraform's output. */
+  apply(): Promise<string> {
+    return this.terraform("apply", "-auto-approve", "-input=false", "-no-color");
+  }
+
+  /** `terraform destroy`: Terraform's output. */
+  destroy(): Promise<string> {
+    return this.terraform("destroy", "-auto-approve", "-input=false", "-no-color");
+  }
+
+  /**
+   * `terraform plan -detailed-exitcode`: exit code 0 when nothing would change, 2 when something
+   * would; the plan as text and, if asked, as JSON. Any other exit throws.
+   */
+  async planChanges(json = false): Promise<{ exitCode: 0 | 2; text: string; json?: PlanJson }> {
+    const file = path.join(this.dir, "tfplan");
+    const args = ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false", `-out=${file}`];
+    const { exitCode, text } = await this.terraform(...args).then(
+      (text) => ({ exitCode: 0 as const, text }),
+      (e: Error & { exitCode?: number; stdout?: string }) => {
+        if (e.exitCode !== 2) throw e;
+        return { exitCode: 2 as const, text: e.stdout ?? "" };
+      },
+    );
+    return { exitCode, text, json: json ? JSON.parse(await this.terraform("show", "-json", file)) : undefined };
   }
 
   /** `terraform plan -out`: the plan as text (redacted, as a reviewer reads it) and, if asked, as JSON (`terraform show -json`). */

@@ -1,0 +1,113 @@
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Json } from "../../local/synthesized";
+import { synthesizeToFolder } from "./stacks";
+import { TerraformStackDir, type TerraformSetup } from "./terraform";
+import { temporaryFolder } from "./temporary-folders";
+
+/**
+ * AWS played by moto's server on 127.0.0.1, for tests that apply the stacks: one server per
+ * start, its gaps mended by ./emulator/moto_server.py, read and written through AWS's own API
+ * (boto3, by ./emulator/aws.py).
+ */
+const LAUNCHER = path.join(__dirname, "emulator", "moto_server.py");
+const AWS_CLIENT = path.join(__dirname, "emulator", "aws.py");
+
+/** Why the emulator cannot run here (moto, with the boto3 it brings, cannot be imported), or undefined. */
+export function emulatorMissing(): string | undefined {
+  try {
+    execFileSync("python3", ["-c", "import moto.server, boto3"], { stdio: "ignore" });
+    return undefined;
+  } catch {
+    return 'no moto: python3 -c "import moto" fails';
+  }
+}
+
+export interface Emulator {
+  /** Every AWS endpoint: moto tells services apart by the request's signature. */
+  readonly url: string;
+  /** One AWS call through boto3, such as `call("route53", "create_hosted_zone", {...})`: its answer, without ResponseMetadata. */
+  call(service: string, operation: string, params?: Json, region?: string): Promise<Json>;
+  /** What the emulator holds of every kind of resource stepgate makes, in these regions and the global services: "kind id" lines, sorted. */
+  inventory(regions: readonly string[]): Promise<string[]>;
+  /** What moto wrote to stderr (its tracebacks), for a failure's message. */
+  log(): string;
+  /** Ends the server and waits until it is gone. */
+  stop(): Promise<void>;
+}
+
+/** Starts moto's server on a free port of 127.0.0.1; resolves once it answers. */
+export async function startEmulator(): Promise<Emulator> {
+  // Its own process group, so stop() ends whatever it started; its stdin is a pipe whose close
+  // (this process ending, however it ends) stops it too.
+  const child = spawn("python3", [LAUNCHER], { detached: true, stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-100_000);
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes("\n")) resolve(Number(stdout.trim()));
+    });
+    child.once("exit", (code) => reject(new Error(`moto's server ended (exit ${code}) before it listened:\n${stderr}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const aws = (request: Json): Promise<Json> =>
+    new Promise((resolve, reject) => {
+      const client = spawn("python3", [AWS_CLIENT], { stdio: ["pipe", "pipe", "pipe"] });
+      let out = "";
+      let err = "";
+      client.stdout.on("data", (c: Buffer) => (out += c.toString()));
+      client.stderr.on("data", (c: Buffer) => (err += c.toString()));
+      client.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`AWS call to the emulator failed: ${err}`))));
+      client.stdin.end(JSON.stringify({ endpoint: url, ...request }));
+    });
+  return {
+    url,
+    call: async (service, operation, params = {}, region = "us-east-1") => (await aws({ calls: [{ service, operation, params, region }] }))[0],
+    inventory: async (regions) => (await aws({ inventory: regions })) as string[],
+    log: () => stderr,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        process.kill(-(child.pid as number), "SIGTERM");
+        await exited;
+      }
+      for (const stream of [child.stdin, child.stdout, child.stderr]) stream.destroy();
+    },
+  };
+}
+
+/** stepgate's stacks, synthesized into a temporary folder (their local state beside them) and pointed at the emulator. */
+export interface EmulatedStacks {
+  /** The temporary folder: cdktf.out, local state files, anything the test writes there. */
+  readonly root: string;
+  /** Each synthesized stack, by id, initialized. */
+  readonly stacks: Readonly<Record<string, TerraformStackDir>>;
+  /** Removes the folder. */
+  remove(): void;
+}
+
+/**
+ * Synthesizes stepgate with these settings into `root` (a new temporary folder by default), and
+ * makes each stack use the emulator for AWS (also for the S3 backend and remote state).
+ */
+export async function synthesizeForEmulator(
+  emulator: Emulator,
+  setup: Extract<TerraformSetup, { available: true }>,
+  env: Record<string, string>,
+  root = temporaryFolder("apply"),
+): Promise<EmulatedStacks> {
+  const outdir = synthesizeToFolder(env, root);
+  const stacks: Record<string, TerraformStackDir> = {};
+  for (const id of fs.readdirSync(path.join(outdir, "stacks"))) {
+    const stack = new TerraformStackDir(path.join(outdir, "stacks", id), setup);
+    stack.useFakes(emulator);
+    await stack.init();
+    stacks[id] = stack;
+  }
+  return { root, stacks, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
