@@ -262,6 +262,8 @@ describe("ApiStack", () => {
           '${try(data.terraform_remote_state.workflow[0].outputs.state_machine_arns["orders"], "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-orders")}',
         "workflow_state_machine_arns_refunds-eu":
           '${try(data.terraform_remote_state.workflow[0].outputs.state_machine_arns["refunds-eu"], "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-refunds-eu")}',
+        workflows_not_applied:
+          '${[for w in [{ name = "workflow", arn = local.workflow_state_machine_arn }, { name = "orders", arn = local.workflow_state_machine_arns_orders }, { name = "refunds-eu", arn = local.workflow_state_machine_arns_refunds-eu }] : w.name if startswith(w.arn, "arn:aws:states:us-east-1:000000000000:stateMachine:")]}',
       });
     });
 

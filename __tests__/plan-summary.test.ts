@@ -62,6 +62,33 @@ describeWithTerraform("plan:summary on real Terraform plans", () => {
     expect(summarize(json, "api").markdown).toBe("### Plan of `api`\n\nNo changes.\n");
   });
 
+  it("puts every failed check first, in a block of its own, with its message (or none, when it would show a sensitive value)", async () => {
+    const { json, terraformSays } = await plan({
+      ...base,
+      variable: { secret: { type: "string", default: SECRET, sensitive: true }, applied: { type: "bool", default: false } },
+      check: {
+        workflow_applied: { assert: [{ condition: "${var.applied}", error_message: "apply the workflow\nstack first" }] },
+        holds: { assert: [{ condition: "${!var.applied}", error_message: "never shown" }] },
+        secretive: { assert: [{ condition: `\${var.secret == ""}`, error_message: `\${var.secret} is set` }] },
+      },
+    });
+    expect(terraformSays[0]).toMatch(/^No changes\./);
+    expect(summarize(json, "api").markdown).toBe(
+      [
+        "### Plan of `api`",
+        "",
+        "> [!CAUTION]",
+        "> **Checks failed** (Terraform warns and plans on):",
+        "> - `check.secretive`: failed (its message holds a sensitive value)",
+        "> - `check.workflow_applied`: apply the workflow stack first",
+        "",
+        "No changes.",
+        "",
+      ].join("\n"),
+    );
+    expect(JSON.stringify(json.checks)).not.toContain(SECRET);
+  });
+
   it("gives a plan that changes only outputs a line of its own (Terraform prints no Plan: line then)", async () => {
     const { json, terraformSays } = await plan({ ...base, output: { o: { value: "y" } } });
     expect(terraformSays).toEqual(["Changes to Outputs:"]);

@@ -28,7 +28,11 @@ export type TerraformSetup =
 
 const CACHE = path.join(PROJECT_DIR, "node_modules", ".cache", "stepgate-terraform");
 const AWS = "registry.terraform.io/hashicorp/aws";
-const baseEnv = () => ({ ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", TF_INPUT: "0" });
+/** The review variable (the api stack's var.review_plan) only where a test sets it. */
+const baseEnv = () => {
+  const { TF_VAR_review_plan: _, ...env } = process.env;
+  return { ...env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", TF_INPUT: "0" };
+};
 
 /** Finds terraform and an AWS provider; synchronous, so describe blocks can be named and skipped by it. */
 export function terraformSetup(): TerraformSetup {
@@ -125,7 +129,9 @@ function runTerraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Prom
   child.stderr.on("data", (d) => (stderr += d));
   const done = new Promise<{ stdout: string }>((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (code, signal) => (code === 0 ? resolve({ stdout }) : reject(Object.assign(new Error(`exit ${code ?? signal}`), { stdout, stderr }))));
+    child.on("close", (code, signal) =>
+      code === 0 ? resolve({ stdout }) : reject(Object.assign(new Error(`exit ${code ?? signal}`), { stdout, stderr, code: code ?? undefined })),
+    );
   });
   const group = (signal: NodeJS.Signals) => {
     try {
@@ -205,7 +211,22 @@ export class TerraformStackDir {
   }
 
   terraform(...args: string[]): Promise<string> {
-    return runTerraform(args, this.dir, { ...baseEnv(), TF_CLI_CONFIG_FILE: this.setup.cliConfig }).then(
+    return this.run(args, {});
+  }
+
+  /** `terraform apply -auto-approve` without a plan file, as `cdktf deploy` runs it: what Terraform said, and whether it applied. */
+  tryApply(): Promise<{ applied: boolean; stdout: string; stderr: string }> {
+    return runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"], this.dir, {
+      ...baseEnv(),
+      TF_CLI_CONFIG_FILE: this.setup.cliConfig,
+    }).then(
+      (r) => ({ applied: true, stdout: r.stdout, stderr: "" }),
+      (e: { stdout?: string; stderr?: string }) => ({ applied: false, stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
+    );
+  }
+
+  private run(args: string[], env: Record<string, string>): Promise<string> {
+    return runTerraform(args, this.dir, { ...baseEnv(), ...env, TF_CLI_CONFIG_FILE: this.setup.cliConfig }).then(
       (r) => r.stdout,
       (e: { code?: number; stdout?: string; stderr?: string; message: string }) => {
         const error = new Error(`terraform ${args.join(" ")} in ${this.dir} failed:\n${e.stderr || e.stdout || e.message}`);
@@ -246,10 +267,13 @@ export class TerraformStackDir {
     return { exitCode, text, json: json ? JSON.parse(await this.terraform("show", "-json", file)) : undefined };
   }
 
-  /** `terraform plan -out`: the plan as text (redacted, as a reviewer reads it) and, if asked, as JSON (`terraform show -json`). */
-  async plan(json = false): Promise<{ text: string; json?: PlanJson; file: string }> {
+  /**
+   * `terraform plan -out`: the plan as text (redacted, as a reviewer reads it) and, if asked, as JSON
+   * (`terraform show -json`). A review plan sets TF_VAR_review_plan=true, as the pull requests' plans do.
+   */
+  async plan({ json = false, review = false } = {}): Promise<{ text: string; json?: PlanJson; file: string }> {
     const file = path.join(this.dir, "tfplan");
-    const text = await this.terraform("plan", "-input=false", "-no-color", "-lock=false", `-out=${file}`);
+    const text = await this.run(["plan", "-input=false", "-no-color", "-lock=false", `-out=${file}`], review ? { TF_VAR_review_plan: "true" } : {});
     return { text, json: json ? JSON.parse(await this.terraform("show", "-json", file)) : undefined, file };
   }
 }
