@@ -36,6 +36,10 @@ const option = (name: string, fallback: number) => {
 const RUNS = option("--runs", 5);
 const TEST_RUNS = option("--test-runs", 3);
 const WITH_TESTS = !args.includes("--no-tests");
+const WITH_APPLY = args.includes("--apply");
+/** The cases the issue's budgets name, by name. */
+const NPM_TEST = "npm test (shipped, cold)";
+const TEST_APPLY = "npm run test:apply (cold)";
 const WRITE = args.includes("--write");
 
 interface Sample {
@@ -312,7 +316,7 @@ async function main(): Promise<void> {
     const ourTsconfig = path.join(WORK, "tsconfig.type-checking.json");
     fs.writeFileSync(ourTsconfig, JSON.stringify({ extends: path.join(PROJECT, "tsconfig.json"), compilerOptions: { isolatedModules: false } }));
     cases.push(
-      { name: "npm test (shipped, cold)", command: "npm test --silent -- --no-cache", cwd: PROJECT, env, runs: TEST_RUNS },
+      { name: NPM_TEST, command: "npm test --silent -- --no-cache", cwd: PROJECT, env, runs: TEST_RUNS },
       {
         name: "same tests, type-checking ts-jest (cold)",
         command: `${BIN("jest")} --no-cache --config ${typeCheckingJestConfig(PROJECT, tools, ourTsconfig, path.join(WORK, "jest.type-checking.json"))}`,
@@ -332,6 +336,8 @@ async function main(): Promise<void> {
       },
     );
   }
+
+  if (WITH_APPLY) cases.push({ name: TEST_APPLY, command: "npm run --silent test:apply -- --no-cache", cwd: PROJECT, env, runs: 1 });
 
   const samples = new Map<string, Sample[]>(cases.map((c) => [c.name, []]));
   const rounds = Math.max(...cases.map((c) => c.runs));
@@ -361,7 +367,7 @@ async function main(): Promise<void> {
     }),
   );
   const [shipped, template, appSynth, floor] = cases.map((c) => stats[c.name]);
-  const [tests, typeChecking, templateTests] = cases.filter((c) => c.name.includes("test")).map((c) => stats[c.name]);
+  const [tests, typeChecking, templateTests] = [NPM_TEST, "same tests, type-checking ts-jest (cold)", "same tests, template's way (cold)"].map((name) => stats[name]);
   const [oneWorkflow, , fiftyWorkflows] = WORKFLOW_COUNTS.map((n) => stats[workflowCase(n)]);
 
   const rows = cases.map((c) => {
@@ -395,6 +401,9 @@ async function main(): Promise<void> {
       tests.wallSeconds.median <= 0.25 * templateTests.wallSeconds.median,
     ]);
   }
+  if (tests) budgets.push([`npm test (cold) <= 90 s (${tests.wallSeconds.median.toFixed(1)} s)`, tests.wallSeconds.median <= 90]);
+  const apply = stats[TEST_APPLY];
+  if (apply) budgets.push([`npm run test:apply (cold) <= 480 s (${apply.wallSeconds.median.toFixed(1)} s)`, apply.wallSeconds.median <= 480]);
   const install = args.includes("--install") ? installFootprint() : undefined;
 
   const table = [
