@@ -115,7 +115,8 @@ const reviewWarning = (workflows: string) =>
   `for review only: the workflow stack's state has no state machine for ${workflows} yet, so this plan shows placeholders in account 000000000000, and applying api is refused until workflow is applied (npx cdktf deploy workflow)`;
 
 describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
-  jest.setTimeout(240_000);
+  // Generous: on a loaded 2-core machine the first plans queue behind each other (a quiet one needs about a third of this).
+  jest.setTimeout(600_000);
   let aws: FakeS3;
   const runs: Record<string, Promise<VariantRun>> = {};
   const seen = new Map<string, string>();
