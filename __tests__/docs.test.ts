@@ -43,7 +43,8 @@ describe("the docs", () => {
     const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Deploy"));
     const commands = (quickStart.match(/```sh\n([\s\S]*?)```/)?.[1] ?? "").split("\n").filter(Boolean);
     expect(commands.map((c) => c.split("#")[0].trim())).toEqual(["npx cdktf synth", "npm test"]);
-    expect(read(".ci/run")).toMatch(/\nnpm ci\nnpm test\n$/);
+    // CI runs it, then the apply tests (npm run test:apply), which need moto besides.
+    expect(read(".ci/run")).toMatch(/\nnpm ci\nnpm test\nnpm run test:apply\n$/);
   });
 
   it("say which Node the project needs (engines), before install and deploy", () => {
