@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: synth and tests as shipped, against the cdktf template's way and against the
  * floor, alternating, medians of several runs. Prints a table, writes .ci/bench-results.json and
- * checks the budgets (exit code 1 when one is missed).
+ * checks the budgets (exit code 1 when one is missed). Says whether the docs show this run's table
+ * (between the markers of .ci/bench-table.ts, in README.md or CONTRIBUTING.md); --write puts it there.
  *
- *   npm run bench -- [--runs 5] [--test-runs 3] [--no-tests] [--install]
+ *   npm run bench -- [--runs 5] [--test-runs 3] [--no-tests] [--install] [--write]
  *
  * Besides, the app's own synth with 1, 10 and 50 workflows (STEPGATE_WORKFLOWS), each of its own
  * generated definition, the validation cache of those definitions emptied before each run (cold).
@@ -16,6 +17,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { aslCacheFile } from "../stacks/config/definition";
+import { reportDocsTable } from "./bench-table";
 
 const PROJECT = path.resolve(__dirname, "..");
 const BIN = (name: string) => path.join(PROJECT, "node_modules", ".bin", name);
@@ -34,6 +36,11 @@ const option = (name: string, fallback: number) => {
 const RUNS = option("--runs", 5);
 const TEST_RUNS = option("--test-runs", 3);
 const WITH_TESTS = !args.includes("--no-tests");
+const WITH_APPLY = args.includes("--apply");
+/** The cases the issue's budgets name, by name. */
+const NPM_TEST = "npm test (shipped, cold)";
+const TEST_APPLY = "npm run test:apply (cold)";
+const WRITE = args.includes("--write");
 
 interface Sample {
   wallMs: number;
@@ -275,7 +282,12 @@ function workflowsSynth(count: number, dir: string, app: string): { command: str
 
 async function main(): Promise<void> {
   const env = { CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0", CI: "1" };
-  const out = (label: string) => path.join(fs.mkdtempSync(path.join(os.tmpdir(), `stepgate-bench-${label}-`)), "cdktf.out");
+  const outdirs: string[] = [];
+  const out = (label: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `stepgate-bench-${label}-`));
+    outdirs.push(dir);
+    return path.join(dir, "cdktf.out");
+  };
   const app: string = JSON.parse(fs.readFileSync(path.join(PROJECT, "cdktf.json"), "utf8")).app;
   const floorScript = `require("cdktf");${providerModules()
     .map((m) => `require(${JSON.stringify(m)});`)
@@ -304,7 +316,7 @@ async function main(): Promise<void> {
     const ourTsconfig = path.join(WORK, "tsconfig.type-checking.json");
     fs.writeFileSync(ourTsconfig, JSON.stringify({ extends: path.join(PROJECT, "tsconfig.json"), compilerOptions: { isolatedModules: false } }));
     cases.push(
-      { name: "npm test (shipped, cold)", command: "npm test --silent -- --no-cache", cwd: PROJECT, env, runs: TEST_RUNS },
+      { name: NPM_TEST, command: "npm test --silent -- --no-cache", cwd: PROJECT, env, runs: TEST_RUNS },
       {
         name: "same tests, type-checking ts-jest (cold)",
         command: `${BIN("jest")} --no-cache --config ${typeCheckingJestConfig(PROJECT, tools, ourTsconfig, path.join(WORK, "jest.type-checking.json"))}`,
@@ -324,6 +336,8 @@ async function main(): Promise<void> {
       },
     );
   }
+
+  if (WITH_APPLY) cases.push({ name: TEST_APPLY, command: "npm run --silent test:apply -- --no-cache", cwd: PROJECT, env, runs: 1 });
 
   const samples = new Map<string, Sample[]>(cases.map((c) => [c.name, []]));
   const rounds = Math.max(...cases.map((c) => c.runs));
@@ -353,7 +367,7 @@ async function main(): Promise<void> {
     }),
   );
   const [shipped, template, appSynth, floor] = cases.map((c) => stats[c.name]);
-  const [tests, typeChecking, templateTests] = cases.filter((c) => c.name.includes("test")).map((c) => stats[c.name]);
+  const [tests, typeChecking, templateTests] = [NPM_TEST, "same tests, type-checking ts-jest (cold)", "same tests, template's way (cold)"].map((name) => stats[name]);
   const [oneWorkflow, , fiftyWorkflows] = WORKFLOW_COUNTS.map((n) => stats[workflowCase(n)]);
 
   const rows = cases.map((c) => {
@@ -387,6 +401,9 @@ async function main(): Promise<void> {
       tests.wallSeconds.median <= 0.25 * templateTests.wallSeconds.median,
     ]);
   }
+  if (tests) budgets.push([`npm test (cold) <= 90 s (${tests.wallSeconds.median.toFixed(1)} s)`, tests.wallSeconds.median <= 90]);
+  const apply = stats[TEST_APPLY];
+  if (apply) budgets.push([`npm run test:apply (cold) <= 480 s (${apply.wallSeconds.median.toFixed(1)} s)`, apply.wallSeconds.median <= 480]);
   const install = args.includes("--install") ? installFootprint() : undefined;
 
   const table = [
@@ -414,7 +431,8 @@ async function main(): Promise<void> {
     )}\n`,
   );
   console.log(`\nwrote ${path.relative(PROJECT, RESULTS)}`);
-  fs.rmSync(variant, { recursive: true, force: true });
+  for (const line of reportDocsTable(PROJECT, table, WRITE)) console.log(line);
+  for (const dir of [variant, ...outdirs]) fs.rmSync(dir, { recursive: true, force: true });
   process.exitCode = budgets.every(([, ok]) => ok) ? 0 : 1;
 }
 

@@ -28,12 +28,18 @@ export const VARIANTS: Record<string, Record<string, string>> = {
   "iam+cloud": { STEPGATE_WS_CONNECT_AUTH: "AWS_IAM", STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme", STEPGATE_TFC_PROJECT: "p" },
 };
 
-/** The files the switch never rewrites: this switch itself, whose rules and tests spell cdktf on purpose. */
-export const NOT_RENAMED = [".ci/cdktn-switch.ts", ".ci/check-cdktn.ts", "__tests__/cdktn-switch.test.ts"];
+/**
+ * The files the switch never rewrites: this switch itself, whose rules and tests spell cdktf on
+ * purpose, and the page about the move, which names both sides on purpose.
+ */
+export const NOT_RENAMED = [".ci/cdktn-switch.ts", ".ci/check-cdktn.ts", "__tests__/cdktn-switch.test.ts", "docs/cdk-terrain.md"];
+
+/** The first release's synthesized stacks: what teams deployed with cdktf, kept byte for byte. */
+export const FIRST_RELEASE_FIXTURE = "__tests__/fixtures/first-release/";
 
 /** Files the rename reads (package.json is switched as JSON; package-lock.json is npm's). */
 export function isRenamed(file: string): boolean {
-  if (NOT_RENAMED.includes(file) || file === "package.json" || file.endsWith("package-lock.json")) return false;
+  if (NOT_RENAMED.includes(file) || file.startsWith(FIRST_RELEASE_FIXTURE) || file === "package.json" || file.endsWith("package-lock.json")) return false;
   return /\.(ts|md|ya?ml|json)$/.test(file) || ["help", ".ci/run"].includes(file);
 }
 
@@ -102,32 +108,14 @@ export function rename(text: string): { text: string; counts: Record<string, num
 export const LEFTOVER =
   /@cdktf\b|["'`]cdktf["'`/]|\bcdktf-cli\b|\bcdktf\/lib\b|node_modules\/(\.bin\/)?cdktf\b|\bnpx cdktf\b|\bcdktf (synth|diff|deploy|destroy)\b/;
 
-/** The README's section about the move itself, which names both sides on purpose: never renamed. */
-const KEPT_SECTION = { file: "README.md", heading: "## Moving to CDK Terrain\n" };
-
-/**
- * One file's rename: every rule (but not in the README's section about the move), and the lines
- * that still name cdktf's packages afterwards (`file:line: text`).
- */
+/** One file's rename: every rule, and the lines that still name cdktf's packages afterwards (`file:line: text`). */
 export function renameFile(file: string, text: string): { text: string; counts: Record<string, number>; leftovers: string[] } {
-  let [before, kept, after] = [text, "", ""];
-  const start = file === KEPT_SECTION.file ? text.indexOf(KEPT_SECTION.heading) : -1;
-  if (start >= 0) {
-    const end = text.indexOf("\n## ", start + KEPT_SECTION.heading.length);
-    [before, kept, after] = [text.slice(0, start), text.slice(start, end < 0 ? text.length : end + 1), end < 0 ? "" : text.slice(end + 1)];
-  }
-  const a = rename(before);
-  const b = rename(after);
-  const counts = { ...a.counts };
-  for (const [rule, n] of Object.entries(b.counts)) counts[rule] = (counts[rule] ?? 0) + n;
+  const renamed = rename(text);
   const leftovers: string[] = [];
-  const lines = (part: string, first: number) =>
-    part.split("\n").forEach((line, i) => {
-      if (LEFTOVER.test(line)) leftovers.push(`${file}:${first + i}: ${line.trim()}`);
-    });
-  lines(a.text, 1);
-  lines(b.text, 1 + (a.text + kept).split("\n").length - 1);
-  return { text: a.text + kept + b.text, counts, leftovers };
+  renamed.text.split("\n").forEach((line, i) => {
+    if (LEFTOVER.test(line)) leftovers.push(`${file}:${i + 1}: ${line.trim()}`);
+  });
+  return { ...renamed, leftovers };
 }
 
 interface PackageJson {

@@ -1,16 +1,13 @@
 /**
  * `npm run check:cdktn`: proves the move to CDK Terrain (cdktn, the maintained fork of cdktf) on a
- * copy of the project. It copies the project (without node_modules, cdktf.out, .git) to a folder
- * under the system's temporary folder, switches the copy to cdktn (.ci/cdktn-switch.ts: packages,
+ * copy of the project. It copies the files git tracks (a file of yours git does not track stays
+ * out) to a folder under the system's temporary folder, switches the copy to cdktn (.ci/cdktn-switch.ts: packages,
  * imports, the jest adapter, scripts and docs that name the CLI, the AWS provider pin), installs it
  * under Node >= 22.19 (downloaded from the npm registry when this Node is older), runs the CLI's
  * synth and the copy's own `npm test`, synthesizes every stack of several settings variants on both
  * sides and compares the JSON. Prints a report; exits 1 on a failure or an unexplained difference.
  *
- *   npm run check:cdktn                      # the check (a re-run reuses the Node download and the install)
- *   npm run check:cdktn -- --switch-only .   # only the switch, applied to a folder (a team's own copy)
- *
- * Not part of `npm test`: it installs about a gigabyte.
+ * Not part of `npm test`: it installs about a gigabyte, kept as a cache for the next run (USAGE).
  */
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
 import * as crypto from "node:crypto";
@@ -43,9 +40,35 @@ const WORK = path.join(os.tmpdir(), `stepgate-cdktn-${crypto.createHash("sha256"
 const COPY = path.join(WORK, "project");
 const LOGS = path.join(WORK, "logs");
 
+export const USAGE = `usage: npm run check:cdktn [-- --switch-only DIR | --clean-cache | --help]
+
+  (no flag)             the check, on a copy of the files git tracks; its cache (the copy with its
+                        node_modules, about 1 GB, and the Node download) stays in
+                        ${WORK}
+                        for the next run, which then takes seconds to install
+  --switch-only DIR     only the switch, applied in place to a folder (a team's own copy)
+  --clean-cache         removes that cache, and does nothing else`;
+
 const SKIP = new Set(["node_modules", "cdktf.out", ".git", ".terraform"]);
 
-/** Every file of the project a copy takes, relative paths. */
+/**
+ * The files the check copies, relative paths: those git tracks in `dir` (as the working tree holds
+ * them), so an untracked file of the user's (a scratch file, a local state) never reaches the copy.
+ */
+export function trackedFiles(dir: string): string[] {
+  const r = spawnSync("git", ["ls-files", "-z", "--cached"], { cwd: dir, encoding: "utf8", maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`git ls-files failed in ${dir} (the check copies the files git tracks): ${r.stderr?.trim() || r.error?.message}`);
+  // A tracked file deleted in the working tree is not copied.
+  return r.stdout.split("\0").filter((file) => file !== "" && fs.existsSync(path.join(dir, file)));
+}
+
+/** The cache's size, as du prints it (`1.1G`); "empty" when there is none. */
+function cacheSize(): string {
+  if (!fs.existsSync(WORK)) return "empty";
+  return spawnSync("du", ["-sh", WORK], { encoding: "utf8" }).stdout.split("\t")[0] || "?";
+}
+
+/** Every file of a folder the switch renames in, relative paths (its own and generated folders aside). */
 function projectFiles(dir: string, relative = ""): string[] {
   return fs.readdirSync(path.join(dir, relative), { withFileTypes: true }).flatMap((e) => {
     const file = path.join(relative, e.name);
@@ -198,11 +221,23 @@ function compare(cdktf: Map<string, string>, cdktn: Map<string, string>): { stac
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-function main(): number {
-  const args = process.argv.slice(2);
-  const only = args.indexOf("--switch-only");
-  if (only >= 0) {
-    const dir = path.resolve(args[only + 1] ?? ".");
+function main(args: readonly string[]): number {
+  if (args[0] === "--help" && args.length === 1) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args[0] === "--clean-cache" && args.length === 1) {
+    const size = cacheSize();
+    fs.rmSync(WORK, { recursive: true, force: true });
+    console.log(size === "empty" ? `no cache at ${WORK}` : `removed the cache ${WORK} (${size})`);
+    return 0;
+  }
+  if (args.length > 0 && (args[0] !== "--switch-only" || args.length > 2)) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (args[0] === "--switch-only") {
+    const dir = path.resolve(args[1] ?? ".");
     const r = switchFolder(dir);
     console.log(`switched ${dir} to CDK Terrain: ${r.files} files`);
     for (const [rule, n] of Object.entries(r.counts)) console.log(`  ${String(n).padStart(4)}  ${rule}`);
@@ -225,7 +260,7 @@ function main(): number {
   let start = performance.now();
   fs.mkdirSync(COPY, { recursive: true });
   for (const entry of fs.readdirSync(COPY)) if (entry !== "node_modules") fs.rmSync(path.join(COPY, entry), { recursive: true, force: true });
-  for (const file of projectFiles(PROJECT)) fs.cpSync(path.join(PROJECT, file), path.join(COPY, file));
+  for (const file of trackedFiles(PROJECT)) fs.cpSync(path.join(PROJECT, file), path.join(COPY, file));
   const switched = switchFolder(COPY);
   report.push(`copy and switch: ${seconds(performance.now() - start)}, ${switched.files} files changed:`);
   for (const [rule, n] of Object.entries(switched.counts)) report.push(`  ${String(n).padStart(4)}  ${rule}`);
@@ -288,6 +323,7 @@ function main(): number {
   if (stacks.some(unexplained) || manifest.some((d) => !d.explanation)) failures.push("an unexplained difference in the synthesized JSON");
 
   report.push(`total: ${seconds(performance.now() - total)}; logs in ${LOGS}`);
+  report.push(cacheLine());
   report.push(
     failures.length ? `FAILED:\n  ${failures.join("\n  ")}` : "OK: same resources, data sources, outputs and addresses; every other difference explained",
   );
@@ -295,11 +331,17 @@ function main(): number {
   return failures.length ? 1 : 0;
 }
 
+/** Where the cache is and how large, and how to remove it. */
+function cacheLine(): string {
+  return `cache: ${WORK} (${cacheSize()}), reused by the next run; npm run check:cdktn -- --clean-cache removes it`;
+}
+
 if (require.main === module) {
   try {
-    process.exitCode = main();
+    process.exitCode = main(process.argv.slice(2));
   } catch (e) {
     console.error((e as Error).message);
+    console.error(cacheLine());
     process.exitCode = 1;
   }
 }

@@ -1,11 +1,14 @@
 /**
  * npm run --silent plan:summary -- PLAN_JSON STACK [--refuse-client-facing]
  *
- * Markdown summary of `terraform show -json PLANFILE`: Terraform's own count line, word for word
+ * Markdown summary of `terraform show -json PLANFILE`: first every failed check (a `check` block's
+ * assertion, which Terraform prints as a warning and plans on: the api stack's workflow_applied in a
+ * review plan made before workflow is applied), then Terraform's own count line, word for word
  * (Terraform 1.11's renderer: internal/command/jsonformat/plan.go), the replacements, a warning
  * that lists every resource destroyed or replaced (first those clients use), and every change by
  * address and action. Never a value: `terraform show -json` prints sensitive values (the API key)
- * in plain text, so only addresses and actions leave this script.
+ * in plain text, so only addresses, actions and the failed checks' messages (Terraform leaves out
+ * one that would show a sensitive value) leave this script.
  * With --refuse-client-facing it exits 3 when a client-facing resource is destroyed or replaced.
  */
 import * as fs from "node:fs";
@@ -17,9 +20,14 @@ interface ResourceChange {
   previous_address?: string;
   change: { actions: string[]; importing?: unknown };
 }
+/** A checkable object's results (a check block, a resource's conditions...), one per instance. */
+interface CheckResult {
+  instances?: Array<{ address: { to_display: string }; status: "pass" | "fail" | "error" | "unknown"; problems?: Array<{ message: string }> }>;
+}
 export interface PlanJson {
   resource_changes?: ResourceChange[];
   output_changes?: Record<string, { actions: string[] }>;
+  checks?: CheckResult[];
 }
 
 /** Resources whose loss or replacement changes what clients use: a URL, a key, the state machine. */
@@ -82,7 +90,7 @@ export function summarize(plan: PlanJson, stack: string): Summary {
   const outputs = Object.entries(plan.output_changes ?? {})
     .filter(([, o]) => o.actions.join(",") !== "no-op")
     .map(([name]) => name);
-  const lines = [`### Plan of \`${stack}\``, ""];
+  const lines = [`### Plan of \`${stack}\``, "", ...failedChecks(plan)];
   if (changes.length === 0 && outputs.length === 0) {
     lines.push("No changes.");
     return { markdown: `${lines.join("\n")}\n`, clientFacing: [] };
@@ -126,6 +134,25 @@ export function summarize(plan: PlanJson, stack: string): Summary {
     lines.push("", "</details>");
   }
   return { markdown: `${lines.join("\n")}\n`, clientFacing: clientFacing.map((c) => `${c.address} (${c.action})`) };
+}
+
+/**
+ * The failed checks, as a block of their own at the top, ended by an empty line (the deploy leaves
+ * it out when it compares an approved summary: checks say what the state was, not what changes).
+ */
+function failedChecks(plan: PlanJson): string[] {
+  const failed = (plan.checks ?? []).flatMap((check) =>
+    (check.instances ?? [])
+      .filter((i) => i.status === "fail")
+      // Terraform leaves out a message that would show a sensitive value.
+      .flatMap((i) =>
+        (i.problems ?? [{ message: "failed (its message holds a sensitive value)" }]).map(
+          (p) => `> - \`${i.address.to_display}\`: ${p.message.replace(/\s+/g, " ")}`,
+        ),
+      ),
+  );
+  if (failed.length === 0) return [];
+  return ["> [!CAUTION]", "> **Checks failed** (Terraform warns and plans on):", ...failed, ""];
 }
 
 if (require.main === module) {

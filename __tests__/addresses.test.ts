@@ -111,6 +111,13 @@ describe("Terraform addresses", () => {
     ]);
   });
 
+  it("of the api stack's review variable (CI and the docs set TF_VAR_review_plan) and its check block", () => {
+    const api = parse(synthApi()) as unknown as { variable: object; check: object };
+    expect(Object.keys(api.variable)).toEqual(["review_plan"]);
+    expect(Object.keys(api.check)).toEqual(["workflow_applied"]);
+    expect(Object.keys((parse(synthWorkflow()) as unknown as { variable?: object }).variable ?? {})).toEqual([]);
+  });
+
   it("of the alarm e-mail subscriptions, each named after its address", () => {
     const api = addresses(synthApi(configWith({ STEPGATE_ALARM_EMAILS: "ops@example.com" })));
     expect(api.filter((a) => a.startsWith("aws_sns_topic_subscription."))).toEqual(["aws_sns_topic_subscription.alarm_topic_email_opsexamplecom_357F8E6D"]);

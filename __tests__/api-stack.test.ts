@@ -16,7 +16,7 @@ import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource
 import { Apigatewayv2RouteResponse } from "@cdktf/provider-aws/lib/apigatewayv2-route-response";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataTerraformRemoteStateLocal } from "cdktf";
-import { address, configWith, only, parse, resources, synthApi } from "./support/stacks";
+import { address, configWith, only, parse, redeploymentTrigger, resources, synthApi } from "./support/stacks";
 
 const WORKFLOW_ARN = "${local.workflow_state_machine_arn}";
 const URI = "arn:${data.aws_partition.partition.partition}:apigateway:us-east-1:states:action/StartSyncExecution";
@@ -213,6 +213,43 @@ describe("ApiStack", () => {
     expect(iam).toHaveResourceWithProperties(ApiGatewayMethod, { http_method: "POST", authorization: "AWS_IAM", api_key_required: true });
   });
 
+  describe("deployment triggers", () => {
+    const REST = "aws_api_gateway_deployment";
+    const WEBSOCKET = "aws_apigatewayv2_deployment";
+    const triggers = (synthesized: string) => ({ rest: redeploymentTrigger(synthesized, REST), websocket: redeploymentTrigger(synthesized, WEBSOCKET) });
+
+    it("are the same for the same settings", () => {
+      expect(triggers(synthApi())).toEqual(triggers(synthesized));
+    });
+
+    it("move the REST API alone on a REST-only change (STEPGATE_REST_SEND_API_KEY_VALUE changes its request template)", () => {
+      const changed = triggers(synthApi(configWith({ STEPGATE_REST_SEND_API_KEY_VALUE: "true" })));
+      expect(changed.rest.digest).not.toBe(triggers(synthesized).rest.digest);
+      expect(changed.rest.references).toEqual(triggers(synthesized).rest.references);
+      expect(changed.websocket).toEqual(triggers(synthesized).websocket);
+    });
+
+    it("move the WebSocket API alone on a WebSocket-only change (STEPGATE_WS_CONNECT_AUTH adds $connect)", () => {
+      const changed = triggers(synthApi(configWith({ STEPGATE_WS_CONNECT_AUTH: "AWS_IAM" })));
+      expect(changed.websocket.digest).not.toBe(triggers(synthesized).websocket.digest);
+      expect(changed.rest).toEqual(triggers(synthesized).rest);
+    });
+
+    it("stay on a change of the stages alone (throttling, log retention)", () => {
+      expect(triggers(synthApi(configWith({ STEPGATE_REST_RATE_LIMIT: "7", STEPGATE_WS_RATE_LIMIT: "7", STEPGATE_LOG_RETENTION_DAYS: "90" })))).toEqual(
+        triggers(synthesized),
+      );
+    });
+
+    it("have Terraform hash the workflow's ARN, the role's and the ids, never a whole resource as read back", () => {
+      const { rest, websocket } = triggers(synthesized);
+      const role = `${address(synthesized, "aws_iam_role")}.arn`;
+      expect(rest.references).toEqual(expect.arrayContaining(["local.workflow_state_machine_arn", role, "data.aws_partition.partition.partition"]));
+      expect(websocket.references).toEqual(expect.arrayContaining(["local.workflow_state_machine_arn", role, "data.aws_partition.partition.partition"]));
+      for (const reference of [...rest.references, ...websocket.references]) expect(reference).toMatch(/^(local\.[\w-]+|(data\.)?aws_\w+\.\w+\.\w+)$/);
+    });
+  });
+
   describe("with STEPGATE_WORKFLOWS", () => {
     const several = synthApi(configWith({ STEPGATE_WORKFLOWS: "orders=templates/workflow.asl.json,refunds-eu=templates/workflow.asl.json" }));
     const arnOf = (name: string) => `\${local.workflow_state_machine_arns_${name}}`;
@@ -225,6 +262,8 @@ describe("ApiStack", () => {
           '${try(data.terraform_remote_state.workflow[0].outputs.state_machine_arns["orders"], "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-orders")}',
         "workflow_state_machine_arns_refunds-eu":
           '${try(data.terraform_remote_state.workflow[0].outputs.state_machine_arns["refunds-eu"], "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-refunds-eu")}',
+        workflows_not_applied:
+          '${[for w in [{ name = "workflow", arn = local.workflow_state_machine_arn }, { name = "orders", arn = local.workflow_state_machine_arns_orders }, { name = "refunds-eu", arn = local.workflow_state_machine_arns_refunds-eu }] : w.name if startswith(w.arn, "arn:aws:states:us-east-1:000000000000:stateMachine:")]}',
       });
     });
 
@@ -283,7 +322,17 @@ describe("ApiStack", () => {
           .flatMap(([type, block]) => Object.keys(block).map((id) => `${type}.${id}`));
       expect([...rest.depends_on].sort()).toEqual(apiResources("aws_api_gateway_").sort());
       expect([...websocket.depends_on].sort()).toEqual(apiResources("aws_apigatewayv2_").sort());
-      for (const deployment of [rest, websocket]) expect(deployment.triggers.redeployment).toBe(`\${sha1(jsonencode([${deployment.depends_on.join(", ")}]))}`);
+      // Each workflow's ARN is hashed by Terraform, so the real one replacing its placeholder redeploys.
+      for (const type of ["aws_api_gateway_deployment", "aws_apigatewayv2_deployment"]) {
+        expect(redeploymentTrigger(several, type).references).toEqual(
+          expect.arrayContaining([
+            "local.workflow_state_machine_arn",
+            "local.workflow_state_machine_arns_orders",
+            "local.workflow_state_machine_arns_refunds-eu",
+          ]),
+        );
+        expect(redeploymentTrigger(several, type).digest).not.toBe(redeploymentTrigger(synthesized, type).digest);
+      }
     });
   });
 });

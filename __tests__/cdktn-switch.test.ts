@@ -8,6 +8,7 @@ import {
   compareStack,
   comparisonReport,
   explain,
+  FIRST_RELEASE_FIXTURE,
   isRenamed,
   jsonDiff,
   providerAddresses,
@@ -23,7 +24,7 @@ import { PROJECT_DIR } from "./support/stacks";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
 
-/** The project's files the switch renames (as the check copies them: no node_modules, cdktf.out, .git). */
+/** The project's files the switch renames: every file but node_modules, cdktf.out, .git (the check copies fewer, those git tracks). */
 function renamedFiles(dir = ""): string[] {
   return fs.readdirSync(path.join(PROJECT_DIR, dir), { withFileTypes: true }).flatMap((e) => {
     const file = path.join(dir, e.name);
@@ -69,6 +70,16 @@ describe("the switch to CDK Terrain: a rename", () => {
     expect(rename('aws: { source: "aws", version: "~> 6.25" }').text).toBe(`aws: { source: "hashicorp/aws", version: "~> ${CDKTN.providerAwsBinds}" }`);
   });
 
+  it("leaves the first release's synthesized stacks as synthesized, though the rename would move their pin", () => {
+    for (const stack of ["workflow", "api"]) {
+      const file = `${FIRST_RELEASE_FIXTURE}${stack}/cdk.tf.json`;
+      expect(isRenamed(file)).toBe(false);
+      expect(rename(read(file)).text).not.toBe(read(file));
+    }
+    expect(isRenamed(`${FIRST_RELEASE_FIXTURE}README.md`)).toBe(false);
+    expect(renamedFiles().filter((file) => file.startsWith(FIRST_RELEASE_FIXTURE))).toEqual([]);
+  });
+
   it("knows the pin and the provider package the project has, on cdktf or, after the switch, on cdktn", () => {
     const switched = "cdktn" in JSON.parse(read("package.json")).dependencies;
     const [scope, version, binds] = switched
@@ -86,12 +97,14 @@ describe("the switch to CDK Terrain: a rename", () => {
     expect(leftovers).toEqual([]);
   });
 
-  it("leaves the README's section about the move as it is, and renames around it", () => {
-    const readme = "npx cdktf synth\n## Moving to CDK Terrain\n`@cdktf` becomes `@cdktn`\n## Cleanup\nnpx cdktf destroy api workflow\n";
-    const r = renameFile("README.md", readme);
-    expect(r.text).toBe("npx cdktn synth\n## Moving to CDK Terrain\n`@cdktf` becomes `@cdktn`\n## Cleanup\nnpx cdktn destroy api workflow\n");
+  it("leaves the page about the move as it is (it names both sides), and renames the other docs", () => {
+    expect(read("docs/cdk-terrain.md")).toContain("`@cdktf` becomes `@cdktn`");
+    expect(isRenamed("docs/cdk-terrain.md")).toBe(false);
+    expect(renamedFiles()).not.toContain("docs/cdk-terrain.md");
+    expect(renamedFiles()).toEqual(expect.arrayContaining(["README.md", "CONTRIBUTING.md", "docs/state.md"]));
+    const r = renameFile("docs/state.md", "npx cdktf synth\n`npx cdktf diff api --migrate-state`\n");
+    expect(r.text).toBe("npx cdktn synth\n`npx cdktn diff api --migrate-state`\n");
     expect(r.leftovers).toEqual([]);
-    expect(renameFile("README.md", 'a\n## Moving to CDK Terrain\nimport from "cdktf"\n').text).toBe('a\n## Moving to CDK Terrain\nimport from "cdktf"\n');
     expect(renameFile("help", 'x\nimport { App } from "cdktf";').leftovers).toEqual([]);
     expect(renameFile("x.ts", 'x\nconst m = "cdktf";\nrequire.resolve(`${pkg}cdktf/lib/app`);\n// npx cdktf --version').leftovers).toEqual([
       "x.ts:3: require.resolve(`${pkg}cdktf/lib/app`);",

@@ -40,6 +40,14 @@ describe("CI (.ci/run)", () => {
     for (const version of versions) expect([version, semver.satisfies(semver.minVersion(version)?.version ?? "", engines)]).toEqual([version, true]);
   });
 
+  it("types Node's API as the oldest Node engines admit: @types/node of engines' major", () => {
+    const major = (version: string) => version.split(".")[0];
+    const oldest = major(semver.minVersion(engines)?.version ?? "");
+    const declared: string = JSON.parse(read("package.json")).devDependencies["@types/node"];
+    const locked: string = JSON.parse(read("package-lock.json")).packages["node_modules/@types/node"].version;
+    expect([major(declared), major(locked)]).toEqual([oldest, oldest]);
+  });
+
   it("declares in engines what every dependency needs (no EBADENGINE on npm ci)", () => {
     const lock = JSON.parse(read("package-lock.json"));
     expect(lock.packages[""].engines.node).toBe(engines);

@@ -1,16 +1,44 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { docsTable } from "../.ci/bench-table";
 import { LOCAL_SETTINGS } from "../local/settings";
 import { type Setting, SETTINGS, shownDefault } from "../stacks/config/settings";
 import { BAD_REQUESTS, WALKTHROUGHS } from "../verify/promises";
 import { executionsPerRun } from "../verify/run";
+import { anchorsOf, brokenDocReferences, brokenLinks, docReferencesIn, type Files, linksOf, slug } from "./support/markdown-links";
 import { PROJECT_DIR } from "./support/stacks";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
 
+/** The README, CONTRIBUTING.md and every page of docs/. */
+const MARKDOWN = [
+  "README.md",
+  "CONTRIBUTING.md",
+  ...fs
+    .readdirSync(path.join(PROJECT_DIR, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
+
+/** A section of a Markdown text: from its heading to the next heading of its level or higher (outside code). */
+function section(text: string, heading: string): string {
+  const lines = text.split("\n");
+  const start = lines.indexOf(heading);
+  if (start < 0) return "";
+  const level = heading.match(/^#+/)?.[0].length ?? 1;
+  let fenced = false;
+  const end = lines.findIndex((line, i) => {
+    if (i <= start) return false;
+    if (/^ {0,3}(```|~~~)/.test(line)) fenced = !fenced;
+    return !fenced && /^#{1,6} /.test(line) && (line.match(/^#+/)?.[0].length ?? 7) <= level;
+  });
+  return lines.slice(start, end < 0 ? lines.length : end).join("\n");
+}
+
 describe("the docs", () => {
   const readme = read("README.md");
   const help = read("help");
+  const docs = MARKDOWN.map(read);
 
   const settings: Setting[] = [...Object.values(SETTINGS), ...Object.values(LOCAL_SETTINGS)];
   /** Markdown table cells: a literal `|` must be escaped. */
@@ -34,7 +62,7 @@ describe("the docs", () => {
 
   it("document no setting that does not exist", () => {
     const names = new Set(settings.map((s) => s.name));
-    for (const text of [readme, help]) {
+    for (const text of [...docs, help]) {
       for (const mentioned of text.match(/STEPGATE_[A-Z0-9_]+/g) ?? []) expect(names).toContain(mentioned);
     }
   });
@@ -43,8 +71,9 @@ describe("the docs", () => {
     const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Deploy"));
     const commands = (quickStart.match(/```sh\n([\s\S]*?)```/)?.[1] ?? "").split("\n").filter(Boolean);
     expect(commands.map((c) => c.split("#")[0].trim())).toEqual(["npx cdktf synth", "npm test"]);
-    // CI runs it, then the apply tests (npm run test:apply), which need moto besides.
+    // Then the apply tests, which the README names beside npm test.
     expect(read(".ci/run")).toMatch(/\nnpm ci\nnpm test\nnpm run test:apply\n$/);
+    expect(quickStart).toContain("`npm run test:apply`");
   });
 
   it("say which Node the project needs (engines), before install and deploy", () => {
@@ -66,8 +95,8 @@ describe("the docs", () => {
   });
 
   it("show, in the WebSocket examples, the input as sent and the output as Step Functions re-serializes it (compact)", () => {
-    const examples = [...readme.matchAll(/npx wscat -c [^\n]*\n> ([^\n]*)\n< ([^\n]*)\n/g)];
-    expect(examples).toHaveLength(2); // on AWS ("Try it") and on the local gateway
+    const examples = docs.flatMap((text) => [...text.matchAll(/npx wscat -c [^\n]*\n> ([^\n]*)\n< ([^\n]*)\n/g)]);
+    expect(examples).toHaveLength(2); // on AWS (the README's "Try it") and on the local gateway (docs/local-gateway.md)
     for (const [, sent, reply] of examples) {
       const field = (name: string) => {
         const quoted = reply.match(new RegExp(`"${name}":("(?:[^"\\\\]|\\\\.)*")`))?.[1];
@@ -80,20 +109,19 @@ describe("the docs", () => {
   });
 
   it("list exactly the bad requests the tests prove, with what the tests prove", () => {
-    const start = readme.indexOf("## Bad requests");
-    const section = readme.slice(start, readme.indexOf("\n## ", start));
-    const rows = section.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| request") && !line.startsWith("| ---"));
+    const rows = section(read("docs/bad-requests.md"), "# Bad requests")
+      .split("\n")
+      .filter((line) => line.startsWith("| ") && !line.startsWith("| request") && !line.startsWith("| ---"));
     expect(rows).toEqual(BAD_REQUESTS.map((r) => `| ${r.name} | ${r.answer} | ${r.next} |`));
   });
 
   describe("Check a deployment", () => {
-    const start = readme.indexOf("## Check a deployment: `npm run verify`");
-    const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+    const page = section(read("docs/verify.md"), "# Check a deployment: `npm run verify`");
     const names = [...WALKTHROUGHS, ...BAD_REQUESTS].map((r) => r.name);
 
     it("shows a sample of verify's table: every row in order, then the summary line", () => {
-      expect(start).toBeGreaterThan(0);
-      const sample = section.match(/```text\n([\s\S]*?)```/)?.[1] ?? "";
+      expect(page).not.toBe("");
+      const sample = page.match(/```text\n([\s\S]*?)```/)?.[1] ?? "";
       const lines = sample.split("\n");
       expect(lines[1]).toMatch(/^row +expected +got +result +latency$/);
       expect(lines.slice(2, 2 + names.length).map((l) => names.find((n) => l.startsWith(`${n}  `)))).toEqual(names);
@@ -101,35 +129,38 @@ describe("the docs", () => {
     });
 
     it("says what a default run and --all cost, in executions", () => {
-      expect(section).toContain(`a default run starts about ${executionsPerRun({ all: false, samples: 5 })} executions`);
-      expect(section).toContain(`\`--all\` starts about ${executionsPerRun({ all: true, samples: 5 })}`);
+      expect(page).toContain(`a default run starts about ${executionsPerRun({ all: false, samples: 5 })} executions`);
+      expect(page).toContain(`\`--all\` starts about ${executionsPerRun({ all: true, samples: 5 })}`);
     });
 
     it("says what a failure of each row verify runs would mean", () => {
-      const meanings = section.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| row") && !l.startsWith("| ---"));
+      const meanings = page.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| row") && !l.startsWith("| ---"));
       const verified = [...WALKTHROUGHS.map((w) => w.name), ...BAD_REQUESTS.filter((r) => r.probe).map((r) => r.name)];
       expect(meanings.map((l) => l.split(" | ")[0].slice(2))).toEqual(verified);
     });
   });
 
-  it("show the latest benchmark table, the one .ci/bench-results.json holds", () => {
+  it("show the latest benchmark table, the one .ci/bench-results.json holds, between CONTRIBUTING.md's bench markers", () => {
     const { table, budgets } = JSON.parse(read(".ci/bench-results.json"));
-    expect(readme).toContain(table);
+    // npm run bench -- --write keeps it so.
+    const docs = docsTable(PROJECT_DIR);
+    expect(docs?.file).toBe("CONTRIBUTING.md");
+    expect(docs?.table).toBe(table);
     expect(budgets.every((b: { met: boolean }) => b.met)).toBe(true);
   });
 
   it("name only npm scripts that exist", () => {
     const scripts = Object.keys(JSON.parse(read("package.json")).scripts);
-    for (const text of [readme, help]) {
+    for (const text of [...docs, help]) {
       for (const [, script] of text.matchAll(/npm run ([\w-]+(?::[\w-]+)*)/g)) expect(scripts).toContain(script);
     }
   });
 });
 
-describe("the README's project layout", () => {
-  const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Project layout"), readme.indexOf("Tests use cdktf's"));
-  const rows = section.split("\n").filter((l) => l.startsWith("| `"));
+describe("the project layout (CONTRIBUTING.md)", () => {
+  const rows = section(read("CONTRIBUTING.md"), "## Project layout")
+    .split("\n")
+    .filter((l) => l.startsWith("| `"));
   const paths = rows.map((l) => l.split("|")[1].trim().replaceAll("`", ""));
 
   it("names only paths that exist", () => {
@@ -149,5 +180,120 @@ describe("the README's project layout", () => {
       rows.some((row, i) => paths[i] === `${path.dirname(file)}/` && row.includes(`\`${path.basename(file)}\``));
     expect(sources.filter((file) => !covered(file))).toEqual([]);
     expect(sources.length).toBeGreaterThan(20);
+  });
+});
+
+describe("the docs' links", () => {
+  const files: Files = { exists: (file) => fs.existsSync(path.join(PROJECT_DIR, file)), read };
+
+  it("lead to a file or a heading that exists, in the README, CONTRIBUTING.md and every page of docs/", () => {
+    expect(MARKDOWN).toEqual(expect.arrayContaining(["README.md", "CONTRIBUTING.md", "docs/state.md", "docs/upgrading.md"]));
+    expect(MARKDOWN.flatMap((file) => linksOf(read(file))).filter((l) => l.target.includes("#")).length).toBeGreaterThan(5);
+    expect(brokenLinks(MARKDOWN, files)).toEqual([]);
+  });
+
+  it("reach every page of docs/ from the README, one link away", () => {
+    const linked = new Set(linksOf(read("README.md")).map((l) => l.target.split("#")[0]));
+    expect(MARKDOWN.filter((file) => file.startsWith("docs/") && !linked.has(file))).toEqual([]);
+  });
+
+  it("of help and the GitHub workflow name only docs and headings that exist", () => {
+    for (const file of ["help", ".github/workflows/stepgate.yml"]) {
+      expect(docReferencesIn(read(file)).length).toBeGreaterThan(0);
+      expect(brokenDocReferences(file, files)).toEqual([]);
+    }
+  });
+});
+
+describe("the link check, on samples", () => {
+  const sample: Record<string, string> = {
+    "README.md": [
+      "# stepgate",
+      "## Quick start (no AWS account needed)",
+      "## Try it",
+      "## Try it",
+      "```sh",
+      "# a comment, not a heading",
+      "[a link in code](nowhere.md)",
+      "```",
+      "See [state](docs/state.md), [moving it](docs/state.md#moving-an-existing-local-state), [quick](#quick-start-no-aws-account-needed),",
+      "[the second Try it](#try-it-1), [templates](templates/), ![picture](docs/picture.png), [npm](https://www.npmjs.com/package/wscat),",
+      "`[in a code span](nowhere.md)`, and [a reference][ref].",
+      "",
+      "[ref]: docs/state.md#legacy",
+    ].join("\n"),
+    "docs/state.md":
+      '# State: local, S3 or Terraform Cloud\n\n## Moving an existing local state\n\n<a id="legacy"></a>\n\nBack to [the README](../README.md#try-it).\n',
+    "docs/picture.png": "",
+    "templates/workflow.asl.json": "",
+  };
+  const files: Files = {
+    exists: (file) => file in sample || Object.keys(sample).some((f) => f.startsWith(`${file}/`)),
+    read: (file) => sample[file],
+  };
+  const withPage = (page: string): Files => ({
+    exists: (f) => f === "docs/page.md" || files.exists(f),
+    read: (f) => (f === "docs/page.md" ? page : files.read(f)),
+  });
+
+  it("makes GitHub's anchors: lowercase, punctuation dropped, code spans' text kept, spaces as hyphens", () => {
+    expect(slug("Quick start (no AWS account needed)")).toBe("quick-start-no-aws-account-needed");
+    expect(slug("Try it locally, without AWS: `npm run local`")).toBe("try-it-locally-without-aws-npm-run-local");
+    expect(slug("Once per account and region: API Gateway's CloudWatch Logs role")).toBe("once-per-account-and-region-api-gateways-cloudwatch-logs-role");
+    expect(slug("`STEPGATE_TFC_PROJECT` and [its page](docs/state.md)")).toBe("stepgate_tfc_project-and-its-page");
+    expect(slug("Déjà vu: 2 + 2")).toBe("déjà-vu-2--2");
+  });
+
+  it("numbers a repeated heading's anchor, skips headings in code, and takes <a id>", () => {
+    expect([...anchorsOf(sample["README.md"])]).toEqual(["stepgate", "quick-start-no-aws-account-needed", "try-it", "try-it-1"]);
+    expect(anchorsOf(sample["docs/state.md"]).has("legacy")).toBe(true);
+  });
+
+  it("finds inline links, images and reference definitions, with their lines, but none in code", () => {
+    expect(linksOf(sample["README.md"])).toEqual([
+      { target: "docs/state.md", line: 9 },
+      { target: "docs/state.md#moving-an-existing-local-state", line: 9 },
+      { target: "#quick-start-no-aws-account-needed", line: 9 },
+      { target: "#try-it-1", line: 10 },
+      { target: "templates/", line: 10 },
+      { target: "docs/picture.png", line: 10 },
+      { target: "https://www.npmjs.com/package/wscat", line: 10 },
+      { target: "docs/state.md#legacy", line: 13 },
+    ]);
+  });
+
+  it("passes links to files, folders, headings and anchors that exist, from any folder", () => {
+    expect(brokenLinks(["README.md", "docs/state.md"], files)).toEqual([]);
+  });
+
+  it("fails on a link to a file, a heading or an anchor that does not exist, or outside the repository", () => {
+    const page = [
+      "# A page",
+      "[gone](missing.md) [wrong folder](state.md.bak) [no such heading](state.md#moving-local-state)",
+      "[not here](#a-heading) [README heading](../README.md#deploy) [third Try it](../README.md#try-it-2)",
+      "[a heading only in code](../README.md#a-comment-not-a-heading) [outside](../../etc/passwd) [empty]()",
+      "[ok](state.md#moving-an-existing-local-state) [self](#a-page)",
+    ].join("\n");
+    expect(brokenLinks(["docs/page.md"], withPage(page))).toEqual([
+      "docs/page.md:2: missing.md (no file docs/missing.md)",
+      "docs/page.md:2: state.md.bak (no file docs/state.md.bak)",
+      "docs/page.md:2: state.md#moving-local-state (no heading #moving-local-state in docs/state.md)",
+      "docs/page.md:3: #a-heading (no heading #a-heading in docs/page.md)",
+      "docs/page.md:3: ../README.md#deploy (no heading #deploy in README.md)",
+      "docs/page.md:3: ../README.md#try-it-2 (no heading #try-it-2 in README.md)",
+      "docs/page.md:4: ../README.md#a-comment-not-a-heading (no heading #a-comment-not-a-heading in README.md)",
+      "docs/page.md:4: ../../etc/passwd (outside the repository)",
+      "docs/page.md:4:  (an empty link)",
+    ]);
+  });
+
+  it("checks the docs a plain-text file names, from the repository's root", () => {
+    const help = "  State: docs/state.md#moving-an-existing-local-state\n  Bench: CONTRIBUTING.md#performance; docs/gone.md\n  not a doc: mydocs/state.md";
+    const withHelp: Files = { exists: files.exists, read: (f) => (f === "help" ? help : files.read(f)) };
+    expect(docReferencesIn(help).map((r) => r.target)).toEqual(["docs/state.md#moving-an-existing-local-state", "CONTRIBUTING.md#performance", "docs/gone.md"]);
+    expect(brokenDocReferences("help", withHelp)).toEqual([
+      "help:2: CONTRIBUTING.md#performance (no file CONTRIBUTING.md)",
+      "help:2: docs/gone.md (no file docs/gone.md)",
+    ]);
   });
 });

@@ -1,6 +1,8 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { type PlanJson, summarize } from "../.ci/plan-summary";
 import { SETTINGS } from "../stacks/config/settings";
 import { STACK_IDS } from "../stacks/stack-ids";
 import { PROJECT_DIR } from "./support/stacks";
@@ -14,6 +16,7 @@ interface Step {
   run?: string;
   if?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, string>;
 }
 interface Job {
   needs?: string;
@@ -69,6 +72,42 @@ describe(".github/workflows/stepgate.yml", () => {
     expect(planStack).toMatch(
       /if \[ "\$stack" = api \] && grep -q "No stored state was found" plan.log; then[\s\S]*?::notice::api: apply workflow first[\s\S]*?exit 0/,
     );
+  });
+
+  it("plans for review in pull requests and for the approver (TF_VAR_review_plan=true), never in the deploy, which plans again", () => {
+    for (const job of [plan, deployPlan]) {
+      const steps = job.steps.filter((s) => s.run?.includes(".ci/plan-stack"));
+      expect(steps.length).toBeGreaterThan(0);
+      for (const step of steps) expect(step.env?.TF_VAR_review_plan).toBe("true");
+    }
+    expect(JSON.stringify(deploy)).not.toContain("review_plan");
+    expect(JSON.stringify(workflow.env)).not.toContain("review_plan");
+    // .ci/plan-stack serves both: only its callers set the variable (its comment names it).
+    expect(planStack).not.toMatch(/^[^#]*review_plan/m);
+    // The deploy applies only the plan file it has just made.
+    expect(runs(deploy)).toMatch(/\.ci\/plan-stack "\$stack" \$flag\n[\s\S]*terraform -chdir="\$dir" apply -input=false -no-color tfplan/);
+  });
+
+  it("compares what changes with the approved summary, leaving out its failed checks (api planned for review before workflow was applied)", () => {
+    const apply = runs(deploy);
+    const strip = [...apply.matchAll(/printf '%s\\n' "\$APPROVED_(\w+)" \| sed '([^']+)' > approved\/(\w+)\.md/g)];
+    expect(strip.map(([, approved, , file]) => [approved, file])).toEqual([
+      ["WORKFLOW", "workflow"],
+      ["API", "api"],
+    ]);
+    const changes: PlanJson = {
+      resource_changes: [{ address: "aws_iam_role.role", type: "aws_iam_role", mode: "managed", change: { actions: ["create"] } }],
+    };
+    const beforeWorkflow: PlanJson = {
+      ...changes,
+      checks: [{ instances: [{ address: { to_display: "check.workflow_applied" }, status: "fail", problems: [{ message: "for review only" }] }] }],
+    };
+    const approved = summarize(beforeWorkflow, "api").markdown;
+    expect(approved).toContain("> [!CAUTION]");
+    for (const [, , expression] of strip) {
+      expect(execFileSync("sed", [expression], { input: approved, encoding: "utf8" })).toBe(summarize(changes, "api").markdown);
+      expect(execFileSync("sed", [expression], { input: summarize(changes, "api").markdown, encoding: "utf8" })).toBe(summarize(changes, "api").markdown);
+    }
   });
 
   it("plans and deploys only against S3 or Terraform Cloud state", () => {

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { PROJECT_DIR } from "./support/stacks";
+import { temporaryFolder } from "./support/temporary-folders";
 
 const run = promisify(exec);
 /** The command cdktf runs to synthesize: cdktf.json's `app`. */
@@ -35,7 +36,7 @@ async function synth(
   return { ...result, files };
 }
 
-const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-synth-"));
+const tempDir = () => temporaryFolder("synth");
 
 /** The project as another clone in another folder would have it. */
 function projectCopy(): string {

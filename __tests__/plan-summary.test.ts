@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { type PlanJson, summarize } from "../.ci/plan-summary";
 import { describeWithTerraform } from "./support/terraform";
+import { temporaryFolder } from "./support/temporary-folders";
 
 /**
  * The plan summary, on plan JSON that real `terraform plan` runs produced: terraform_data (built
@@ -19,7 +19,7 @@ const resource = (input: string, trigger = "1") => ({ input: { secret: SECRET, v
 
 describeWithTerraform("plan:summary on real Terraform plans", () => {
   jest.setTimeout(60_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-summary-"));
+  const dir = temporaryFolder("summary");
   const terraform = (...args: string[]) =>
     run("terraform", args, { cwd: dir, env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" } }).then((r) => r.stdout);
   const write = (config: object) => fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config));
@@ -60,6 +60,33 @@ describeWithTerraform("plan:summary on real Terraform plans", () => {
     const { json, terraformSays } = await plan(base);
     expect(terraformSays[0]).toMatch(/^No changes\./);
     expect(summarize(json, "api").markdown).toBe("### Plan of `api`\n\nNo changes.\n");
+  });
+
+  it("puts every failed check first, in a block of its own, with its message (or none, when it would show a sensitive value)", async () => {
+    const { json, terraformSays } = await plan({
+      ...base,
+      variable: { secret: { type: "string", default: SECRET, sensitive: true }, applied: { type: "bool", default: false } },
+      check: {
+        workflow_applied: { assert: [{ condition: "${var.applied}", error_message: "apply the workflow\nstack first" }] },
+        holds: { assert: [{ condition: "${!var.applied}", error_message: "never shown" }] },
+        secretive: { assert: [{ condition: `\${var.secret == ""}`, error_message: `\${var.secret} is set` }] },
+      },
+    });
+    expect(terraformSays[0]).toMatch(/^No changes\./);
+    expect(summarize(json, "api").markdown).toBe(
+      [
+        "### Plan of `api`",
+        "",
+        "> [!CAUTION]",
+        "> **Checks failed** (Terraform warns and plans on):",
+        "> - `check.secretive`: failed (its message holds a sensitive value)",
+        "> - `check.workflow_applied`: apply the workflow stack first",
+        "",
+        "No changes.",
+        "",
+      ].join("\n"),
+    );
+    expect(JSON.stringify(json.checks)).not.toContain(SECRET);
   });
 
   it("gives a plan that changes only outputs a line of its own (Terraform prints no Plan: line then)", async () => {

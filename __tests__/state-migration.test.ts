@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import type { StateConfig } from "../stacks/config/backend";
@@ -10,10 +9,11 @@ import { localStatePath, readStackState, useStateBackend } from "../stacks/state
 import { fakeS3Settings as fakeEndpoint, startFakeS3, type FakeS3 } from "./support/fake-s3";
 import { testApp } from "./support/stacks";
 import { describeWithTerraform } from "./support/terraform";
+import { temporaryFolder } from "./support/temporary-folders";
 
 /**
- * The README's way of moving local state to S3, run for real: Terraform against an S3 endpoint on
- * loopback, with stacks that hold only what matters here (the backend, an output, the remote state
+ * The docs' way of moving local state to S3 (docs/state.md), run for real: Terraform against an
+ * S3 endpoint on loopback, with stacks that hold only what matters here (the backend, an output, the remote state
  * that reads it), so no provider is downloaded.
  */
 
@@ -44,7 +44,7 @@ const workflowWith = (state: StateConfig) => (stack: TerraformStack) => {
   new TerraformOutput(stack, "state_machine_arn", { value: ARN });
 };
 
-describeWithTerraform("moving local state to S3 (README, State)", () => {
+describeWithTerraform("moving local state to S3 (docs/state.md)", () => {
   jest.setTimeout(60_000);
   let s3: FakeS3;
   let project: string;
@@ -53,7 +53,7 @@ describeWithTerraform("moving local state to S3 (README, State)", () => {
 
   beforeAll(async () => {
     s3 = await startFakeS3();
-    project = fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-migration-"));
+    project = temporaryFolder("migration");
     const dir = writeStack(project, "workflow", workflowWith(LOCAL));
     await terraform(dir, "init", "-input=false", "-no-color");
     await terraform(dir, "apply", "-auto-approve", "-input=false", "-no-color");
@@ -77,7 +77,7 @@ describeWithTerraform("moving local state to S3 (README, State)", () => {
   });
 
   it("on a fresh clone (no .terraform), pushes it with terraform state push", async () => {
-    const clone = fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-clone-"));
+    const clone = temporaryFolder("clone");
     fs.copyFileSync(path.join(project, "terraform.workflow.tfstate"), path.join(clone, "terraform.workflow.tfstate"));
     const dir = writeStack(clone, "workflow", workflowWith(S3("clone")), s3);
     await terraform(dir, "init", "-input=false", "-no-color");

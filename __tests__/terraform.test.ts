@@ -6,12 +6,13 @@ import { s3StateKey } from "../stacks/state";
 import { FAKE_ACCOUNT } from "./support/fake-aws";
 import { type FakeS3, startFakeS3 } from "./support/fake-s3";
 import { PROJECT_DIR, synthesizeToFolder } from "./support/stacks";
-import { limiter, type PlanJson, TerraformStackDir, terraformSetup, workflowStateWith } from "./support/terraform";
+import { limiter, type PlanJson, stopTerraform, TerraformStackDir, terraformSetup, workflowStateWith } from "./support/terraform";
 
 /**
  * The synthesized stacks, run through Terraform with the real AWS provider: init and validate of
- * every stack, plans of workflow and then api (first on an empty backend, then reading a workflow
- * state the test writes). AWS calls go to fakes on loopback. A stack only validated gets
+ * every stack, plans of workflow and then api (first on an empty backend, a review plan, then
+ * reading a workflow state the test writes), and an apply of api the empty backend refuses. AWS
+ * calls go to fakes on loopback. A stack only validated gets
  * `init -backend=false` (Terraform Cloud cannot be reached offline). A plan validates too: where a
  * stack is planned, no separate validate runs; a stack with the same bytes as one already run is
  * not run again. Plans cost a few seconds each (the provider starts three times), so each variant
@@ -35,18 +36,21 @@ const DOMAINS = { STEPGATE_REST_DOMAIN_NAME: "api.example.com", STEPGATE_WS_DOMA
 
 interface Variant {
   readonly env: Record<string, string>;
-  /** Stacks planned (api: on an empty backend, then reading the state the test writes); every other stack is validated. */
+  /** Stacks planned (api: on an empty backend for review, then reading the state the test writes); every other stack is validated. */
   readonly plan: readonly string[];
   /** For api: only the plan reading the state the test writes. */
   readonly onlyWithState?: true;
+  /** For api: first an apply on the empty backend, without the review variable, which must be refused. */
+  readonly applyFirst?: true;
   /**
-   * For api: the workflow states written in turn, each followed by a plan.
+   * For api: the workflow states written in turn, each followed by a plan; a review plan where the
+   * state lacks a workflow's state machine (without the variable it would stop).
    * @default one state as this project wrote it before STEPGATE_WORKFLOWS: state_machine_arn only
    */
-  readonly states?: ReadonlyArray<Record<string, string | Record<string, string>>>;
+  readonly states?: ReadonlyArray<{ readonly outputs: Record<string, string | Record<string, string>>; readonly review?: true }>;
 }
 const VARIANTS: Record<string, Variant> = {
-  default: { env: {}, plan: ["workflow", "api"] },
+  default: { env: {}, plan: ["workflow", "api"], applyFirst: true },
   s3: { env: S3, plan: ["api"] },
   cloud: { env: { STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme", STEPGATE_TFC_PROJECT: "payments" }, plan: [] },
   "managed account": { env: { STEPGATE_APIGW_ACCOUNT: "managed" }, plan: ["apigw-account"] },
@@ -86,7 +90,10 @@ const VARIANTS: Record<string, Variant> = {
   workflows: {
     env: { STEPGATE_WORKFLOWS: "orders=templates/workflow.asl.json" },
     plan: ["workflow", "api"],
-    states: [{ state_machine_arn: WORKFLOW_ARN }, { state_machine_arn: WORKFLOW_ARN, state_machine_arns: { workflow: WORKFLOW_ARN, orders: ORDERS_ARN } }],
+    states: [
+      { outputs: { state_machine_arn: WORKFLOW_ARN }, review: true },
+      { outputs: { state_machine_arn: WORKFLOW_ARN, state_machine_arns: { workflow: WORKFLOW_ARN, orders: ORDERS_ARN } } },
+    ],
   },
 };
 
@@ -94,11 +101,18 @@ interface StackRun {
   readonly ran: "validate" | "plan" | "same bytes as another variant";
   /** For the api stack: the plan on an empty backend, then the plan reading the workflow state the test wrote. */
   readonly plans: ReadonlyArray<{ text: string; json?: PlanJson }>;
+  /** For the api stack's refused apply: what Terraform said, and the resources in the api state after it. */
+  readonly refused?: Awaited<ReturnType<TerraformStackDir["tryApply"]>> & { readonly resources: unknown[] };
 }
 type VariantRun = Record<string, StackRun>;
 
 /** The state machine ARNs a plan's text shows (the api stack's templates and policy hold it). */
 const arnsIn = (text: string) => [...new Set(text.match(/arn:aws:states:[\w-]+:\d+:stateMachine:[\w-]+/g))];
+/** Terraform's text as one line: it wraps a diagnostic's message at 78 columns. */
+const oneLine = (text: string) => text.replace(/\s+/g, " ");
+/** The api stack's check block's warning, naming the workflows that have no state machine yet. */
+const reviewWarning = (workflows: string) =>
+  `for review only: the workflow stack's state has no state machine for ${workflows} yet, so this plan shows placeholders in account 000000000000, and applying api is refused until workflow is applied (npx cdktf deploy workflow)`;
 
 describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
   jest.setTimeout(240_000);
@@ -114,7 +128,10 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
     // Each test awaits its variant; a failure is reported there, not here.
     await Promise.allSettled(Object.values(runs));
   });
-  afterAll(() => aws?.close());
+  afterAll(async () => {
+    await stopTerraform();
+    await aws?.close();
+  });
 
   async function runVariant(name: string, variant: Variant, queue: ReturnType<typeof limiter>): Promise<VariantRun> {
     if (!setup.available) throw new Error("unreachable");
@@ -137,17 +154,25 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
         }
         // JSON (terraform show -json, a provider start more) only where a test reads it.
         const json = name === "default";
-        if (id !== STACK_IDS.api) return { ran: "plan" as const, plans: [await stack.plan(json)] };
-        const plans = variant.onlyWithState ? [] : [await stack.plan(json)];
-        for (const state of variant.states ?? [{ state_machine_arn: WORKFLOW_ARN }]) {
-          writeWorkflowState(outdir, variant, state);
-          plans.push(await stack.plan());
+        if (id !== STACK_IDS.api) return { ran: "plan" as const, plans: [await stack.plan({ json })] };
+        const refused = variant.applyFirst ? await refusedApply(stack, outdir) : undefined;
+        const plans = variant.onlyWithState ? [] : [await stack.plan({ json, review: true })];
+        for (const { outputs, review } of variant.states ?? [{ outputs: { state_machine_arn: WORKFLOW_ARN } }]) {
+          writeWorkflowState(outdir, variant, outputs);
+          plans.push(await stack.plan({ review }));
         }
-        return { ran: "plan" as const, plans };
+        return { ran: "plan" as const, plans, refused };
       });
     };
     await Promise.all(ids.map(async (id) => (run[id] = await stackRun(id))));
     return run;
+  }
+
+  /** An apply of the api stack, as `cdktf deploy api` runs it, and the resources in its state after it (local backend). */
+  async function refusedApply(stack: TerraformStackDir, outdir: string): Promise<StackRun["refused"]> {
+    const apply = await stack.tryApply();
+    const state = path.join(outdir, "..", "terraform.api.tfstate");
+    return { ...apply, resources: fs.existsSync(state) ? JSON.parse(fs.readFileSync(state, "utf8")).resources : [] };
   }
 
   /** The workflow state as an apply would leave it, where the variant's backend keeps it. */
@@ -183,18 +208,36 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
   });
 
   it.each([["default"], ["s3"]])(
-    "%s: plans api on an empty backend, with the visible placeholder, then reads the workflow state once it exists",
+    "%s: plans api for review on an empty backend, with the visible placeholder and the check's warning, then, with no variable, reads the workflow state once it exists, with no warning",
     async (name) => {
       const [first, second] = (await runs[name]).api.plans;
       // 33 for the APIs, 12 for monitoring (on by default): dashboard, 7 alarms, topic, its policy, key and alias.
       expect(first.text).toContain("Plan: 45 to add, 0 to change, 0 to destroy.");
       expect(first.text).toContain('+ resource "aws_cloudwatch_dashboard"');
       expect(arnsIn(first.text)).toEqual([PLACEHOLDER_ARN]);
+      expect(first.text).toContain("Warning: Check block assertion failed");
+      expect(oneLine(first.text)).toContain(reviewWarning("workflow"));
       expect(second.text).toContain("Plan: 45 to add, 0 to change, 0 to destroy.");
       expect(arnsIn(second.text)).toEqual([WORKFLOW_ARN]);
+      expect(second.text).not.toContain("Warning:");
       if (name === "s3") expect(aws.requests).toContain(`GET ${S3.STEPGATE_S3_BUCKET}/${s3StateKey("stepgate", "workflow")}`);
     },
   );
+
+  it("default: refuses to apply api while the workflow stack is not applied, in one line naming it, and creates nothing", async () => {
+    const { refused } = (await runs.default).api;
+    expect(refused?.applied).toBe(false);
+    expect(refused?.stderr).toContain("Error: Resource precondition failed");
+    expect(oneLine(refused?.stderr ?? "")).toContain(
+      "apply the workflow stack first: its state has no state machine for workflow yet, so this api would call placeholders in account 000000000000 (npx cdktf deploy workflow)",
+    );
+    // Refused while planning: Terraform never reached the apply, and no variant asked AWS to create anything.
+    expect(refused?.stdout).toContain("Terraform planned the following actions, but then encountered a problem:");
+    expect(refused?.stdout).not.toMatch(/Creating\.\.\.|Apply complete/);
+    expect(refused?.resources).toEqual([]);
+    expect(aws.apiCalls.filter((call) => !/^(GetCallerIdentity|GetUser|AWSStepFunctions\.ValidateStateMachineDefinition)$/.test(call))).toEqual([]);
+    expect(aws.requests.filter((request) => !/^(GET|HEAD|PUT|DELETE) acme-terraform-state\//.test(request))).toEqual([]);
+  });
 
   it("workflows: plans a state machine, role and log group per workflow, and the output state_machine_arns", async () => {
     const [plan] = (await runs.workflows).workflow.plans;
@@ -210,15 +253,21 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
     expect(arnsIn(empty.text).sort()).toEqual([PLACEHOLDER_ARN, ORDERS_PLACEHOLDER_ARN].sort());
     expect(arnsIn(old.text).sort()).toEqual([WORKFLOW_ARN, ORDERS_PLACEHOLDER_ARN].sort());
     expect(arnsIn(current.text).sort()).toEqual([WORKFLOW_ARN, ORDERS_ARN].sort());
+    // The review plans warn of exactly the workflows that have no state machine yet, in the settings' order.
+    expect(oneLine(empty.text)).toContain(reviewWarning("workflow, orders"));
+    expect(oneLine(old.text)).toContain(reviewWarning("orders"));
+    expect(current.text).not.toContain("Warning:");
   });
 
-  it("summarizes the first api plan exactly as the README shows it, with Terraform's own count line", async () => {
+  it("summarizes the first api plan exactly as docs/plans-in-pull-requests.md shows it, with Terraform's own count line, and the check's warning at the top", async () => {
     const [first] = (await runs.default).api.plans;
     const { markdown } = summarize(first.json ?? {}, "api");
     expect(markdown).toContain(`\n${first.text.split("\n").find((l) => l.startsWith("Plan: "))}\n`);
-    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Plans in pull requests"));
-    expect(section.match(/```markdown\n([\s\S]*?)```/)?.[1]).toBe(markdown);
+    // The review plan of an empty backend: the warning first, then what changes, as docs/plans-in-pull-requests.md shows it.
+    const warning = ["> [!CAUTION]", "> **Checks failed** (Terraform warns and plans on):", `> - \`check.workflow_applied\`: ${reviewWarning("workflow")}`, ""];
+    expect(markdown.split("\n").slice(0, 2 + warning.length)).toEqual(["### Plan of `api`", "", ...warning]);
+    const page = fs.readFileSync(path.join(PROJECT_DIR, "docs", "plans-in-pull-requests.md"), "utf8");
+    expect(page.match(/```markdown\n([\s\S]*?)```/)?.[1]).toBe(markdown.replace(`${warning.join("\n")}\n`, ""));
   });
 
   it("KMS key (create): plans the api stack's key and its alias, and encrypts its four log groups with it", async () => {

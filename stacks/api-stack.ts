@@ -13,7 +13,7 @@ import { UsagePlan } from "./constructs/usage-plan";
 import { WebSocketApi } from "./constructs/websocket-api";
 import type { StackId } from "./stack-ids";
 import { StepgateStack } from "./stepgate-stack";
-import { readWorkflowState } from "./workflow-state";
+import { readWorkflowState, refuseApplyBeforeWorkflow } from "./workflow-state";
 
 /** Names of the api stack's outputs. */
 export const API_OUTPUTS = {
@@ -44,8 +44,9 @@ export class ApiStack extends StepgateStack {
     const { names } = config;
     // The state machine comes from the workflow stack's state: this stack neither creates nor
     // looks it up. Until the workflow is applied (a first plan on a new backend), a placeholder in
-    // account 000000000000 stands in, plainly visible in the plan.
-    const { stateMachineArn, stateMachineArns: workflows } = readWorkflowState(this, config);
+    // account 000000000000 stands in, plainly visible in the plan, which only a review may make.
+    const workflowState = readWorkflowState(this, config);
+    const { stateMachineArn, stateMachineArns: workflows } = workflowState;
     const partition = new DataAwsPartition(this, "partition");
     const integrationUri = startSyncExecutionUri(partition.partition, config.region);
 
@@ -53,6 +54,8 @@ export class ApiStack extends StepgateStack {
       name: names.startSyncExecutionRole,
       stateMachineArns: [stateMachineArn, ...workflows.map((w) => w.stateMachineArn)],
     });
+    // The policy that names every state machine: refused while one is a placeholder.
+    refuseApplyBeforeWorkflow(this, workflowState, role.policy);
     const common = {
       integrationUri,
       credentialsArn: role.role.arn,

@@ -1,6 +1,6 @@
 import { DataAwsS3Objects } from "@cdktf/provider-aws/lib/data-aws-s3-objects";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn, ref, TerraformLocal, type TerraformStack } from "cdktf";
+import { Fn, ref, type TerraformResource, TerraformLocal, type TerraformStack, TerraformVariable } from "cdktf";
 import type { StateConfig } from "./config/backend";
 import type { StepgateConfig } from "./config/load";
 import { STACK_IDS } from "./stack-ids";
@@ -13,10 +13,24 @@ export interface WorkflowState {
   readonly stateMachineArn: string;
   /** Every other workflow's state machine, by name, in the order of the settings. */
   readonly stateMachineArns: ReadonlyArray<{ readonly name: string; readonly stateMachineArn: string }>;
+  /**
+   * A Terraform expression: the names of the workflows whose state machine is still the placeholder
+   * (the workflow stack not applied, or applied before they were added), in the order of the settings.
+   */
+  readonly notApplied: string;
 }
 
 /** The Terraform address of the data source that reads the workflow's state (pinned: never change it). */
 export const WORKFLOW_STATE_DATA = `data.terraform_remote_state.${STACK_IDS.workflow}`;
+
+/** The local value that lists the workflows whose state machine is still the placeholder. */
+const WORKFLOWS_NOT_APPLIED_LOCAL = "workflows_not_applied";
+
+/** The api stack's variable that a plan for review sets, never a deploy (CI sets TF_VAR_review_plan: pinned). */
+const REVIEW_PLAN_VARIABLE = "review_plan";
+
+/** The check block that warns, in every plan, while a workflow's state machine is the placeholder. */
+const WORKFLOW_APPLIED_CHECK = "workflow_applied";
 
 /**
  * Reads the workflow's outputs, with a visible placeholder (account 000000000000) until the
@@ -27,7 +41,7 @@ export const WORKFLOW_STATE_DATA = `data.terraform_remote_state.${STACK_IDS.work
  * with "Unable to find remote state" until `workflow` is applied.
  *
  * Every output is read here, each as one local value, so a fallback from a new output to an old
- * one is one line.
+ * one is one line. The placeholders are for reading only: see {@link refuseApplyBeforeWorkflow}.
  */
 export function readWorkflowState(stack: TerraformStack, config: StepgateConfig): WorkflowState {
   const placeholderOf = (stateMachine: string) => `arn:aws:states:${config.region}:000000000000:stateMachine:${stateMachine}`;
@@ -48,7 +62,54 @@ export function readWorkflowState(stack: TerraformStack, config: StepgateConfig)
       Fn.try([ref(`${outputs}.${WORKFLOW_OUTPUTS.stateMachineArns}["${name}"]`), placeholderOf(names.stateMachine)]),
     ).asString,
   }));
-  return { stateMachineArn: output(WORKFLOW_OUTPUTS.stateMachineArn, placeholder), stateMachineArns };
+  const stateMachineArn = output(WORKFLOW_OUTPUTS.stateMachineArn, placeholder);
+  // By the locals' names, not the tokens above: the list reads plainly in the synthesized JSON.
+  const locals = [
+    { name: config.workflows[0].name, local: workflowOutputLocal(WORKFLOW_OUTPUTS.stateMachineArn) },
+    ...config.workflows.slice(1).map(({ name }) => ({ name, local: workflowArnLocal(name) })),
+  ];
+  const notApplied = new TerraformLocal(
+    stack,
+    WORKFLOWS_NOT_APPLIED_LOCAL,
+    `\${[for w in [${locals.map((w) => `{ name = "${w.name}", arn = local.${w.local} }`).join(", ")}] : w.name if startswith(w.arn, "${placeholderOf("")}")]}`,
+  );
+  return { stateMachineArn, stateMachineArns, notApplied: `local.${notApplied.friendlyUniqueId}` };
+}
+
+/**
+ * Stops a plan, and so an apply, of the api stack while a workflow's state machine is the
+ * placeholder: applied, the APIs would call a state machine that does not exist, and fail every
+ * request at run time. A plan for review sets `var.review_plan` and goes on; the check block then
+ * warns in its output and in `terraform show -json` (`checks`). The precondition sits on `guarded`,
+ * a resource every plan evaluates; destroys never evaluate it.
+ */
+export function refuseApplyBeforeWorkflow(stack: TerraformStack, state: WorkflowState, guarded: TerraformResource): void {
+  const names = `\${join(", ", ${state.notApplied})}`;
+  const reviewPlan = new TerraformVariable(stack, REVIEW_PLAN_VARIABLE, {
+    type: "bool",
+    default: false,
+    nullable: false,
+    description:
+      "true only in a plan for review, never to apply: lets the plan go on while the workflow stack has no state machine yet for a workflow (a placeholder in account 000000000000 stands in), with a warning",
+  });
+  stack.addOverride(`check.${WORKFLOW_APPLIED_CHECK}`, {
+    assert: [
+      {
+        condition: `\${length(${state.notApplied}) == 0}`,
+        error_message: `for review only: the workflow stack's state has no state machine for ${names} yet, so this plan shows placeholders in account 000000000000, and applying api is refused until workflow is applied (npx cdktf deploy workflow)`,
+      },
+    ],
+  });
+  guarded.lifecycle = {
+    ...guarded.lifecycle,
+    precondition: [
+      ...(guarded.lifecycle?.precondition ?? []),
+      {
+        condition: `\${var.${reviewPlan.friendlyUniqueId} || length(${state.notApplied}) == 0}`,
+        errorMessage: `apply the workflow stack first: its state has no state machine for ${names} yet, so this api would call placeholders in account 000000000000 (npx cdktf deploy workflow)`,
+      },
+    ],
+  };
 }
 
 /** The name of the local value that holds a workflow's (other than the default) state machine ARN. */

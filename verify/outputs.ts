@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
+import { DEFAULT_WORKFLOW } from "../stacks/config/names";
 
 /** What a client needs to reach a deployment: the api stack's outputs, or flags. */
 export interface Endpoints {
@@ -23,7 +24,7 @@ export function readWorkflowNames(dir: string, terraform = "terraform"): string[
   }
   const arns = (JSON.parse(stdout) as Record<string, { value?: unknown }>).state_machine_arns?.value;
   if (typeof arns !== "object" || arns === null) throw new Error(`the workflow stack has no output state_machine_arns in ${dir}`);
-  return Object.keys(arns).filter((name) => name !== "workflow");
+  return Object.keys(arns).filter((name) => name !== DEFAULT_WORKFLOW);
 }
 
 /**

@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from "node:util";
 import type { LocalGatewayOptions } from "../local/gateway";
+import { SETTINGS } from "../stacks/config/settings";
 import { type Answer, connect, post, postExactly, within } from "./clients";
 
 /**
- * What stepgate promises its clients, one source for three uses: the README's tables (checked
+ * What stepgate promises its clients, one source for three uses: the docs' tables (checked
  * against `name`, `answer` and `next` by __tests__/docs.test.ts), the local tests
  * (__tests__/local/bad-requests.test.ts proves every row on the local gateway) and `npm run verify`,
  * which runs every probe a client can run without harm against a live deployment.
@@ -20,7 +21,8 @@ export interface Target {
   readonly timeoutMs: number;
 }
 
-export type Result = "pass" | "fail" | "skip";
+/** throttled: a request was throttled (429), so the row could not be checked; not a wrong answer. */
+export type Result = "pass" | "fail" | "throttled" | "skip";
 
 /** What one probe saw: in words for the table, what differs from the promise, and how long its first request took. */
 export interface Observation {
@@ -43,9 +45,9 @@ export interface Probe {
 
 export interface BadRequest {
   readonly name: string;
-  /** The README's "what the client gets". */
+  /** The docs' "what the client gets" (docs/bad-requests.md). */
   readonly answer: string;
-  /** The README's "what comes next". */
+  /** The docs' "what comes next". */
   readonly next: string;
   /** How a client checks the row on a deployment, when it can (else the local tests prove it alone). */
   readonly probe?: Probe;
@@ -71,9 +73,79 @@ class Expectations {
   that(ok: boolean, problem: string): void {
     if (!ok) this.problems.push(problem);
   }
+  fail(problem: string): void {
+    this.problems.push(problem);
+  }
 }
 
-/** Runs a probe body; an exception (a timeout, a body that is not JSON) is a failure it reports. */
+/**
+ * A request the API or Step Functions throttled where the row expects an answer: each run of verify
+ * spends the same limits as the clients (API Gateway's throttles and quota, Step Functions' quota),
+ * so repeated runs can meet them, on AWS as on `npm run local`.
+ */
+class Throttled extends Error {
+  constructor(
+    readonly got: string,
+    readonly advice: string,
+  ) {
+    super(advice);
+  }
+}
+
+/** What a client does about each throttle, by who throttled and where. */
+export const THROTTLED = {
+  rest: `throttled: wait, or raise the limits (${SETTINGS.restRateLimit.name}/${SETTINGS.restBurstLimit.name})`,
+  websocket: `throttled: wait, or raise the limits (${SETTINGS.wsRateLimit.name}/${SETTINGS.wsBurstLimit.name})`,
+  quota: `over the API key's quota: wait for the next period (${SETTINGS.quotaPeriod.name}), or raise ${SETTINGS.quotaLimit.name}`,
+  stepFunctions: "Step Functions throttled StartSyncExecution: wait, or ask AWS to raise the account's quota",
+} as const;
+
+/**
+ * Step Functions' errors that mean it started no execution because of stepgate's configuration (the
+ * role, the state machine): the ones templates/rest-error-response.vtl answers with 500.
+ */
+export const NOT_STARTED = ["AccessDeniedException", "InvalidArn", "StateMachineDoesNotExist", "StateMachineDeleting", "StateMachineTypeNotSupported"];
+
+/** Step Functions' throttling error, as `__type` (WebSocket) or as stepgate's REST `error` names it. */
+const STEP_FUNCTIONS_THROTTLING = /(^|#)ThrottlingException$/;
+
+/** Who throttled a REST answer, when it is a 429. */
+function throttlingOf(answer: Answer): Throttled | undefined {
+  if (answer.status !== 429) return undefined;
+  const got = clip(short(answer), 50);
+  if (answer.body.message === "Limit Exceeded") return new Throttled(got, THROTTLED.quota);
+  if (STEP_FUNCTIONS_THROTTLING.test(String(answer.body.error))) return new Throttled(got, THROTTLED.stepFunctions);
+  return new Throttled(got, THROTTLED.rest);
+}
+
+/** The REST answer, unless it is a 429: then the row could not be checked, and says why. */
+function unthrottled(answer: Answer): Answer {
+  const throttled = throttlingOf(answer);
+  if (throttled) throw throttled;
+  return answer;
+}
+
+/** Who throttled a WebSocket message, when API Gateway's or Step Functions' throttling answered it. */
+function replyThrottlingOf(reply: string): Throttled | undefined {
+  let parsed: { message?: unknown; __type?: unknown };
+  try {
+    parsed = JSON.parse(reply);
+  } catch {
+    return undefined;
+  }
+  if (ERROR_FRAME.test(reply) && parsed.message === "Too Many Requests") return new Throttled(clip(reply, 50), THROTTLED.websocket);
+  if (STEP_FUNCTIONS_THROTTLING.test(String(parsed.__type))) return new Throttled(clip(reply, 50), THROTTLED.stepFunctions);
+  return undefined;
+}
+
+/** The WebSocket reply, unless it was throttled: then the row could not be checked, and says why. */
+function unthrottledReply(reply: string): string {
+  const throttled = replyThrottlingOf(reply);
+  if (throttled) throw throttled;
+  return reply;
+}
+
+/** Runs a probe body; an exception (a timeout, a body that is not JSON) is a failure it reports, a throttled request is not. */
 async function observe(body: (e: Expectations, latencies: number[]) => Promise<string>, skip?: (e: Expectations) => string | undefined): Promise<Observation> {
   const e = new Expectations();
   const latencies: number[] = [];
@@ -81,6 +153,8 @@ async function observe(body: (e: Expectations, latencies: number[]) => Promise<s
   try {
     got = await body(e, latencies);
   } catch (error) {
+    // A throttled request's latency is not the API's: it stays out of the summary.
+    if (error instanceof Throttled) return { result: "throttled", got: error.got, problems: [error.advice], latenciesMs: [] };
     // fetch says only "fetch failed": the cause (ECONNREFUSED, a TLS error...) is what helps.
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     got = `error: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause.code ?? cause.message})` : ""}`;
@@ -107,14 +181,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What comes next on REST: a good request is served (the echo workflow returns the data). */
 async function restServed(t: Target, e: Expectations): Promise<string> {
-  const answer = await post(t, '{"next":true}', json(t.apiKey), t.timeoutMs);
+  const answer = unthrottled(await post(t, '{"next":true}', json(t.apiKey), t.timeoutMs));
   e.equal("then a good request", [answer.status, answer.body.data], [200, { next: true }]);
   return answer.status === 200 ? "served" : `then ${answer.status}`;
 }
 
 /** What comes next on WebSocket: a message on this connection is served. */
 async function wsServed(client: ReturnType<typeof connect>, e: Expectations, what: string): Promise<string> {
-  const status = JSON.parse(await client.ask("{}")).status;
+  const status = JSON.parse(unthrottledReply(await client.ask("{}"))).status;
   e.equal(what, status, "SUCCEEDED");
   return status === "SUCCEEDED" ? "served" : `then ${status}`;
 }
@@ -127,7 +201,7 @@ function restRow(expected: string, send: (t: Target) => Promise<Answer>, check: 
     expected,
     run: (t) =>
       observe(async (e, latencies) => {
-        const answer = await timed(latencies, () => send(t));
+        const answer = unthrottled(await timed(latencies, () => send(t)));
         check(e, answer);
         return `${clip(short(answer), 50)}; ${await restServed(t, e)}`;
       }),
@@ -165,7 +239,7 @@ export const WALKTHROUGHS: readonly Walkthrough[] = [
           const client = connect(t.websocketUrl, wsHeaders(t), t.timeoutMs);
           try {
             await client.opened;
-            const reply = JSON.parse(await timed(latencies, () => client.ask(WALKTHROUGH_MESSAGE, t.timeoutMs)));
+            const reply = JSON.parse(unthrottledReply(await timed(latencies, () => client.ask(WALKTHROUGH_MESSAGE, t.timeoutMs))));
             e.equal("status", reply.status, "SUCCEEDED");
             e.equal("output", reply.output, JSON.stringify(JSON.parse(WALKTHROUGH_MESSAGE)));
             return `${reply.status}, output: ${clip(String(reply.output), 40)}`;
@@ -183,7 +257,7 @@ export const WALKTHROUGHS: readonly Walkthrough[] = [
       expected: "200, data, apiInfo with apiKeyId, no key value",
       run: (t) =>
         observe(async (e, latencies) => {
-          const answer = await timed(latencies, () => post(t, WALKTHROUGH_BODY, json(t.apiKey), t.timeoutMs));
+          const answer = unthrottled(await timed(latencies, () => post(t, WALKTHROUGH_BODY, json(t.apiKey), t.timeoutMs)));
           const apiInfo = (answer.body.apiInfo ?? {}) as Record<string, unknown>;
           e.equal("status", answer.status, 200);
           e.equal("data", answer.body.data, JSON.parse(WALKTHROUGH_BODY));
@@ -202,10 +276,13 @@ export const WALKTHROUGHS: readonly Walkthrough[] = [
  * A workflow of STEPGATE_WORKFLOWS, reached through its own route. Its workflow is the team's, so
  * its answer is not known: the rows check that the request reached that workflow's state machine
  * (WebSocket: the StartSyncExecution result names it; REST: an answer of the integration, not
- * API Gateway's 403 for a path it does not know).
+ * API Gateway's 403 for a path it does not know, nor Step Functions' refusal to start it). Each
+ * problem says where to look first, as the README's "a failed reaches workflow row" does.
  */
 export function workflowWalkthroughs(name: string): Walkthrough[] {
   const message = JSON.stringify({ action: name, first_name: "Jane", last_name: "Doe" });
+  const notStarted = (error: string) =>
+    `Step Functions did not start workflow ${name}: ${error} (the api stack points at a state machine the workflow stack has not applied, or its role may not start it)`;
   return [
     {
       name: `WebSocket: action ${name} reaches workflow ${name}`,
@@ -218,14 +295,19 @@ export function workflowWalkthroughs(name: string): Walkthrough[] {
             const client = connect(t.websocketUrl, wsHeaders(t), t.timeoutMs);
             try {
               await client.opened;
-              const reply = JSON.parse(await timed(latencies, () => client.ask(message, t.timeoutMs)));
+              const reply = JSON.parse(unthrottledReply(await timed(latencies, () => client.ask(message, t.timeoutMs))));
               const machine = String(reply.stateMachineArn ?? "");
-              e.that(
-                machine.endsWith(`-${name}`) && machine.includes(":stateMachine:"),
-                `the reply names no state machine of workflow ${name}: ${clip(JSON.stringify(reply), 80)}`,
-              );
-              e.that(typeof reply.status === "string", "the reply has no execution status");
-              return `${reply.status ?? "no status"}, ${clip(machine.split(":").pop() ?? "", 40)}`;
+              const machineName = machine.split(":").pop() ?? "";
+              const refused = String(reply.__type ?? "").replace(/^.*#/, "");
+              if (machine.includes(":stateMachine:") && !machine.endsWith(`-${name}`)) {
+                e.fail(`the deployed WebSocket API has no route ${name}: $default answered, with ${machineName}`);
+              } else if (NOT_STARTED.includes(refused)) {
+                e.fail(notStarted(refused));
+              } else {
+                e.that(machine.endsWith(`-${name}`), `the reply names no state machine of workflow ${name}: ${clip(JSON.stringify(reply), 80)}`);
+                e.that(typeof reply.status === "string", "the reply has no execution status");
+              }
+              return refused || `${reply.status ?? "no status"}, ${clip(machineName, 40)}`;
             } finally {
               client.socket.close();
             }
@@ -241,12 +323,15 @@ export function workflowWalkthroughs(name: string): Walkthrough[] {
         run: (t) =>
           observe(async (e, latencies) => {
             const url = `${t.restUrl.replace(/\/$/, "")}/${name}`;
-            const answer = await timed(latencies, () => post({ restUrl: url }, WALKTHROUGH_BODY, json(t.apiKey), t.timeoutMs));
-            e.that(answer.body.message !== "Missing Authentication Token", `API Gateway knows no POST /${name}`);
-            e.that(
-              answer.status === 200 || typeof answer.body.error === "string",
-              `not an answer of the integration: ${answer.status} ${clip(JSON.stringify(answer.body), 60)}`,
-            );
+            const answer = unthrottled(await timed(latencies, () => post({ restUrl: url }, WALKTHROUGH_BODY, json(t.apiKey), t.timeoutMs)));
+            const error = typeof answer.body.error === "string" ? answer.body.error : undefined;
+            if (answer.body.message === "Missing Authentication Token") {
+              e.fail(`API Gateway knows no POST /${name}: the deployed REST API has no workflow ${name}`);
+            } else if (error !== undefined && NOT_STARTED.includes(error)) {
+              e.fail(notStarted(error));
+            } else if (answer.status !== 200 && error === undefined) {
+              e.fail(`not an answer of the integration: ${answer.status} ${clip(JSON.stringify(answer.body), 60)}`);
+            }
             return `${answer.status} ${clip(JSON.stringify(answer.body), 50)}`;
           }),
       },
@@ -320,6 +405,9 @@ export const BAD_REQUESTS: readonly BadRequest[] = [
           const answers = await timed(latencies, () =>
             Promise.all(Array.from({ length: THROTTLE_PROBE_REQUESTS }, () => post(t, "{}", json(t.apiKey), t.timeoutMs))),
           );
+          // The quota's or Step Functions' 429s are not the throttle this row checks.
+          const otherThrottle = answers.map(throttlingOf).find((t) => t !== undefined && t.advice !== THROTTLED.rest);
+          if (otherThrottle) throw otherThrottle;
           const throttled = answers.filter((a) => a.status === 429);
           const others = answers.filter((a) => a.status !== 200 && a.status !== 429);
           e.that(throttled.length > 0, `no 429 among ${THROTTLE_PROBE_REQUESTS} requests at once (a burst over ${THROTTLE_PROBE_REQUESTS - 1}?)`);
@@ -438,7 +526,7 @@ export const BAD_REQUESTS: readonly BadRequest[] = [
           const client = connect(t.websocketUrl, wsHeaders(t), t.timeoutMs);
           try {
             await client.opened;
-            const text = await timed(latencies, () => client.ask("hello, it's me", t.timeoutMs));
+            const text = unthrottledReply(await timed(latencies, () => client.ask("hello, it's me", t.timeoutMs)));
             const reply = JSON.parse(text);
             e.equal("fields", Object.keys(reply).sort(), ["__type", "message"]);
             e.that(/#InvalidExecutionInput$/.test(String(reply.__type)), `__type: expected ...#InvalidExecutionInput, got ${JSON.stringify(reply.__type)}`);
@@ -468,6 +556,7 @@ export const BAD_REQUESTS: readonly BadRequest[] = [
             bare.socket.close();
             open = refused === undefined;
             if (open) return "open";
+            if (refused === "HTTP 429") throw new Throttled(refused, THROTTLED.websocket);
             e.equal("the handshake", refused, "HTTP 403");
             const client = connect(t.websocketUrl, wsHeaders(t), t.timeoutMs);
             try {
@@ -501,6 +590,9 @@ export const BAD_REQUESTS: readonly BadRequest[] = [
               for (let i = 0; i < THROTTLE_PROBE_REQUESTS; i++) client.socket.send("{}");
               return Promise.all(Array.from({ length: THROTTLE_PROBE_REQUESTS }, () => client.next(t.timeoutMs)));
             });
+            // Step Functions' throttling is not the throttle this row checks.
+            const otherThrottle = frames.map(replyThrottlingOf).find((t) => t?.advice === THROTTLED.stepFunctions);
+            if (otherThrottle) throw otherThrottle;
             const throttled = frames.filter((f) => ERROR_FRAME.test(f) && JSON.parse(f).message === "Too Many Requests");
             const served = frames.filter((f) => JSON.parse(f).status === "SUCCEEDED");
             e.that(throttled.length > 0, `no "Too Many Requests" frame among ${THROTTLE_PROBE_REQUESTS} messages at once`);

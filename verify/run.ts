@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { DEFAULT_WORKFLOW, workflowNameRefusal } from "../stacks/config/names";
 import { DEFAULT_TIMEOUT_MS } from "./clients";
 import { apiStackDir, type Endpoints, readOutputs, readWorkflowNames } from "./outputs";
 import { BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS, type Walkthrough, workflowWalkthroughs } from "./promises";
@@ -6,15 +7,15 @@ import { BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS, 
 /**
  * `npm run verify`: checks a live stepgate from outside, as a client would. Every walkthrough and
  * every bad request a client can make without harm, each one row; a table, a summary line with
- * the walkthroughs' p50 and p95 latency; exit code 1 when a row fails. Nothing it prints holds the
- * API key's value.
+ * the walkthroughs' p50 and p95 latency; exit code 1 when a row fails or was throttled. Nothing it
+ * prints holds the API key's value.
  */
 
 export const USAGE = `usage: npm run verify -- [--rest-url URL --ws-url URL --api-key KEY] [--workflows a,b] [--all] [--samples N] [--timeout MS]
 
 Without the three flags, the URLs and the key come from the api stack's Terraform outputs
 (terraform -chdir=<CDKTF_OUTDIR or cdktf.out>/stacks/api output -json).
-  --workflows    the workflows besides the default (STEPGATE_WORKFLOWS), each route checked once
+  --workflows    the workflows besides the default one (STEPGATE_WORKFLOWS; workflow is always checked), each route checked once
                  (default: the workflow stack's output state_machine_arns, when the outputs are read)
   --all          also the rows that cost quota or time (the REST and WebSocket throttles)
   --samples N    requests per walkthrough, for the latency summary (default 5, 1 to 20)
@@ -58,7 +59,12 @@ export function parseArgs(argv: readonly string[]): Options {
       workflows = value()
         .split(",")
         .map((w) => w.trim());
-      if (!workflows.every((w) => /^[a-z][a-z0-9-]*$/.test(w))) throw new UsageError("--workflows takes workflow names separated by commas");
+      // The settings' rule and words; a name that is not one is not repeated (it may be the key).
+      if (workflows.includes(DEFAULT_WORKFLOW)) {
+        throw new UsageError(`--workflows: ${workflowNameRefusal(DEFAULT_WORKFLOW)}, which verify always checks; name only the others`);
+      }
+      const refusal = workflows.map(workflowNameRefusal).find((r) => r !== undefined);
+      if (refusal !== undefined) throw new UsageError(`--workflows takes workflow names separated by commas: ${refusal}`);
     } else if (flag === "--samples") samples = whole("--samples", 1, 20);
     else if (flag === "--timeout") timeoutMs = whole("--timeout", 100, 600_000);
     // Only a flag's name is ever repeated: a mistyped flag may hold the key (--api-key=KEY, or the key alone).
@@ -106,7 +112,8 @@ export async function verify(target: Target, options: Pick<Options, "all" | "sam
     all.map(async ({ w, samples }): Promise<Row> => {
       const runs: Observation[] = [];
       for (let i = 0; i < samples; i++) runs.push(await w.probe.run(target));
-      const failed = runs.find((o) => o.result === "fail");
+      // A wrong answer tells more than a throttled request.
+      const failed = runs.find((o) => o.result === "fail") ?? runs.find((o) => o.result === "throttled");
       const latenciesMs = runs.flatMap((o) => o.latenciesMs);
       const observation: Observation = failed
         ? { ...failed, latenciesMs }
@@ -141,7 +148,7 @@ export async function verify(target: Target, options: Pick<Options, "all" | "sam
 const stripTicks = (text: string) => text.replaceAll("`", "");
 const clip = (text: string, max = 60) => (text.length > max ? `${text.slice(0, max - 3)}...` : text);
 
-/** The table: row, expected, got, result, latency; then every problem of a failed row. */
+/** The table: row, expected, got, result, latency; then every problem of a failed row, and why each throttled row was. */
 export function formatTable(rows: readonly Row[]): string[] {
   const cells = rows.map((r) => [
     r.name,
@@ -153,19 +160,23 @@ export function formatTable(rows: readonly Row[]): string[] {
   const header = ["row", "expected", "got", "result", "latency"];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((cell, i) => (i === c.length - 1 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ");
-  const problems = rows.filter((r) => r.observation.result === "fail").flatMap((r) => r.observation.problems.map((p) => `  ${r.name}: ${p}`));
-  return [line(header), ...cells.map(line), ...(problems.length ? ["", "what differs:", ...problems] : [])];
+  const listed = (result: string, heading: string) => {
+    const lines = rows.filter((r) => r.observation.result === result).flatMap((r) => r.observation.problems.map((p) => `  ${r.name}: ${p}`));
+    return lines.length ? ["", heading, ...lines] : [];
+  };
+  return [line(header), ...cells.map(line), ...listed("fail", "what differs:"), ...listed("throttled", "not checked, a request was throttled:")];
 }
 
 export function summaryLine(rows: readonly Row[]): string {
   const count = (result: string) => rows.filter((r) => r.observation.result === result).length;
   const latencies = rows.filter((r) => r.walkthrough).flatMap((r) => r.observation.latenciesMs);
   const p = (n: number) => (latencies.length ? `${percentile(latencies, n)} ms` : "-");
-  const verdict = count("fail") === 0 ? "OK" : "FAILED";
-  return `${verdict}: ${count("pass")} passed, ${count("fail")} failed, ${count("skip")} not run; walkthrough latency p50 ${p(50)}, p95 ${p(95)} (${latencies.length} requests)`;
+  const verdict = count("fail") > 0 ? "FAILED" : count("throttled") > 0 ? "THROTTLED" : "OK";
+  const throttled = count("throttled") > 0 ? ` ${count("throttled")} throttled,` : "";
+  return `${verdict}: ${count("pass")} passed, ${count("fail")} failed,${throttled} ${count("skip")} not run; walkthrough latency p50 ${p(50)}, p95 ${p(95)} (${latencies.length} requests)`;
 }
 
-/** The CLI; returns the exit code: 0 every row passed, 1 a row failed, 2 it could not run. */
+/** The CLI; returns the exit code: 0 every row passed, 1 a row failed or was throttled, 2 it could not run. */
 export async function main(argv: readonly string[], out: (line: string) => void = console.log, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // Known before anything is parsed, so that even a usage error cannot print it.
   const at = argv.indexOf("--api-key");
@@ -200,7 +211,7 @@ export async function main(argv: readonly string[], out: (line: string) => void 
     const rows = await verify(target, run);
     for (const line of formatTable(rows)) print(line);
     print(summaryLine(rows));
-    return rows.some((r) => r.observation.result === "fail") ? 1 : 0;
+    return rows.some((r) => r.observation.result === "fail" || r.observation.result === "throttled") ? 1 : 0;
   } catch (e) {
     print(`npm run verify: ${e instanceof Error ? e.message : String(e)}`);
     if (e instanceof UsageError) print(USAGE);

@@ -1,11 +1,10 @@
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { Testing } from "cdktf";
 import { AlarmTopic } from "../../stacks/constructs/alarm-topic";
-import { address, parse, resources } from "../support/stacks";
+import { address, parse, resources, synthScope } from "../support/stacks";
 
-const synth = (emails?: string[]) => Testing.synthScope((scope) => new AlarmTopic(scope, "alarm_topic", { name: "test-alarms", region: "eu-west-1", emails }));
+const synth = (emails?: string[]) => synthScope((scope) => new AlarmTopic(scope, "alarm_topic", { name: "test-alarms", region: "eu-west-1", emails }));
 
 describe("AlarmTopic", () => {
   const synthesized = synth();

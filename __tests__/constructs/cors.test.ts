@@ -3,14 +3,13 @@ import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integ
 import { ApiGatewayIntegrationResponse } from "@cdktf/provider-aws/lib/api-gateway-integration-response";
 import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
 import { ApiGatewayMethodResponse } from "@cdktf/provider-aws/lib/api-gateway-method-response";
-import { Testing } from "cdktf";
 import { GATEWAY_RESPONSE_TEMPLATE, RestCors } from "../../stacks/constructs/cors";
-import { resources } from "../support/stacks";
+import { resources, synthScope } from "../support/stacks";
 
 const REST_API_ID = "abc123";
 const ROOT = "root-id";
 const synth = (origins: string[]) =>
-  Testing.synthScope((scope) => {
+  synthScope((scope) => {
     const cors = new RestCors(scope, "cors", { restApiId: REST_API_ID, origins });
     cors.preflight("root", ROOT, ["POST"]);
   });

@@ -5,15 +5,14 @@ import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain
 import { Apigatewayv2ApiMapping } from "@cdktf/provider-aws/lib/apigatewayv2-api-mapping";
 import { Apigatewayv2DomainName } from "@cdktf/provider-aws/lib/apigatewayv2-domain-name";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { Testing } from "cdktf";
 import { CustomDomains, type CustomDomainsProps } from "../../stacks/constructs/custom-domains";
-import { address, resources } from "../support/stacks";
+import { address, resources, synthScope } from "../support/stacks";
 
 const REST = { domainName: "api.example.com", apiId: "rest-id", stageName: "api" };
 const WEBSOCKET = { domainName: "ws.example.com", apiId: "ws-id", stageName: "live" };
 const ZONE = "Z0123456789ABC";
 const CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000";
-const synth = (props: CustomDomainsProps) => Testing.synthScope((scope) => new CustomDomains(scope, "custom_domains", props));
+const synth = (props: CustomDomainsProps) => synthScope((scope) => new CustomDomains(scope, "custom_domains", props));
 
 describe("CustomDomains", () => {
   describe("with a hosted zone", () => {

@@ -1,8 +1,7 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
-import { Testing } from "cdktf";
 import { Monitoring, type MonitoringProps } from "../../stacks/constructs/monitoring";
 import { documented, statisticFits } from "../support/aws-metrics";
-import { only, resources } from "../support/stacks";
+import { only, resources, synthScope } from "../support/stacks";
 
 const PROPS: MonitoringProps = {
   name: "test",
@@ -16,7 +15,7 @@ const PROPS: MonitoringProps = {
   thresholds: { rest5xx: 5, restLatencyP99Ms: 25000, webSocketErrors: 4, executionsFailed: 3, executionsTimedOut: 2, throttled: 1 },
   topicArn: "arn:aws:sns:eu-west-1:123456789012:test-alarms",
 };
-const synthesized = Testing.synthScope((scope) => new Monitoring(scope, "monitoring", PROPS));
+const synthesized = synthScope((scope) => new Monitoring(scope, "monitoring", PROPS));
 const dashboard = JSON.parse(only(synthesized, "aws_cloudwatch_dashboard").props.dashboard_body);
 const alarms = resources(synthesized, "aws_cloudwatch_metric_alarm").map((r) => r.props);
 

@@ -7,11 +7,12 @@ import { ApiGatewayRequestValidator } from "@cdktf/provider-aws/lib/api-gateway-
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { Testing } from "cdktf";
+import { TerraformLocal } from "cdktf";
 import { REST_METHOD_STATUS_CODES, RestApi, type RestApiProps } from "../../stacks/constructs/rest-api";
-import { address, API_PROPS, resources } from "../support/stacks";
+import { address, API_PROPS, only, redeploymentTrigger, resources, synthScope } from "../support/stacks";
 
-const synth = (props: Partial<RestApiProps> = {}) => Testing.synthScope((scope) => new RestApi(scope, "rest", { ...API_PROPS, ...props }));
+const synth = (props: Partial<RestApiProps> = {}) => synthScope((scope) => new RestApi(scope, "rest", { ...API_PROPS, ...props }));
+const trigger = (synthesized: string) => redeploymentTrigger(synthesized, "aws_api_gateway_deployment");
 
 describe("RestApi", () => {
   const synthesized = synth();
@@ -84,10 +85,43 @@ describe("RestApi", () => {
     expect(shapers).toHaveLength(4 + REST_METHOD_STATUS_CODES.length + 3);
     expect(synthesized).toHaveResourceWithProperties(ApiGatewayDeployment, {
       rest_api_id: `\${${api}.id}`,
-      triggers: { redeployment: `\${sha1(jsonencode([${shapers.join(", ")}]))}` },
       lifecycle: { create_before_destroy: true },
       depends_on: shapers,
     });
+    // The digest covers what is configured; Terraform hashes the values of what it references.
+    expect(trigger(synthesized).references).toEqual([
+      `${method}.http_method`,
+      `${address(synthesized, "aws_api_gateway_model")}.name`,
+      `${address(synthesized, "aws_api_gateway_request_validator")}.id`,
+      `${api}.id`,
+      `${api}.root_resource_id`,
+    ]);
+  });
+
+  it("redeploys when one template changes, and not without a change of what shapes the API", () => {
+    expect(trigger(synth())).toEqual(trigger(synthesized));
+    // Only the request template differs.
+    expect(trigger(synth({ sendApiKeyValue: true })).digest).not.toBe(trigger(synthesized).digest);
+    // The stage and its throttling are no part of the deployment.
+    expect(trigger(synth({ stageName: "v1", rateLimit: 100, accessLogGroupName: "/other" }))).toEqual(trigger(synthesized));
+  });
+
+  it("has Terraform hash the state machine's ARN when it is a reference, so a new ARN (placeholder, then the real one) redeploys", () => {
+    const withReference = synthScope((scope) => {
+      const arn = new TerraformLocal(scope, "state_machine_arn", API_PROPS.stateMachineArn);
+      new RestApi(scope, "rest", { ...API_PROPS, stateMachineArn: arn.asString });
+    });
+    expect(trigger(withReference).references).toContain("local.state_machine_arn");
+    expect(only(withReference, "aws_api_gateway_deployment").props.triggers.redeployment).not.toMatch(/\baws_\w+\.\w+(?![.\w])/);
+  });
+
+  it("redeploys when the authorization changes: Cognito's authorizer, and its user pools, are hashed too", () => {
+    const pool = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123";
+    const cognito = synth({ auth: { mode: "COGNITO", userPoolArns: [pool] } });
+    expect(trigger(cognito).references).toContain(`${address(cognito, "aws_api_gateway_authorizer")}.id`);
+    expect(trigger(cognito).digest).not.toBe(trigger(synthesized).digest);
+    expect(trigger(synth({ auth: { mode: "COGNITO", userPoolArns: [`${pool}2`] } })).digest).not.toBe(trigger(cognito).digest);
+    expect(trigger(synth({ auth: { mode: "AWS_IAM" } })).digest).not.toBe(trigger(synthesized).digest);
   });
 
   it("serves a stage with X-Ray tracing and JSON access logs", () => {
@@ -163,6 +197,14 @@ describe("RestApi", () => {
       expect(cors).toHaveLength(3);
       for (const shaper of cors) expect(deployment.depends_on).toContain(shaper);
       expect(deployment.depends_on).toHaveLength(4 + REST_METHOD_STATUS_CODES.length + 3 + 2 + 4);
+      const preflight = address(withCors, "aws_api_gateway_method", (m) => m.http_method === "OPTIONS");
+      expect(trigger(withCors).references).toContain(`${preflight}.http_method`);
+      expect(trigger(withCors).digest).not.toBe(trigger(synthesized).digest);
+    });
+
+    it("redeploys when the origins change", () => {
+      expect(trigger(synth({ corsOrigins: ["https://app.example.com"] }))).toEqual(trigger(withCors));
+      expect(trigger(synth({ corsOrigins: ["https://other.example.com"] })).digest).not.toBe(trigger(withCors).digest);
     });
 
     it("adds nothing of CORS without it", () => {
@@ -212,6 +254,15 @@ describe("RestApi", () => {
         ]),
       );
       expect(dependsOn.filter((d) => d.includes("workflow_orders"))).toHaveLength(1 + 1 + 1 + 6 + 3);
+      const ordersMethod = address(several, "aws_api_gateway_method", (m) => m.resource_id === `\${${resource}.id}`);
+      expect(trigger(several).references).toEqual(expect.arrayContaining([`${resource}.id`, `${ordersMethod}.http_method`]));
+      expect(trigger(several).digest).not.toBe(trigger(synthesized).digest);
+    });
+
+    it("redeploys when a workflow's state machine changes", () => {
+      const moved = synth({ workflows: [{ name: "orders", stateMachineArn: `${workflows[0].stateMachineArn}-v2` }] });
+      expect(trigger(moved).digest).not.toBe(trigger(several).digest);
+      expect(trigger(synth({ workflows })).digest).toBe(trigger(several).digest);
     });
   });
 });

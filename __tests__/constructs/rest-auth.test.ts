@@ -1,13 +1,12 @@
 import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
-import { Testing } from "cdktf";
 import type { Construct } from "constructs";
 import { RestAuth, type RestAuthProps } from "../../stacks/constructs/rest-auth";
-import { address, resources } from "../support/stacks";
+import { address, resources, synthScope } from "../support/stacks";
 
 const POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123";
 function build(props: Partial<RestAuthProps> = {}) {
   let auth: RestAuth | undefined;
-  const synthesized = Testing.synthScope((scope) => {
+  const synthesized = synthScope((scope) => {
     auth = new RestAuth(scope as Construct, "auth", { restApiId: "rest-id", name: "test-rest", ...props });
   });
   return { synthesized, auth: auth as RestAuth };

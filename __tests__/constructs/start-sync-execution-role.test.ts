@@ -1,14 +1,13 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { Testing } from "cdktf";
 import { StartSyncExecutionRole, startSyncExecutionUri } from "../../stacks/constructs/start-sync-execution-role";
-import { parse } from "../support/stacks";
+import { parse, synthScope } from "../support/stacks";
 
 const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:test-workflow";
 
 describe("StartSyncExecutionRole", () => {
-  const synthesized = Testing.synthScope(
+  const synthesized = synthScope(
     (scope) => new StartSyncExecutionRole(scope, "start_sync_execution", { name: "test-start", stateMachineArns: [STATE_MACHINE_ARN] }),
   );
   const documents = parse(synthesized).data.aws_iam_policy_document;
@@ -46,9 +45,7 @@ describe("StartSyncExecutionRole", () => {
 describe("StartSyncExecutionRole of several state machines", () => {
   it("may call states:StartSyncExecution on exactly those, in their order", () => {
     const arns = [STATE_MACHINE_ARN, `${STATE_MACHINE_ARN}-orders`, `${STATE_MACHINE_ARN}-refunds`];
-    const synthesized = Testing.synthScope(
-      (scope) => new StartSyncExecutionRole(scope, "start_sync_execution", { name: "test-start", stateMachineArns: arns }),
-    );
+    const synthesized = synthScope((scope) => new StartSyncExecutionRole(scope, "start_sync_execution", { name: "test-start", stateMachineArns: arns }));
     expect(synthesized).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
       statement: [{ effect: "Allow", actions: ["states:StartSyncExecution"], resources: arns }],
     });

@@ -1,9 +1,8 @@
 import { ApiGatewayApiKey } from "@cdktf/provider-aws/lib/api-gateway-api-key";
 import { ApiGatewayUsagePlan } from "@cdktf/provider-aws/lib/api-gateway-usage-plan";
 import { ApiGatewayUsagePlanKey } from "@cdktf/provider-aws/lib/api-gateway-usage-plan-key";
-import { Testing } from "cdktf";
 import { UsagePlan, type UsagePlanProps } from "../../stacks/constructs/usage-plan";
-import { address, only } from "../support/stacks";
+import { address, only, synthScope } from "../support/stacks";
 
 const PROPS: UsagePlanProps = {
   name: "test-plan",
@@ -13,7 +12,7 @@ const PROPS: UsagePlanProps = {
   quotaLimit: 10000,
   quotaPeriod: "DAY",
 };
-const synth = (props: Partial<UsagePlanProps> = {}) => Testing.synthScope((scope) => new UsagePlan(scope, "usage_plan", { ...PROPS, ...props }));
+const synth = (props: Partial<UsagePlanProps> = {}) => synthScope((scope) => new UsagePlan(scope, "usage_plan", { ...PROPS, ...props }));
 
 describe("UsagePlan", () => {
   const synthesized = synth();

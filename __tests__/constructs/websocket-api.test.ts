@@ -6,11 +6,12 @@ import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2RouteResponse } from "@cdktf/provider-aws/lib/apigatewayv2-route-response";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { Testing } from "cdktf";
+import { TerraformLocal } from "cdktf";
 import { WebSocketApi, type WebSocketApiProps } from "../../stacks/constructs/websocket-api";
-import { address, API_PROPS, resources } from "../support/stacks";
+import { address, API_PROPS, only, redeploymentTrigger, resources, synthScope } from "../support/stacks";
 
-const synth = (props: Partial<WebSocketApiProps> = {}) => Testing.synthScope((scope) => new WebSocketApi(scope, "websocket", { ...API_PROPS, ...props }));
+const synth = (props: Partial<WebSocketApiProps> = {}) => synthScope((scope) => new WebSocketApi(scope, "websocket", { ...API_PROPS, ...props }));
+const trigger = (synthesized: string) => redeploymentTrigger(synthesized, "aws_apigatewayv2_deployment");
 
 /** Terraform addresses of every resource of these types. */
 function websocketAddresses(synthesized: string, types: string[]): string[] {
@@ -75,10 +76,32 @@ describe("WebSocketApi", () => {
     ]);
     expect(shapers).toHaveLength(4);
     expect(synthesized).toHaveResourceWithProperties(Apigatewayv2Deployment, {
-      triggers: { redeployment: `\${sha1(jsonencode([${shapers.join(", ")}]))}` },
       lifecycle: { create_before_destroy: true },
       depends_on: shapers,
     });
+    // The digest covers what is configured; Terraform hashes the values of what it references.
+    expect(trigger(synthesized).references).toEqual([
+      `${api}.id`,
+      `${address(synthesized, "aws_apigatewayv2_integration")}.id`,
+      `${address(synthesized, "aws_apigatewayv2_route")}.id`,
+    ]);
+  });
+
+  it("redeploys when a template changes, and not without a change of a route, integration or response", () => {
+    expect(trigger(synth())).toEqual(trigger(synthesized));
+    const otherStateMachine = synth({ stateMachineArn: `${API_PROPS.stateMachineArn}-v2` });
+    expect(trigger(otherStateMachine).digest).not.toBe(trigger(synthesized).digest);
+    // The stage and its throttling are no part of the deployment.
+    expect(trigger(synth({ stageName: "live", rateLimit: 2.5, burstLimit: 5 }))).toEqual(trigger(synthesized));
+  });
+
+  it("has Terraform hash the state machine's ARN when it is a reference, so a new ARN (placeholder, then the real one) redeploys", () => {
+    const withReference = synthScope((scope) => {
+      const arn = new TerraformLocal(scope, "state_machine_arn", API_PROPS.stateMachineArn);
+      new WebSocketApi(scope, "websocket", { ...API_PROPS, stateMachineArn: arn.asString });
+    });
+    expect(trigger(withReference).references).toContain("local.state_machine_arn");
+    expect(only(withReference, "aws_apigatewayv2_deployment").props.triggers.redeployment).not.toMatch(/\baws_\w+\.\w+(?![.\w])/);
   });
 
   it("serves a stage named as the seed's, throttled, with access logs and no data trace", () => {
@@ -138,7 +161,9 @@ describe("WebSocketApi", () => {
       expect(shapers).toHaveLength(4);
       const [deployment] = resources(custom, "aws_apigatewayv2_deployment");
       expect(deployment.props.depends_on).toEqual(expect.arrayContaining(shapers));
-      for (const shaper of shapers) expect(deployment.props.triggers.redeployment).toContain(shaper);
+      const mock = address(custom, "aws_apigatewayv2_integration", (i) => i.integration_type === "MOCK");
+      expect(trigger(custom).references).toContain(`${mock}.id`);
+      expect(trigger(custom).digest).not.toBe(trigger(synthesized).digest);
     });
   });
 
@@ -186,6 +211,11 @@ describe("WebSocketApi", () => {
       const types = ["aws_apigatewayv2_integration", "aws_apigatewayv2_integration_response", "aws_apigatewayv2_route", "aws_apigatewayv2_route_response"];
       expect([...resources(several, "aws_apigatewayv2_deployment")[0].props.depends_on].sort()).toEqual(websocketAddresses(several, types).sort());
       expect(websocketAddresses(several, types)).toHaveLength(12);
+      // Each route's integration is referenced by the route, and each route by its response.
+      expect(trigger(several).references).toEqual(
+        [api, ...websocketAddresses(several, ["aws_apigatewayv2_integration", "aws_apigatewayv2_route"])].map((a) => `${a}.id`).sort(),
+      );
+      expect(trigger(several).digest).not.toBe(trigger(synthesized).digest);
     });
   });
 });

@@ -6,7 +6,7 @@ import { cognitoToken } from "../support/cognito";
 import { definitionFile, synthesizeToFolder } from "../support/stacks";
 
 /**
- * The README's table of bad requests, each row proven on the local gateway: by the probe
+ * The table of bad requests (docs/bad-requests.md), each row proven on the local gateway: by the probe
  * `npm run verify` runs against a deployment (the same client requests, the same expected answers),
  * or, for rows a client cannot trigger on a default deployment without harm, by the checks below.
  */

@@ -4,7 +4,7 @@ import { definitionFile, synthesizeToFolder } from "../support/stacks";
 
 /**
  * The local gateway with real clients: ws for the WebSocket API, Node's fetch for the REST API.
- * What goes wrong is in bad-requests.test.ts, a row of the README's table each.
+ * What goes wrong is in bad-requests.test.ts, a row of docs/bad-requests.md's table each.
  */
 jest.setTimeout(60_000);
 const KEY = "test-key-0123456789abcdefghij";
@@ -155,7 +155,7 @@ describe("the local gateway", () => {
       expect([other.status, other.headers.get("access-control-allow-origin")]).toEqual([200, null]);
     });
 
-    it("sends no CORS header on API Gateway's own errors (403), as the README says", async () => {
+    it("sends no CORS header on API Gateway's own errors (403), as docs/cors.md says", async () => {
       const forbidden = await call("http://localhost:3000", { "content-type": "application/json" });
       expect([forbidden.status, forbidden.headers.get("access-control-allow-origin")]).toEqual([403, null]);
     });

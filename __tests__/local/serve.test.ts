@@ -1,14 +1,14 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_DIR } from "../support/stacks";
+import { temporaryFolder } from "../support/temporary-folders";
 
 jest.setTimeout(60_000);
 
 /** `npm run local` as a process manager or a test harness starts it: npm's own process, its output collected. */
 function npmRunLocal(env: Record<string, string> = {}) {
-  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-local-")), "cdktf.out");
+  const outdir = path.join(temporaryFolder("local"), "cdktf.out");
   const npm = spawn("npm", ["run", "--silent", "local"], {
     cwd: PROJECT_DIR,
     env: {

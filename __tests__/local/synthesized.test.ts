@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { readSynthesizedApp } from "../../local/synthesized";
 import { definitionFile, PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
+import { temporaryFolder } from "../support/temporary-folders";
 
 describe("readSynthesizedApp", () => {
   const app = readSynthesizedApp(synthesizeToFolder({ STEPGATE_WS_CONNECT_AUTH: "API_KEY", STEPGATE_QUOTA_PERIOD: "WEEK" }));
@@ -71,6 +71,6 @@ describe("readSynthesizedApp", () => {
   });
 
   it("says to synthesize first when there is nothing to read", () => {
-    expect(() => readSynthesizedApp(fs.mkdtempSync(path.join(os.tmpdir(), "empty-")))).toThrow(/missing: synthesize first/);
+    expect(() => readSynthesizedApp(temporaryFolder("empty"))).toThrow(/missing: synthesize first/);
   });
 });

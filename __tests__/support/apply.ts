@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { STACK_IDS } from "../../stacks/stack-ids";
 import { type EmulatedStacks, type Emulator, emulatorMissing, startEmulator, synthesizeForEmulator } from "./emulator";
 import { SETTINGS } from "../../stacks/config/settings";
 import { describeNeeding, terraformSetup } from "./terraform";
+import { temporaryFolder } from "./temporary-folders";
 
 /** One variant of the settings, applied on an emulator of its own. */
 export interface AppliedVariant {
@@ -74,7 +74,7 @@ export function describeApplied(name: string, variant: AppliedVariant, checks?: 
     beforeAll(async () => {
       if (!setup.available) return;
       aws = await startEmulator();
-      const root = fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-apply-"));
+      const root = temporaryFolder("apply");
       try {
         const seeded = (await variant.seed?.(aws, root)) ?? {};
         deployed = await synthesizeForEmulator(aws, setup, { ...variant.env, ...seeded }, root);

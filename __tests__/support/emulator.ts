@@ -1,10 +1,10 @@
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { Json } from "../../local/synthesized";
 import { synthesizeToFolder } from "./stacks";
 import { TerraformStackDir, type TerraformSetup } from "./terraform";
+import { temporaryFolder } from "./temporary-folders";
 
 /**
  * AWS played by moto's server on 127.0.0.1, for tests that apply the stacks: one server per
@@ -99,7 +99,7 @@ export async function synthesizeForEmulator(
   emulator: Emulator,
   setup: Extract<TerraformSetup, { available: true }>,
   env: Record<string, string>,
-  root = fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-apply-")),
+  root = temporaryFolder("apply"),
 ): Promise<EmulatedStacks> {
   const outdir = synthesizeToFolder(env, root);
   const stacks: Record<string, TerraformStackDir> = {};

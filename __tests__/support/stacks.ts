@@ -1,6 +1,6 @@
-import { App, Testing } from "cdktf";
+import { App, TerraformStack, Testing } from "cdktf";
+import type { Construct } from "constructs";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ApiGatewayAccountStack } from "../../stacks/api-gateway-account-stack";
 import { ApiStack } from "../../stacks/api-stack";
@@ -8,6 +8,7 @@ import { loadConfig, type StepgateConfig } from "../../stacks/config/load";
 import { WorkflowStack } from "../../stacks/workflow-stack";
 import type { StartSyncExecutionApiProps } from "../../stacks/constructs/stage";
 import { type Json, type SynthesizedResource, SynthesizedStack } from "../../local/synthesized";
+import { temporaryFolder } from "./temporary-folders";
 
 export const PROJECT_DIR = path.join(__dirname, "..", "..");
 
@@ -16,9 +17,19 @@ export function configWith(env: Record<string, string> = {}): StepgateConfig {
   return loadConfig({ env, context: () => undefined, projectDir: PROJECT_DIR, onPath: () => true });
 }
 
-/** An app for tests; synth in tests writes nothing, so its outdir is never filled. */
+let appOutdir: string | undefined;
+
+/** An app for tests; synth in tests writes nothing but the app's empty `stacks` folder, in a temporary folder. */
 export function testApp(): App {
-  return Testing.app({ outdir: os.tmpdir() });
+  appOutdir ??= temporaryFolder("app");
+  return Testing.app({ outdir: appOutdir });
+}
+
+/** cdktf's `Testing.synthScope`, on `testApp()` (cdktf's own app would leave its folder in the temporary directory). */
+export function synthScope(build: (scope: Construct) => void): string {
+  const stack = new TerraformStack(testApp(), "stack");
+  build(stack);
+  return Testing.synth(stack);
 }
 
 export function synthWorkflow(config: StepgateConfig = configWith()): string {
@@ -61,6 +72,23 @@ export function address(synthesized: string, type: string, where?: (props: Json)
   return new SynthesizedStack(synthesized).address(type, where);
 }
 
+/** A deployment's trigger read apart: the digest of what the shapers configure, and the references Terraform hashes with it. */
+export interface RedeploymentTrigger {
+  readonly digest: string;
+  readonly references: string[];
+}
+
+/**
+ * The `triggers.redeployment` of the one deployment of a type (`aws_api_gateway_deployment`,
+ * `aws_apigatewayv2_deployment`); throws unless it has the form `redeployedOnChangeOf` writes.
+ */
+export function redeploymentTrigger(synthesized: string, deploymentType: string): RedeploymentTrigger {
+  const expression: string = only(synthesized, deploymentType).props.triggers.redeployment;
+  const form = /^\$\{sha1\(jsonencode\(\["([0-9a-f]{64})"((?:, [^,"\]]+)*)\]\)\)\}$/.exec(expression);
+  if (!form) throw new Error(`not the form of redeployedOnChangeOf: ${expression}`);
+  return { digest: form[1], references: form[2].split(", ").slice(1) };
+}
+
 /** What a construct test gives an API construct: a state machine, a role and an integration that exist already. */
 export const API_PROPS: StartSyncExecutionApiProps = {
   name: "test-api",
@@ -75,7 +103,7 @@ export const API_PROPS: StartSyncExecutionApiProps = {
 };
 
 /** Synthesizes every stack into `<root>/cdktf.out` (root: a new temporary folder by default), as `cdktf synth` would; returns cdktf.out. */
-export function synthesizeToFolder(env: Record<string, string> = {}, root = fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-out-"))): string {
+export function synthesizeToFolder(env: Record<string, string> = {}, root = temporaryFolder("out")): string {
   const outdir = path.join(root, "cdktf.out");
   fs.mkdirSync(outdir, { recursive: true });
   const config = configWith(env);
@@ -89,7 +117,7 @@ export function synthesizeToFolder(env: Record<string, string> = {}, root = fs.m
 
 /** A state machine definition in a temporary file, for STEPGATE_DEFINITION: an object (written indented) or the file's text. */
 export function definitionFile(definition: object | string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-definition-")), "workflow.asl.json");
+  const file = path.join(temporaryFolder("definition"), "workflow.asl.json");
   fs.writeFileSync(file, typeof definition === "string" ? definition : JSON.stringify(definition, null, 2));
   return file;
 }

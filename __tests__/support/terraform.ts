@@ -1,12 +1,11 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { AWS_PROVIDER_VERSION } from "../../stacks/stepgate-stack";
 import type { Json } from "../../local/synthesized";
 import { fakeS3Settings } from "./fake-s3";
 import { PROJECT_DIR } from "./stacks";
+import { temporaryFolder } from "./temporary-folders";
 
 /**
  * Terraform with the real AWS provider, for the tests. The provider comes from the filesystem
@@ -29,7 +28,11 @@ export type TerraformSetup =
 
 const CACHE = path.join(PROJECT_DIR, "node_modules", ".cache", "stepgate-terraform");
 const AWS = "registry.terraform.io/hashicorp/aws";
-const baseEnv = () => ({ ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", TF_INPUT: "0" });
+/** The review variable (the api stack's var.review_plan) only where a test sets it. */
+const baseEnv = () => {
+  const { TF_VAR_review_plan: _, ...env } = process.env;
+  return { ...env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", TF_INPUT: "0" };
+};
 
 /** Finds terraform and an AWS provider; synchronous, so describe blocks can be named and skipped by it. */
 export function terraformSetup(): TerraformSetup {
@@ -41,7 +44,7 @@ export function terraformSetup(): TerraformSetup {
   } catch {
     return { available: false, reason: "no terraform on PATH" };
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-tf-"));
+  const dir = temporaryFolder("tf");
   const cliConfig = path.join(dir, "terraform.rc");
   const mirror = process.env[MIRROR_VARIABLE];
   if (mirror) {
@@ -107,7 +110,58 @@ export function describeNeeding(missing: string | undefined, name: string, tests
   }
 }
 
-const run = promisify(execFile);
+/** The terraform commands of this test file still running, each with how to stop it; none starts once stopped. */
+const running = new Map<Promise<unknown>, () => void>();
+let stopped = false;
+
+/**
+ * Runs terraform in its own process group, so that stopping it reaches its providers too: SIGINT,
+ * as Ctrl-C sends it (Terraform stops its providers, which remove their sockets in the temporary
+ * directory), then SIGKILL if it has not exited within a minute (a graceful stop took 35 s on a
+ * busy machine).
+ */
+function runTerraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string }> {
+  if (stopped) return Promise.reject(new Error("not run: the test file is done"));
+  const child = spawn("terraform", args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const done = new Promise<{ stdout: string }>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) =>
+      code === 0 ? resolve({ stdout }) : reject(Object.assign(new Error(`exit ${code ?? signal}`), { stdout, stderr, code: code ?? undefined })),
+    );
+  });
+  const group = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // the group has exited
+    }
+  };
+  const stop = () => {
+    group("SIGINT");
+    setTimeout(() => group("SIGKILL"), 60_000).unref();
+  };
+  running.set(done, stop);
+  void done.then(
+    () => running.delete(done),
+    () => running.delete(done),
+  );
+  return done;
+}
+
+/**
+ * Stops every terraform command of this test file still running (and refuses new ones), and
+ * resolves once they have exited: a test file's afterAll awaits it, so a run past its timeout
+ * leaves no terraform, nor its providers, behind.
+ */
+export async function stopTerraform(): Promise<void> {
+  stopped = true;
+  for (const stop of running.values()) stop();
+  await Promise.allSettled([...running.keys()]);
+}
 
 /** Where Terraform finds every AWS service: a fake on loopback, or the emulator. */
 export interface AwsEndpoint {
@@ -157,7 +211,22 @@ export class TerraformStackDir {
   }
 
   terraform(...args: string[]): Promise<string> {
-    return run("terraform", args, { cwd: this.dir, env: { ...baseEnv(), TF_CLI_CONFIG_FILE: this.setup.cliConfig }, maxBuffer: 64 << 20 }).then(
+    return this.run(args, {});
+  }
+
+  /** `terraform apply -auto-approve` without a plan file, as `cdktf deploy` runs it: what Terraform said, and whether it applied. */
+  tryApply(): Promise<{ applied: boolean; stdout: string; stderr: string }> {
+    return runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"], this.dir, {
+      ...baseEnv(),
+      TF_CLI_CONFIG_FILE: this.setup.cliConfig,
+    }).then(
+      (r) => ({ applied: true, stdout: r.stdout, stderr: "" }),
+      (e: { stdout?: string; stderr?: string }) => ({ applied: false, stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
+    );
+  }
+
+  private run(args: string[], env: Record<string, string>): Promise<string> {
+    return runTerraform(args, this.dir, { ...baseEnv(), ...env, TF_CLI_CONFIG_FILE: this.setup.cliConfig }).then(
       (r) => r.stdout,
       (e: { code?: number; stdout?: string; stderr?: string; message: string }) => {
         const error = new Error(`terraform ${args.join(" ")} in ${this.dir} failed:\n${e.stderr || e.stdout || e.message}`);
@@ -198,10 +267,13 @@ export class TerraformStackDir {
     return { exitCode, text, json: json ? JSON.parse(await this.terraform("show", "-json", file)) : undefined };
   }
 
-  /** `terraform plan -out`: the plan as text (redacted, as a reviewer reads it) and, if asked, as JSON (`terraform show -json`). */
-  async plan(json = false): Promise<{ text: string; json?: PlanJson; file: string }> {
+  /**
+   * `terraform plan -out`: the plan as text (redacted, as a reviewer reads it) and, if asked, as JSON
+   * (`terraform show -json`). A review plan sets TF_VAR_review_plan=true, as the pull requests' plans do.
+   */
+  async plan({ json = false, review = false } = {}): Promise<{ text: string; json?: PlanJson; file: string }> {
     const file = path.join(this.dir, "tfplan");
-    const text = await this.terraform("plan", "-input=false", "-no-color", "-lock=false", `-out=${file}`);
+    const text = await this.run(["plan", "-input=false", "-no-color", "-lock=false", `-out=${file}`], review ? { TF_VAR_review_plan: "true" } : {});
     return { text, json: json ? JSON.parse(await this.terraform("show", "-json", file)) : undefined, file };
   }
 }

@@ -1,7 +1,10 @@
 import { integrationAnswer } from "../../local/gateway";
+import { NOT_STARTED } from "../../verify/promises";
 import { deployedApis } from "../support/deployed-templates";
 
 const NAMESPACE = "com.amazonaws.swf.service.v2.model#";
+/** Step Functions' refusals that come from stepgate's configuration (the role, the state machine). */
+const CONFIGURATION_ERRORS = ["AccessDeniedException", "StateMachineDoesNotExist", "StateMachineDeleting", "InvalidArn", "StateMachineTypeNotSupported"];
 
 describe("templates/rest-error-response.vtl, as deployed (Step Functions refused the call)", () => {
   const { responses } = deployedApis().rest;
@@ -28,12 +31,13 @@ describe("templates/rest-error-response.vtl, as deployed (Step Functions refused
     expect(answer(400, { __type: `${NAMESPACE}ThrottlingException`, message: "Rate exceeded" }).status).toBe(429);
   });
 
-  it.each(["AccessDeniedException", "StateMachineDoesNotExist", "StateMachineDeleting", "InvalidArn", "StateMachineTypeNotSupported"])(
-    "returns 500 for %s: stepgate's configuration is wrong, not the request",
-    (error) => {
-      expect(answer(400, { __type: error, Message: "nope" })).toEqual({ status: 500, body: { error, cause: "nope" } });
-    },
-  );
+  it.each(CONFIGURATION_ERRORS)("returns 500 for %s: stepgate's configuration is wrong, not the request", (error) => {
+    expect(answer(400, { __type: error, Message: "nope" })).toEqual({ status: 500, body: { error, cause: "nope" } });
+  });
+
+  it("answers 500 for exactly the errors npm run verify reads as 'Step Functions did not start the workflow'", () => {
+    expect([...NOT_STARTED].sort()).toEqual([...CONFIGURATION_ERRORS].sort());
+  });
 
   it("returns 502 when Step Functions fails", () => {
     expect(answer(500, { __type: `${NAMESPACE}InternalFailure`, message: "" })).toEqual({

@@ -2,13 +2,15 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import { WebSocketServer } from "ws";
 import { type LocalGateway, startLocalGateway } from "../../local/gateway";
-import { BAD_REQUESTS, WALKTHROUGHS } from "../../verify/promises";
-import { executionsPerRun, parseArgs, percentile, UsageError } from "../../verify/run";
-import { PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
+import { BAD_REQUESTS, THROTTLED, WALKTHROUGHS } from "../../verify/promises";
+import { executionsPerRun, main, parseArgs, percentile, UsageError } from "../../verify/run";
+import { ConfigError } from "../../stacks/config/load";
+import { workflowNameRefusal } from "../../stacks/config/names";
+import { configWith, PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
+import { temporaryFolder } from "../support/temporary-folders";
 
 /** `npm run verify`, run as users run it, against the local gateway and against a stand-in that answers wrongly. */
 jest.setTimeout(120_000);
@@ -39,7 +41,7 @@ function results(stdout: string): Record<string, string> {
   return Object.fromEntries(
     names.map((name) => {
       const line = lines.find((l) => l.startsWith(`${name}  `)) ?? "";
-      return [name, line.match(/ {2}(pass|fail|skip) {2,}(?:\d+ ms|-)$/)?.[1] ?? "missing"];
+      return [name, line.match(/ {2}(pass|fail|throttled|skip) {2,}(?:\d+ ms|-)$/)?.[1] ?? "missing"];
     }),
   );
 }
@@ -81,7 +83,7 @@ describe("npm run verify against npm run local", () => {
 
   it("reads the URLs and the key from the api stack's Terraform outputs, and flags win over them", async () => {
     // A terraform on PATH that answers `-chdir=<outdir>/stacks/api output -json` as a deployed api stack would.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stepgate-verify-"));
+    const dir = temporaryFolder("verify");
     const outputs = {
       websocket_url: { sensitive: false, type: "string", value: gateway.websocketUrl },
       rest_invoke_url: { sensitive: false, type: "string", value: "http://127.0.0.1:1/api/" },
@@ -188,8 +190,130 @@ describe("npm run verify with several workflows (STEPGATE_WORKFLOWS)", () => {
     const rows = rowsOf(run.stdout, "nope");
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(row).toMatch(/ {2}fail {2,}(\d+ ms|-)$/);
-    expect(run.stdout).toContain("API Gateway knows no POST /nope");
+    expect(run.stdout).toContain("  REST: POST /nope reaches workflow nope: API Gateway knows no POST /nope: the deployed REST API has no workflow nope\n");
+    expect(run.stdout).toContain(
+      "  WebSocket: action nope reaches workflow nope: the deployed WebSocket API has no route nope: $default answered, with stepgate-workflow\n",
+    );
     expect(run.stdout + run.stderr).not.toContain(KEY);
+  });
+
+  it("fails both rows when Step Functions does not start the workflow, saying so (the api stack applied before the workflow stack)", async () => {
+    // A stand-in: the routes of orders exist, but its state machine does not (the placeholder ARN in account 000000000000).
+    const arn = "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-orders";
+    const refusal = { __type: "com.amazonaws.swf.service.v2.model#StateMachineDoesNotExist", message: `State Machine Does Not Exist: '${arn}'` };
+    const rest = http.createServer((req, res) =>
+      req.resume().on("end", () => {
+        const [status, body] =
+          req.url === "/api/orders" ? [500, { error: "StateMachineDoesNotExist", cause: refusal.message }] : [403, { message: "Forbidden" }];
+        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+      }),
+    );
+    const ws = new WebSocketServer({ host: "127.0.0.1", port: 0, path: "/api", maxPayload: 128 * 1024 });
+    ws.on("connection", (socket) =>
+      socket
+        .on("error", () => undefined) // a message over 128 KB: ws closes with 1009
+        .on("message", () => socket.send(JSON.stringify(refusal))),
+    );
+    await new Promise<void>((resolve) => rest.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => (ws.address() ? resolve() : ws.once("listening", () => resolve())));
+    try {
+      const target = {
+        restUrl: `http://127.0.0.1:${(rest.address() as AddressInfo).port}/api/`,
+        websocketUrl: `ws://127.0.0.1:${(ws.address() as AddressInfo).port}/api`,
+      };
+      const lines: string[] = [];
+      expect(await main([...flags(target), "--samples", "1", "--timeout", "3000", "--workflows", "orders"], (line) => lines.push(line))).toBe(1);
+      const notStarted =
+        "Step Functions did not start workflow orders: StateMachineDoesNotExist (the api stack points at a state machine the workflow stack has not applied, or its role may not start it)";
+      expect(lines).toContain(`  REST: POST /orders reaches workflow orders: ${notStarted}`);
+      expect(lines).toContain(`  WebSocket: action orders reaches workflow orders: ${notStarted}`);
+    } finally {
+      for (const client of ws.clients) client.terminate();
+      await new Promise<void>((resolve) => ws.close(() => resolve()));
+      rest.closeAllConnections();
+      await new Promise<void>((resolve) => rest.close(() => resolve()));
+    }
+  });
+});
+
+describe("npm run verify when the limits are met (repeated runs spend them, as clients do)", () => {
+  /** The rows a default run runs, each with its result and the lines below the table that name it. */
+  const ran = (stdout: string) =>
+    Object.entries(results(stdout)).filter(([name]) => !NOT_RUN.includes(name) && !COSTLY.includes(name) && name !== CONNECT_AUTH);
+
+  it("names the local gateway's throttling as throttling, with the settings that raise it, not as a wrong answer", async () => {
+    // One request and one message at once, one more every 100 s: the first of each is served, the rest are throttled.
+    const limits = { STEPGATE_REST_RATE_LIMIT: "0.01", STEPGATE_REST_BURST_LIMIT: "1", STEPGATE_WS_RATE_LIMIT: "0.01", STEPGATE_WS_BURST_LIMIT: "1" };
+    const gateway = await startLocalGateway({ outdir: synthesizeToFolder(limits), wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: 0 });
+    try {
+      const run = await npmRunVerify([...flags(gateway), "--samples", "1"]);
+      expect(run.code).toBe(1);
+      const rows = ran(run.stdout);
+      expect(rows.filter(([, result]) => result !== "throttled" && result !== "pass")).toEqual([]);
+      // Each API served one request at most, so one row of each at most passed.
+      for (const api of ["REST", "WebSocket"])
+        expect(rows.filter(([name, result]) => name.startsWith(`${api}:`) && result === "pass").length).toBeLessThanOrEqual(1);
+      const throttled = rows.filter(([, result]) => result === "throttled").map(([name]) => name);
+      expect(throttled.length).toBeGreaterThanOrEqual(rows.length - 2);
+      expect(run.stdout).not.toContain("what differs:");
+      const below = run.stdout.slice(run.stdout.indexOf("not checked, a request was throttled:"));
+      for (const name of throttled) {
+        const advice = name.startsWith("REST") ? THROTTLED.rest : THROTTLED.websocket;
+        expect(below).toContain(`  ${name}: ${advice}`);
+      }
+      expect(THROTTLED.rest).toBe("throttled: wait, or raise the limits (STEPGATE_REST_RATE_LIMIT/STEPGATE_REST_BURST_LIMIT)");
+      expect(THROTTLED.websocket).toBe("throttled: wait, or raise the limits (STEPGATE_WS_RATE_LIMIT/STEPGATE_WS_BURST_LIMIT)");
+      expect(run.stdout).toMatch(new RegExp(`^THROTTLED: \\d passed, 0 failed, ${throttled.length} throttled, 13 not run; `, "m"));
+      expect(run.stdout + run.stderr).not.toContain(KEY);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("names the key's quota and Step Functions' throttling apart", async () => {
+    // A stand-in: the key's quota is used up on the default path; Step Functions throttles /orders and every message.
+    const rest = http.createServer((req, res) => {
+      req.resume().on("end", () => {
+        const send = (status: number, answer: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(answer));
+        if (req.headers["x-api-key"] !== KEY) return send(403, { message: "Forbidden" });
+        if (req.url === "/api/orders") return send(429, { error: "ThrottlingException", cause: "Rate exceeded" });
+        return send(429, { message: "Limit Exceeded" });
+      });
+    });
+    const ws = new WebSocketServer({ host: "127.0.0.1", port: 0, path: "/api", maxPayload: 128 * 1024 });
+    ws.on("connection", (socket) =>
+      socket
+        .on("error", () => undefined) // a message over 128 KB: ws closes with 1009
+        .on("message", () => socket.send(JSON.stringify({ __type: "com.amazonaws.swf.service.v2.model#ThrottlingException", message: "Rate exceeded" }))),
+    );
+    await new Promise<void>((resolve) => rest.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => (ws.address() ? resolve() : ws.once("listening", () => resolve())));
+    try {
+      const lines: string[] = [];
+      const target = {
+        restUrl: `http://127.0.0.1:${(rest.address() as AddressInfo).port}/api/`,
+        websocketUrl: `ws://127.0.0.1:${(ws.address() as AddressInfo).port}/api`,
+      };
+      const code = await main([...flags(target), "--samples", "1", "--timeout", "5000", "--workflows", "orders"], (line) => lines.push(line));
+      const stdout = lines.join("\n");
+      expect(code).toBe(1);
+      const rows = ran(stdout).filter(([name]) => !name.includes("reaches workflow"));
+      expect(rows.filter(([, result]) => result !== "throttled")).toEqual([]);
+      for (const [name] of rows) {
+        const advice = name.startsWith("REST") ? THROTTLED.quota : THROTTLED.stepFunctions;
+        expect(stdout).toContain(`  ${name}: ${advice}`);
+      }
+      expect(stdout).toContain(`  REST: POST /orders reaches workflow orders: ${THROTTLED.stepFunctions}`);
+      expect(stdout).toContain(`  WebSocket: action orders reaches workflow orders: ${THROTTLED.stepFunctions}`);
+      expect(THROTTLED.quota).toBe("over the API key's quota: wait for the next period (STEPGATE_QUOTA_PERIOD), or raise STEPGATE_QUOTA_LIMIT");
+      expect(stdout).toMatch(/^THROTTLED: 0 passed, 0 failed, 12 throttled, 13 not run; /m);
+      expect(stdout).not.toContain(KEY);
+    } finally {
+      for (const client of ws.clients) client.terminate();
+      await new Promise<void>((resolve) => ws.close(() => resolve()));
+      rest.closeAllConnections();
+      await new Promise<void>((resolve) => rest.close(() => resolve()));
+    }
   });
 });
 
@@ -288,7 +412,38 @@ describe("verify's arguments and numbers", () => {
   it("counts each other workflow's two routes as one execution each", () => {
     expect(executionsPerRun({ all: false, samples: 5, workflows: ["a", "b"] }) - executionsPerRun({ all: false, samples: 5 })).toBe(4);
     expect(parseArgs(["--workflows", "orders,refunds-eu"]).workflows).toEqual(["orders", "refunds-eu"]);
-    expect(() => parseArgs(["--workflows", "Orders"])).toThrow(UsageError);
+  });
+
+  it("takes in --workflows the names STEPGATE_WORKFLOWS takes, and refuses the others in the settings' words", () => {
+    const refusal = (list: string) => {
+      try {
+        parseArgs(["--workflows", list]);
+      } catch (e) {
+        return e instanceof UsageError ? e.message : `not a usage error: ${e}`;
+      }
+      return undefined;
+    };
+    const settingsTake = (name: string) => {
+      try {
+        configWith({ STEPGATE_WORKFLOWS: `${name}=templates/workflow.asl.json` });
+        return true;
+      } catch (e) {
+        if (e instanceof ConfigError) return false;
+        throw e;
+      }
+    };
+    // The same verdict as the settings give each name.
+    for (const name of ["orders", "refunds-eu", "a1", "Orders", "2fa", "a_b", "workflow"]) {
+      expect([name, refusal(name) === undefined]).toEqual([name, settingsTake(name)]);
+    }
+    const badName = workflowNameRefusal("Orders");
+    expect(refusal("orders,Orders")).toBe(`--workflows takes workflow names separated by commas: ${badName}`);
+    expect(refusal("orders,workflow")).toBe(
+      '--workflows: "workflow" is the default workflow\'s (STEPGATE_DEFINITION), which verify always checks; name only the others',
+    );
+    expect(refusal("Bad,workflow")).toMatch(/^--workflows: "workflow" is the default workflow's/);
+    // A value that is not a name is not repeated: it may be the key.
+    expect(refusal("secret-KEY-value")).not.toContain("secret-KEY-value");
   });
 
   it("counts the Express executions a run starts: a few dozen at most by default", () => {

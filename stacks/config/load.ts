@@ -3,7 +3,16 @@ import * as path from "node:path";
 import { type StateConfig, stateConfig } from "./backend";
 import { loadDefinition } from "./definition";
 import { edgeProblems } from "./edges";
-import { DEFAULT_WORKFLOW, MAX_PREFIX_LENGTH, maxWorkflowNameLength, type ResourceNames, resourceNames, type WorkflowNames, workflowNames } from "./names";
+import {
+  DEFAULT_WORKFLOW,
+  MAX_PREFIX_LENGTH,
+  maxWorkflowNameLength,
+  type ResourceNames,
+  resourceNames,
+  type WorkflowNames,
+  workflowNameRefusal,
+  workflowNames,
+} from "./names";
 import { type Setting, SETTINGS, type Settings, type SettingsTable, type SettingValues } from "./settings";
 
 /**
@@ -34,8 +43,6 @@ export interface Workflow {
   readonly names: WorkflowNames;
 }
 
-/** A workflow's name: what STEPGATE_WORKFLOWS accepts. */
-export const WORKFLOW_NAME = /^[a-z][a-z0-9-]*$/;
 /**
  * API Gateway's quotas that bound the number of workflows: routes per WebSocket API (`$default`
  * and `$connect` included) and resources per REST API (the root included); and IAM's size of a
@@ -153,10 +160,11 @@ function extraWorkflows(values: Settings, projectDir: string, prefixInvalid: boo
   const seen = new Set<string>();
   const workflows: Workflow[] = [];
   for (const [name, definitionPath] of pairs) {
-    if (!WORKFLOW_NAME.test(name)) {
-      problems.push(`${at(JSON.stringify(name))}: a name has lowercase letters, digits and hyphens, and starts with a letter`);
-    } else if (name === DEFAULT_WORKFLOW) {
-      problems.push(`${at(name)}: "${DEFAULT_WORKFLOW}" is the default workflow's (STEPGATE_DEFINITION); choose another name`);
+    const refusal = workflowNameRefusal(name);
+    if (refusal !== undefined && name === DEFAULT_WORKFLOW) {
+      problems.push(`${at(name)}: ${refusal}; choose another name`);
+    } else if (refusal !== undefined) {
+      problems.push(`${at(JSON.stringify(name))}: ${refusal}`);
     } else if (seen.has(name)) {
       problems.push(`${at(name)}: named twice; each workflow needs a name of its own`);
     } else if (!prefixInvalid && name.length > maxLength) {

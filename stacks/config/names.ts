@@ -17,6 +17,19 @@ export interface ResourceNames {
 /** The name of the default workflow, which STEPGATE_DEFINITION defines: reserved. */
 export const DEFAULT_WORKFLOW = "workflow";
 
+/** A workflow's name, as STEPGATE_WORKFLOWS and verify's --workflows take it. */
+export const WORKFLOW_NAME = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * Why a name cannot name a workflow besides the default, in words; undefined when it can. The
+ * settings and `npm run verify --workflows` both say it so.
+ */
+export function workflowNameRefusal(name: string): string | undefined {
+  if (!WORKFLOW_NAME.test(name)) return "a name has lowercase letters, digits and hyphens, and starts with a letter";
+  if (name === DEFAULT_WORKFLOW) return `"${DEFAULT_WORKFLOW}" is the default workflow's (STEPGATE_DEFINITION)`;
+  return undefined;
+}
+
 /** Names derived from the prefix and a workflow's name: its state machine, role and log group. */
 export interface WorkflowNames {
   readonly stateMachine: string;

@@ -16,7 +16,7 @@ import { RestAuth, type RestAuthProps } from "./rest-auth";
 import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, type StartSyncExecutionApiProps, stageLogGroups, workflowRouteScopeId } from "./stage";
 import { templateFile } from "./template-file";
 
-/** The seed sent the API key's value; stepgate sends its id (see the README's Security section). */
+/** The seed sent the API key's value; stepgate sends its id (see docs/security.md). */
 export const DEFAULT_SEND_API_KEY_VALUE = false;
 
 export interface RestApiProps extends StartSyncExecutionApiProps {

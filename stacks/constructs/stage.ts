@@ -1,6 +1,8 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { Fn, type ITerraformDependable, type TerraformResource } from "cdktf";
+import { createHash } from "node:crypto";
+import { Fn, type IResolveContext, type ITerraformDependable, Lazy, ref, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
+import { terraformStringParts } from "./template-file";
 
 /** API Gateway's longest integration timeout: a synchronous execution gets at most this long. */
 export const INTEGRATION_TIMEOUT_MS = 29_000;
@@ -57,15 +59,67 @@ export function workflowRouteScopeId(workflow: string): string {
 
 /**
  * What makes a deployment follow its API. A deployment is a snapshot: it is redeployed whenever
- * any resource that shapes the API changes (every attribute of each, through the hash), and the new
- * one is created before the old is destroyed, so the stage always points at one.
+ * what stepgate configures on a resource that shapes the API changes, and the new one is created
+ * before the old is destroyed, so the stage always points at one.
+ *
+ * The trigger hashes the shapers' arguments as synthesized, never the resources as the provider
+ * reads them back: the service (or an emulator) normalizes some of what it is sent (empty maps,
+ * model schemas), and a hash of what is read back would move on a plan with nothing changed. A
+ * reference (an id, a role's ARN, a workflow's state machine) has its value only in Terraform, so
+ * each one is hashed there too, beside the digest of the rest.
  */
 export function redeployedOnChangeOf(shapers: TerraformResource[]) {
   return {
-    triggers: { redeployment: Fn.sha1(Fn.jsonencode(shapers.map((r) => r.fqn))) },
+    // Lazy: the shapers' arguments are read at synth, after every override.
+    triggers: { redeployment: Lazy.stringValue({ produce: (context) => configurationTrigger(shapers, context) }) },
     lifecycle: { createBeforeDestroy: true },
     dependsOn: shapers,
   };
+}
+
+/** How Terraform manages a resource, not what it configures on it. */
+const META_ARGUMENTS = ["//", "count", "for_each", "provider", "depends_on", "lifecycle", "connection", "provisioner"];
+
+/**
+ * `sha1(jsonencode(["<digest of the shapers' arguments>", <each reference in them>...]))`: the
+ * digest covers every argument (a reference as its expression text), the references their values.
+ */
+function configurationTrigger(shapers: readonly TerraformResource[], context: IResolveContext): string {
+  const configured: Record<string, unknown> = {};
+  for (const shaper of shapers) {
+    const block = context.resolve(shaper.toTerraform()).resource[shaper.terraformResourceType][shaper.friendlyUniqueId];
+    configured[`${shaper.terraformResourceType}.${shaper.friendlyUniqueId}`] = Object.fromEntries(
+      Object.entries(block).filter(([argument]) => !META_ARGUMENTS.includes(argument)),
+    );
+  }
+  const digest = createHash("sha256").update(canonicalJson(configured)).digest("hex");
+  const references = new Set<string>();
+  forEachString(configured, (text) => {
+    for (const part of terraformStringParts(text)) if ("expression" in part) references.add(part.expression);
+  });
+  return Fn.sha1(Fn.jsonencode([digest, ...[...references].sort().map((expression) => ref(expression))]));
+}
+
+/** JSON with every object's keys sorted: the same value gives the same text, whatever order it was written in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Visits every string of a JSON value, object keys included (Terraform reads both as templates). */
+function forEachString(value: unknown, visit: (text: string) => void): void {
+  if (typeof value === "string") visit(value);
+  else if (Array.isArray(value)) for (const v of value) forEachString(v, visit);
+  else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      visit(k);
+      forEachString(v, visit);
+    }
+  }
 }
 
 export interface StageLogGroupsProps {

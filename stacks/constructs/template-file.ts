@@ -13,6 +13,39 @@ export function terraformLiteral(text: string): string {
   return text.replace(/([$%])\{/g, (_match, sign: string) => `${sign}${sign}{`);
 }
 
+/** A piece of a Terraform string: text Terraform keeps (its escapes undone), or an `${expression}`. */
+export type TerraformStringPart = { readonly literal: string } | { readonly expression: string };
+
+/**
+ * Reads a string of synthesized Terraform JSON as Terraform does: `$${` and `%%{` are the literal
+ * `${` and `%{`, each `${...}` is an expression. What stepgate never writes throws: a template
+ * directive, an expression with braces of its own, an unclosed `${`.
+ */
+export function terraformStringParts(text: string): TerraformStringPart[] {
+  const parts: TerraformStringPart[] = [];
+  let literal = "";
+  for (let i = 0; i < text.length; ) {
+    if (text.startsWith("$${", i) || text.startsWith("%%{", i)) {
+      literal += `${text[i]}{`;
+      i += 3;
+    } else if (text.startsWith("${", i)) {
+      const end = text.indexOf("}", i);
+      if (end < 0 || text.slice(i + 2, end).includes("{")) throw new Error(`unreadable Terraform interpolation at ${i}: ${text.slice(i, i + 40)}`);
+      if (literal) parts.push({ literal });
+      literal = "";
+      parts.push({ expression: text.slice(i + 2, end) });
+      i = end + 1;
+    } else if (text.startsWith("%{", i)) {
+      throw new Error(`unexpected Terraform template directive at ${i}: ${text.slice(i, i + 40)}`);
+    } else {
+      literal += text[i];
+      i += 1;
+    }
+  }
+  if (literal) parts.push({ literal });
+  return parts;
+}
+
 /**
  * Reads `templates/<file>`, escapes it for Terraform and fills its `%NAME%` placeholders with
  * `values` (which may be Terraform references, such as a state machine ARN). A placeholder without
