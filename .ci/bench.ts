@@ -367,7 +367,9 @@ async function main(): Promise<void> {
     }),
   );
   const [shipped, template, appSynth, floor] = cases.map((c) => stats[c.name]);
-  const [tests, typeChecking, templateTests] = [NPM_TEST, "same tests, type-checking ts-jest (cold)", "same tests, template's way (cold)"].map((name) => stats[name]);
+  const [tests, typeChecking, templateTests] = [NPM_TEST, "same tests, type-checking ts-jest (cold)", "same tests, template's way (cold)"].map(
+    (name) => stats[name],
+  );
   const [oneWorkflow, , fiftyWorkflows] = WORKFLOW_COUNTS.map((n) => stats[workflowCase(n)]);
 
   const rows = cases.map((c) => {

@@ -1,7 +1,7 @@
 """moto's server on 127.0.0.1 for the apply tests, with moto's gaps mended.
 
-Each mend names the gap it covers and what AWS does (AWS's documentation wins where moto
-disagrees), so it can go once moto grows. The server binds a free port, prints it on one line,
+Each mend names the gap it covers (in moto 5.2.1) and what AWS does (AWS's documentation wins
+where moto disagrees), so it can go once moto grows. The server binds a free port, prints it on one line,
 and stops when its standard input closes (the test process ended, however it ended).
 """
 
@@ -31,9 +31,9 @@ from moto.core.responses import ActionResult  # noqa: E402
 from moto.core.utils import iso_8601_datetime_without_milliseconds  # noqa: E402
 from moto.route53.models import HostedZoneIdentifier  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
+from moto.stepfunctions.responses import StepFunctionResponse  # noqa: E402
 from moto.wafv2.exceptions import WAFNonexistentItemException  # noqa: E402
 from moto.wafv2.responses import WAFV2Response  # noqa: E402
-from moto.stepfunctions.responses import StepFunctionResponse  # noqa: E402
 
 
 # API Gateway's regional hosted zones (AWS General Reference, "Amazon API Gateway endpoints and quotas").
