@@ -142,6 +142,7 @@ describe("the docs", () => {
     const contributing = read("CONTRIBUTING.md");
     const [start, end] = ["<!-- bench:start -->", "<!-- bench:end -->"].map((marker) => contributing.indexOf(marker));
     expect(start).toBeGreaterThanOrEqual(0);
+    expect(end).toBeGreaterThan(start);
     expect(contributing.slice(start, end)).toContain(table);
     expect(budgets.every((b: { met: boolean }) => b.met)).toBe(true);
   });
