@@ -48,7 +48,8 @@ export function describeApplied(name: string, variant: AppliedVariant, checks?: 
   const destroyOrder = [STACK_IDS.api, STACK_IDS.workflow, ...(managedAccount ? [STACK_IDS.apiGatewayAccount] : [])];
 
   describeNeeding(missing, `applied on moto: ${name}`, () => {
-    jest.setTimeout(600_000);
+    // Generous: a step takes seconds on an idle machine, many minutes on a crowded one.
+    jest.setTimeout(1_200_000);
     let aws: Emulator;
     let deployed: EmulatedStacks;
     let before: string[];
