@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { STACK_IDS } from "../../stacks/stack-ids";
 import { type Emulator, emulatorMissing, startEmulator } from "../support/emulator";
 import { synthesizeToFolder } from "../support/stacks";
-import { describeNeeding, type PlanJson, TerraformStackDir, terraformSetup } from "../support/terraform";
+import { describeNeeding, type PlanJson, stopTerraform, TerraformStackDir, terraformSetup } from "../support/terraform";
 import { temporaryFolder } from "../support/temporary-folders";
 
 /**
@@ -61,6 +61,7 @@ describeNeeding(setup.available ? emulatorMissing() : setup.reason, "upgrade fro
     await prepare();
   });
   afterAll(async () => {
+    await stopTerraform();
     await aws?.stop();
     if (root) fs.rmSync(root, { recursive: true, force: true });
     if (setup.available) fs.rmSync(path.dirname(setup.cliConfig), { recursive: true, force: true });

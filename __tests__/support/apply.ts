@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { STACK_IDS } from "../../stacks/stack-ids";
 import { type EmulatedStacks, type Emulator, emulatorMissing, startEmulator, synthesizeForEmulator } from "./emulator";
 import { SETTINGS } from "../../stacks/config/settings";
-import { describeNeeding, terraformSetup } from "./terraform";
+import { describeNeeding, stopTerraform, terraformSetup } from "./terraform";
 import { temporaryFolder } from "./temporary-folders";
 
 /** One variant of the settings, applied on an emulator of its own. */
@@ -86,6 +86,7 @@ export function describeApplied(name: string, variant: AppliedVariant, checks?: 
       before = await aws.inventory([region]);
     });
     afterAll(async () => {
+      await stopTerraform();
       await aws?.stop();
       deployed?.remove();
       removeSetup();

@@ -23,13 +23,15 @@ export type TerraformSetup =
       readonly providerVersion: string;
       readonly source: "mirror" | "registry";
       readonly cliConfig: string;
+      /** The provider's executable, which the tests keep running between commands (see ProviderPool). */
+      readonly providerBinary: string;
     }
   | { readonly available: false; readonly reason: string };
 
 const CACHE = path.join(PROJECT_DIR, "node_modules", ".cache", "stepgate-terraform");
 const AWS = "registry.terraform.io/hashicorp/aws";
 /** The review variable (the api stack's var.review_plan) only where a test sets it. */
-const baseEnv = () => {
+const baseEnv = (): NodeJS.ProcessEnv => {
   const { TF_VAR_review_plan: _, ...env } = process.env;
   return { ...env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", TF_INPUT: "0" };
 };
@@ -51,8 +53,10 @@ export function terraformSetup(): TerraformSetup {
     const versions = fs.existsSync(path.join(mirror, AWS)) ? fs.readdirSync(path.join(mirror, AWS)).filter((v) => /^\d+\.\d+\.\d+$/.test(v)) : [];
     const newest = versions.sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).pop();
     if (!newest) return { available: false, reason: `${MIRROR_VARIABLE}=${mirror} holds no ${AWS}` };
+    const providerBinary = binaryIn(path.join(mirror, AWS, newest));
+    if (!providerBinary) return { available: false, reason: `${MIRROR_VARIABLE}=${mirror} holds no ${AWS} ${newest} for ${PLATFORM}` };
     fs.writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["${AWS}"]\n  }\n}\n`);
-    return { available: true, terraformVersion, providerVersion: newest, source: "mirror", cliConfig };
+    return { available: true, terraformVersion, providerVersion: newest, source: "mirror", cliConfig, providerBinary };
   }
   // The registry: downloaded once into a plugin cache that every test folder links to.
   fs.mkdirSync(path.join(CACHE, "plugins"), { recursive: true });
@@ -77,7 +81,19 @@ export function terraformSetup(): TerraformSetup {
     /provider "registry.terraform.io\/hashicorp\/aws" \{\s*version\s*=\s*"([^"]+)"/.exec(
       fs.readFileSync(path.join(probe, ".terraform.lock.hcl"), "utf8"),
     )?.[1] ?? "?";
-  return { available: true, terraformVersion, providerVersion, source: "registry", cliConfig };
+  const providerBinary = binaryIn(path.join(CACHE, "plugins", AWS, providerVersion));
+  if (!providerBinary) return { available: false, reason: `no ${AWS} ${providerVersion} for ${PLATFORM} in ${path.join(CACHE, "plugins")}` };
+  return { available: true, terraformVersion, providerVersion, source: "registry", cliConfig, providerBinary };
+}
+
+/** Terraform's name of this machine's platform, as provider packages are laid out by it. */
+const PLATFORM = `${process.platform === "win32" ? "windows" : process.platform}_${({ x64: "amd64", ia32: "386" } as Record<string, string>)[process.arch] ?? process.arch}`;
+
+/** The provider's executable in an unpacked package folder (<version>/<os>_<arch>/terraform-provider-aws_v...). */
+function binaryIn(versionDir: string): string | undefined {
+  const dir = path.join(versionDir, PLATFORM);
+  const name = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.startsWith("terraform-provider-aws")) : undefined;
+  return name && path.join(dir, name);
 }
 
 /** Whether `terraform` is on PATH. */
@@ -161,6 +177,119 @@ export async function stopTerraform(): Promise<void> {
   stopped = true;
   for (const stop of running.values()) stop();
   await Promise.allSettled([...running.keys()]);
+  await Promise.allSettled([...pools.values()].map((pool) => pool.close()));
+  pools.clear();
+}
+
+/**
+ * AWS providers kept running between terraform commands, through Terraform's provider debugging
+ * interface: a provider started with `-debug` prints its address, and a terraform command given
+ * it in TF_REATTACH_PROVIDERS uses that process instead of starting its own. Starting the AWS
+ * provider and reading its schema is most of what a command costs (a validate: about 5.4 s of CPU
+ * with its own provider, about 2 s reattached), so this about halves the tests' Terraform CPU.
+ *
+ * One command at a time uses a provider (each configures it: endpoints, credentials, region), and
+ * only stacks with a single AWS provider configuration are run so: Terraform hands every
+ * configuration of a reattached provider to the same process, where the last configured would win.
+ * STEPGATE_TEST_REATTACH=0 turns it off (every command starts its own provider, as for a user).
+ */
+class ProviderPool {
+  private readonly idle: ReattachedProvider[] = [];
+  private readonly all: ReattachedProvider[] = [];
+
+  constructor(private readonly binary: string) {}
+
+  /** Runs `task` with a provider of its own for its duration, given as TF_REATTACH_PROVIDERS's value. */
+  async lease<T>(task: (reattach: string) => Promise<T>): Promise<T> {
+    const provider = this.idle.pop() ?? (await this.start());
+    try {
+      return await task(provider.reattach);
+    } finally {
+      if (provider.alive) this.idle.push(provider);
+    }
+  }
+
+  private async start(): Promise<ReattachedProvider> {
+    if (stopped) throw new Error("not run: the test file is done");
+    const provider = await startReattached(this.binary);
+    this.all.push(provider);
+    return provider;
+  }
+
+  async close(): Promise<void> {
+    this.idle.length = 0;
+    await Promise.allSettled(this.all.splice(0).map((p) => p.stop()));
+  }
+}
+
+const pools = new Map<string, ProviderPool>();
+const reattachOff = process.env.STEPGATE_TEST_REATTACH === "0";
+
+interface ReattachedProvider {
+  readonly reattach: string;
+  readonly alive: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `binary -debug` under a shell that stops it when its stdin closes, so that a test worker
+ * that dies leaves no provider behind; in its own process group, with its socket in a temporary
+ * folder of its own (removed with the test file's).
+ */
+function startReattached(binary: string): Promise<ReattachedProvider> {
+  const socketDir = temporaryFolder("provider");
+  // Configured a second time in one process, the provider fails on a CA bundle ("unable to add
+  // custom RootCAs HTTPClient, has no WithTransportOptions"); the tests' endpoints are plain HTTP.
+  const { AWS_CA_BUNDLE: _, ...env } = baseEnv();
+  const child = spawn("bash", ["-c", '"$0" -debug & p=$!; trap "kill -INT $p 2>/dev/null; wait $p" EXIT; cat >/dev/null', binary], {
+    detached: true,
+    env: { ...env, TMPDIR: socketDir },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let alive = true;
+  const exited = new Promise<void>((resolve) => child.on("close", () => resolve()));
+  void exited.then(() => (alive = false));
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => {
+      stopGroup();
+      reject(new Error(`${binary} -debug ${why}:\n${output}`));
+    };
+    const stopGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // the group has exited
+      }
+    };
+    const timer = setTimeout(() => fail("printed no TF_REATTACH_PROVIDERS within 2 minutes"), 120_000);
+    child.stderr.on("data", (d) => (output += d));
+    child.stdout.on("data", (d) => {
+      output += d;
+      const reattach = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(output)?.[1];
+      if (!reattach) return;
+      clearTimeout(timer);
+      // Nothing more is read; keep the pipes flowing.
+      child.stdout.removeAllListeners("data").resume();
+      child.stderr.removeAllListeners("data").resume();
+      resolve({
+        reattach,
+        get alive() {
+          return alive;
+        },
+        stop: async () => {
+          child.stdin.end();
+          const killer = setTimeout(stopGroup, 30_000);
+          await exited;
+          clearTimeout(killer);
+        },
+      });
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      if (!/TF_REATTACH_PROVIDERS=/.test(output)) fail("exited");
+    });
+  });
 }
 
 /** Where Terraform finds every AWS service: a fake on loopback, or the emulator. */
@@ -216,17 +345,26 @@ export class TerraformStackDir {
 
   /** `terraform apply -auto-approve` without a plan file, as `cdktf deploy` runs it: what Terraform said, and whether it applied. */
   tryApply(): Promise<{ applied: boolean; stdout: string; stderr: string }> {
-    return runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"], this.dir, {
-      ...baseEnv(),
-      TF_CLI_CONFIG_FILE: this.setup.cliConfig,
-    }).then(
+    return this.runWithProvider(["apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"], {}).then(
       (r) => ({ applied: true, stdout: r.stdout, stderr: "" }),
       (e: { stdout?: string; stderr?: string }) => ({ applied: false, stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
     );
   }
 
+  /**
+   * terraform with a provider kept running (ProviderPool), where the stack has one AWS provider
+   * configuration and the command is not init (which installs the provider in the stack's folder).
+   */
+  private runWithProvider(args: string[], env: Record<string, string>): Promise<{ stdout: string }> {
+    const base = { ...baseEnv(), ...env, TF_CLI_CONFIG_FILE: this.setup.cliConfig };
+    if (reattachOff || args[0] === "init" || this.json.provider.aws.length !== 1) return runTerraform(args, this.dir, base);
+    const pool = pools.get(this.setup.providerBinary) ?? new ProviderPool(this.setup.providerBinary);
+    pools.set(this.setup.providerBinary, pool);
+    return pool.lease((reattach) => runTerraform(args, this.dir, { ...base, TF_REATTACH_PROVIDERS: reattach }));
+  }
+
   private run(args: string[], env: Record<string, string>): Promise<string> {
-    return runTerraform(args, this.dir, { ...baseEnv(), ...env, TF_CLI_CONFIG_FILE: this.setup.cliConfig }).then(
+    return this.runWithProvider(args, env).then(
       (r) => r.stdout,
       (e: { code?: number; stdout?: string; stderr?: string; message: string }) => {
         const error = new Error(`terraform ${args.join(" ")} in ${this.dir} failed:\n${e.stderr || e.stdout || e.message}`);
