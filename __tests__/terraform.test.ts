@@ -40,8 +40,8 @@ interface Variant {
   readonly plan: readonly string[];
   /** For api: only the plan reading the state the test writes. */
   readonly onlyWithState?: true;
-  /** For api: first an apply on the empty backend, without the review variable, which must be refused. */
-  readonly applyFirst?: true;
+  /** api applied instead of validated (an apply validates too), on its empty backend: it must be refused. */
+  readonly applyApi?: true;
   /**
    * For api: the workflow states written in turn, each followed by a plan; a review plan where the
    * state lacks a workflow's state machine (without the variable it would stop).
@@ -50,7 +50,7 @@ interface Variant {
   readonly states?: ReadonlyArray<{ readonly outputs: Record<string, string | Record<string, string>>; readonly review?: true }>;
 }
 const VARIANTS: Record<string, Variant> = {
-  default: { env: {}, plan: ["workflow", "api"], applyFirst: true },
+  default: { env: {}, plan: ["workflow", "api"] },
   s3: { env: S3, plan: ["api"] },
   cloud: { env: { STEPGATE_BACKEND: "cloud", STEPGATE_TFC_ORGANIZATION: "acme", STEPGATE_TFC_PROJECT: "payments" }, plan: [] },
   "managed account": { env: { STEPGATE_APIGW_ACCOUNT: "managed" }, plan: ["apigw-account"] },
@@ -72,7 +72,8 @@ const VARIANTS: Record<string, Variant> = {
     plan: ["api"],
     onlyWithState: true,
   },
-  // Settings that only need validating, validated together (each init and validate costs seconds of CPU).
+  // Settings that only need validating, validated together (each init and validate costs seconds of CPU);
+  // api by an apply, which its empty backend must refuse.
   "KMS key (ARN), $connect API_KEY, CORS (several origins), custom domains (certificate ARN), AWS_IAM, WAF": {
     env: {
       STEPGATE_LOG_KMS_KEY: "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000",
@@ -84,6 +85,7 @@ const VARIANTS: Record<string, Variant> = {
       STEPGATE_REST_WAF_ACL_ARN: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/0123abcd-0000-0000-0000-000000000000",
     },
     plan: [],
+    applyApi: true,
   },
   // Upgrade: an api planned with new workflows against a workflow state written before them, then
   // against one with state_machine_arns.
@@ -98,10 +100,10 @@ const VARIANTS: Record<string, Variant> = {
 };
 
 interface StackRun {
-  readonly ran: "validate" | "plan" | "same bytes as another variant";
+  readonly ran: "validate" | "plan" | "refused apply" | "same bytes as another variant";
   /** For the api stack: the plan on an empty backend, then the plan reading the workflow state the test wrote. */
   readonly plans: ReadonlyArray<{ text: string; json?: PlanJson }>;
-  /** For the api stack's refused apply: what Terraform said, and the resources in the api state after it. */
+  /** For a refused apply: what Terraform said, and the resources in the stack's state after it. */
   readonly refused?: Awaited<ReturnType<TerraformStackDir["tryApply"]>> & { readonly resources: unknown[] };
 }
 type VariantRun = Record<string, StackRun>;
@@ -141,28 +143,29 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
     const run: VariantRun = {};
     const stackRun = async (id: string): Promise<StackRun> => {
       const stack = new TerraformStackDir(path.join(outdir, "stacks", id), setup);
+      const applied = variant.applyApi === true && id === STACK_IDS.api;
       const planned = variant.plan.includes(id);
-      stack.useFakes(planned ? aws : undefined);
+      stack.useFakes(planned || applied ? aws : undefined);
       const bytes = fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8");
-      if (!planned && seen.has(bytes)) return { ran: "same bytes as another variant", plans: [] };
+      if (!planned && !applied && seen.has(bytes)) return { ran: "same bytes as another variant", plans: [] };
       seen.set(bytes, name);
       return queue(async () => {
         // A validate needs no backend (and cloud's cannot be reached offline).
-        await stack.init(planned);
+        await stack.init(planned || applied);
+        if (applied) return { ran: "refused apply" as const, plans: [], refused: await refusedApply(stack, outdir) };
         if (!planned) {
           await stack.terraform("validate", "-no-color");
           return { ran: "validate" as const, plans: [] };
         }
-        // JSON (terraform show -json, a provider start more) only where a test reads it.
-        const json = name === "default";
+        // JSON (terraform show -json, a provider start more) only where a test reads it: the summary's.
+        const json = name === "default" && id === STACK_IDS.api;
         if (id !== STACK_IDS.api) return { ran: "plan" as const, plans: [await stack.plan({ json })] };
-        const refused = variant.applyFirst ? await refusedApply(stack, outdir) : undefined;
         const plans = variant.onlyWithState ? [] : [await stack.plan({ json, review: true })];
         for (const { outputs, review } of variant.states ?? [{ outputs: { state_machine_arn: WORKFLOW_ARN } }]) {
           writeWorkflowState(outdir, variant, outputs);
           plans.push(await stack.plan({ review }));
         }
-        return { ran: "plan" as const, plans, refused };
+        return { ran: "plan" as const, plans };
       });
     };
     await Promise.all(ids.map(async (id) => (run[id] = await stackRun(id))));
@@ -193,13 +196,15 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
       const expected = name === "managed account" ? ["api", "apigw-account", "workflow"] : ["api", "workflow"];
       expect(Object.keys(run).sort()).toEqual(expected);
       for (const id of VARIANTS[name].plan) expect([id, run[id].ran]).toEqual([id, "plan"]);
+      if (VARIANTS[name].applyApi) expect(run.api.ran).toBe("refused apply");
     });
   });
 
   it("plans the workflow: its four resources, with the definition checked by Step Functions", async () => {
     const [plan] = (await runs.default).workflow.plans;
     expect(plan.text).toContain("Plan: 4 to add, 0 to change, 0 to destroy.");
-    expect(plan.json?.resource_changes?.map((c) => c.address).sort()).toEqual([
+    // Every change Terraform shows, whatever its action ("will be created", "must be replaced"...).
+    expect([...plan.text.matchAll(/^ {2}# (\S+) (?:will|must) be /gm)].map((m) => m[1]).sort()).toEqual([
       "aws_cloudwatch_log_group.log_group",
       "aws_iam_role.role",
       "aws_iam_role_policy.role_policy",
@@ -225,8 +230,8 @@ describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
     },
   );
 
-  it("default: refuses to apply api while the workflow stack is not applied, in one line naming it, and creates nothing", async () => {
-    const { refused } = (await runs.default).api;
+  it("refuses to apply api while the workflow stack is not applied, in one line naming it, and creates nothing", async () => {
+    const { refused } = (await runs["KMS key (ARN), $connect API_KEY, CORS (several origins), custom domains (certificate ARN), AWS_IAM, WAF"]).api;
     expect(refused?.applied).toBe(false);
     expect(refused?.stderr).toContain("Error: Resource precondition failed");
     expect(oneLine(refused?.stderr ?? "")).toContain(
