@@ -4,7 +4,7 @@
  * checks the budgets (exit code 1 when one is missed). Says whether the docs show this run's table
  * (between the markers of .ci/bench-table.ts, in README.md or CONTRIBUTING.md); --write puts it there.
  *
- *   npm run bench -- [--runs 5] [--test-runs 3] [--no-tests] [--install] [--write]
+ *   npm run bench -- [--runs 5] [--test-runs 3] [--no-tests] [--install] [--apply] [--write]
  *
  * Besides, the app's own synth with 1, 10 and 50 workflows (STEPGATE_WORKFLOWS), each of its own
  * generated definition, the validation cache of those definitions emptied before each run (cold).
@@ -39,6 +39,7 @@ const WITH_TESTS = !args.includes("--no-tests");
 const WITH_APPLY = args.includes("--apply");
 /** The cases the issue's budgets name, by name. */
 const NPM_TEST = "npm test (shipped, cold)";
+const TEST_TERRAFORM = "npm run test:terraform (cold)";
 const TEST_APPLY = "npm run test:apply (cold)";
 const WRITE = args.includes("--write");
 
@@ -337,7 +338,13 @@ async function main(): Promise<void> {
     );
   }
 
-  if (WITH_APPLY) cases.push({ name: TEST_APPLY, command: "npm run --silent test:apply -- --no-cache", cwd: PROJECT, env, runs: 1 });
+  // The suites that run Terraform with the AWS provider: once each, for time.
+  if (WITH_APPLY) {
+    cases.push(
+      { name: TEST_TERRAFORM, command: "npm run --silent test:terraform -- --no-cache", cwd: PROJECT, env, runs: 1 },
+      { name: TEST_APPLY, command: "npm run --silent test:apply -- --no-cache", cwd: PROJECT, env, runs: 1 },
+    );
+  }
 
   const samples = new Map<string, Sample[]>(cases.map((c) => [c.name, []]));
   const rounds = Math.max(...cases.map((c) => c.runs));
@@ -404,6 +411,8 @@ async function main(): Promise<void> {
     ]);
   }
   if (tests) budgets.push([`npm test (cold) <= 90 s (${tests.wallSeconds.median.toFixed(1)} s)`, tests.wallSeconds.median <= 90]);
+  const plans = stats[TEST_TERRAFORM];
+  if (plans) budgets.push([`npm run test:terraform (cold) <= 120 s (${plans.wallSeconds.median.toFixed(1)} s)`, plans.wallSeconds.median <= 120]);
   const apply = stats[TEST_APPLY];
   if (apply) budgets.push([`npm run test:apply (cold) <= 480 s (${apply.wallSeconds.median.toFixed(1)} s)`, apply.wallSeconds.median <= 480]);
   const install = args.includes("--install") ? installFootprint() : undefined;

@@ -11,8 +11,8 @@ describe("CI (.ci/run)", () => {
   const engines: string = JSON.parse(read("package.json")).engines.node;
   const useNode = read(".ci/use-node");
 
-  it("picks its Node before it installs and tests, then runs the apply tests", () => {
-    expect(read(".ci/run")).toMatch(/\nsource \.ci\/use-node\n(?:.*\n)*npm ci\nnpm test\nnpm run test:apply\n$/);
+  it("picks its Node before it installs and tests, then runs the Terraform tests and the apply tests", () => {
+    expect(read(".ci/run")).toMatch(/\nsource \.ci\/use-node\n(?:.*\n)*npm ci\nnpm test\nnpm run test:terraform\nnpm run test:apply\n$/);
   });
 
   it("installs, when the machine's node is too old, a pinned Node that engines admit", () => {

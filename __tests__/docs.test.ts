@@ -71,8 +71,9 @@ describe("the docs", () => {
     const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Deploy"));
     const commands = (quickStart.match(/```sh\n([\s\S]*?)```/)?.[1] ?? "").split("\n").filter(Boolean);
     expect(commands.map((c) => c.split("#")[0].trim())).toEqual(["npx cdktf synth", "npm test"]);
-    // Then the apply tests, which the README names beside npm test.
-    expect(read(".ci/run")).toMatch(/\nnpm ci\nnpm test\nnpm run test:apply\n$/);
+    // Then the Terraform tests and the apply tests, which the README names beside npm test.
+    expect(read(".ci/run")).toMatch(/\nnpm ci\nnpm test\nnpm run test:terraform\nnpm run test:apply\n$/);
+    expect(quickStart).toContain("`npm run test:terraform`");
     expect(quickStart).toContain("`npm run test:apply`");
   });
 

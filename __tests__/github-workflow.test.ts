@@ -46,12 +46,12 @@ describe(".github/workflows/stepgate.yml", () => {
   });
 
   it("installs, tests and synthesizes with the project's own commands", () => {
-    expect(runs(test).split("\n")).toEqual(["npm ci", "npm test", "npm run synth"]);
+    expect(runs(test).split("\n")).toEqual(["npm ci", "npm test", "npm run test:terraform", "npm run synth"]);
   });
 
-  it("runs only npm scripts that exist: synth, the plan summary (through .ci/plan-stack) and verify", () => {
+  it("runs only npm scripts that exist: the Terraform tests, synth, the plan summary (through .ci/plan-stack) and verify", () => {
     const used = [...`${text}\n${planStack}`.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((m) => m[1]);
-    expect([...new Set(used)].sort()).toEqual(["plan:summary", "synth", "verify"]);
+    expect([...new Set(used)].sort()).toEqual(["plan:summary", "synth", "test:terraform", "verify"]);
     for (const name of used) expect(Object.keys(scripts)).toContain(name);
   });
 

@@ -10,7 +10,7 @@ import { temporaryFolder } from "./support/temporary-folders";
  * The plan summary, on plan JSON that real `terraform plan` runs produced: terraform_data (built
  * into Terraform, so no provider to download) created, updated, replaced, destroyed, forgotten, and
  * outputs changed alone; each summary's count line must be the one Terraform itself printed.
- * The AWS stacks' own plans are summarized in terraform.test.ts.
+ * The AWS stacks' own plans are summarized in terraform/plans.terraform.ts.
  */
 const run = promisify(execFile);
 

@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { summarize } from "../.ci/plan-summary";
-import { STACK_IDS } from "../stacks/stack-ids";
-import { s3StateKey } from "../stacks/state";
-import { FAKE_ACCOUNT } from "./support/fake-aws";
-import { type FakeS3, startFakeS3 } from "./support/fake-s3";
-import { PROJECT_DIR, synthesizeToFolder } from "./support/stacks";
-import { limiter, type PlanJson, stopTerraform, TerraformStackDir, terraformSetup, workflowStateWith } from "./support/terraform";
+import { summarize } from "../../.ci/plan-summary";
+import { STACK_IDS } from "../../stacks/stack-ids";
+import { s3StateKey } from "../../stacks/state";
+import { FAKE_ACCOUNT } from "../support/fake-aws";
+import { type FakeS3, startFakeS3 } from "../support/fake-s3";
+import { PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
+import { limiter, type PlanJson, stopTerraform, TerraformStackDir, terraformSetup, workflowStateWith } from "../support/terraform";
 
 /**
  * The synthesized stacks, run through Terraform with the real AWS provider: init and validate of
