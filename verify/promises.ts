@@ -395,7 +395,9 @@ export const BAD_REQUESTS: readonly BadRequest[] = [
     name: "REST: over the throttle (stage or key)",
     answer: '429 `{"message": "Too Many Requests"}`',
     next: "served once the bucket refills (the rate limit)",
-    env: { STEPGATE_REST_RATE_LIMIT: "4", STEPGATE_REST_BURST_LIMIT: "1" },
+    // One token a second: three requests at once stay within one refill even on a loaded machine
+    // (at 4 a second, a 250 ms spread under load let a second one through).
+    env: { STEPGATE_REST_RATE_LIMIT: "1", STEPGATE_REST_BURST_LIMIT: "1" },
     probe: {
       when: "all",
       executions: 21,

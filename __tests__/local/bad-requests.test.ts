@@ -28,7 +28,8 @@ const CHECKS: Record<string, (g: LocalGateway, key: string) => Promise<void>> = 
     const answers = await Promise.all([1, 2, 3].map(() => post(g, "{}", json(key))));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 429, 429]);
     expect(answers.find((a) => a.status === 429)?.body).toEqual({ message: "Too Many Requests" });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The rate limit is 1 a second: the bucket has refilled after 1.1 s.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(await post(g, '{"next":true}', json(key))).toMatchObject({ status: 200, body: { data: { next: true } } });
   },
   "REST: over the key's quota": async (g, key) => {
