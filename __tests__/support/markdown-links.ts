@@ -22,23 +22,26 @@ export interface Link {
 /** A fence opens or closes a code block: three or more backticks or tildes. */
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
-/** Each line outside fenced code blocks, with its number; code spans blanked (what they hold is never a link). */
-function prose(markdown: string): Array<{ text: string; line: number }> {
+/** Each line outside fenced code blocks, as written, with its number. */
+function outsideFences(markdown: string): Array<{ text: string; line: number }> {
   const out: Array<{ text: string; line: number }> = [];
   let fence: string | undefined;
   markdown.split("\n").forEach((text, i) => {
     const opened = text.match(FENCE)?.[1];
     if (fence !== undefined) {
       if (opened !== undefined && opened[0] === fence[0] && opened.length >= fence.length && text.trim() === opened) fence = undefined;
-      return;
-    }
-    if (opened !== undefined) {
+    } else if (opened !== undefined) {
       fence = opened;
-      return;
+    } else {
+      out.push({ text, line: i + 1 });
     }
-    out.push({ text: text.replace(/(`+)(.+?)\1/g, (span) => " ".repeat(span.length)), line: i + 1 });
   });
   return out;
+}
+
+/** Each line outside fenced code blocks, with its number; code spans blanked (what they hold is never a link). */
+function prose(markdown: string): Array<{ text: string; line: number }> {
+  return outsideFences(markdown).map(({ text, line }) => ({ text: text.replace(/(`+)(.+?)\1/g, (span) => " ".repeat(span.length)), line }));
 }
 
 /**
@@ -60,17 +63,8 @@ export function slug(heading: string): string {
 export function anchorsOf(markdown: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
-  let fence: string | undefined;
-  for (const text of markdown.split("\n")) {
-    const opened = text.match(FENCE)?.[1];
-    if (fence !== undefined) {
-      if (opened !== undefined && opened[0] === fence[0] && opened.length >= fence.length && text.trim() === opened) fence = undefined;
-      continue;
-    }
-    if (opened !== undefined) {
-      fence = opened;
-      continue;
-    }
+  // Headings keep their code spans: their text is part of the anchor.
+  for (const { text } of outsideFences(markdown)) {
     const heading = text.match(/^ {0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$/)?.[1];
     if (heading !== undefined) {
       const base = slug(heading);
