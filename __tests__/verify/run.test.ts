@@ -114,6 +114,38 @@ describe("npm run verify against npm run local", () => {
 });
 
 /**
+ * A stand-in for both APIs on 127.0.0.1: each REST request answered with `answer`'s status and JSON
+ * body, each WebSocket message with `reply`'s JSON (a message over 128 KB: ws closes with 1009).
+ */
+async function standIn(
+  answer: (req: http.IncomingMessage) => [number, unknown],
+  reply: () => unknown,
+): Promise<{ target: { restUrl: string; websocketUrl: string }; close(): Promise<void> }> {
+  const rest = http.createServer((req, res) =>
+    req.resume().on("end", () => {
+      const [status, body] = answer(req);
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    }),
+  );
+  const ws = new WebSocketServer({ host: "127.0.0.1", port: 0, path: "/api", maxPayload: 128 * 1024 });
+  ws.on("connection", (socket) => socket.on("error", () => undefined).on("message", () => socket.send(JSON.stringify(reply()))));
+  await new Promise<void>((resolve) => rest.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => (ws.address() ? resolve() : ws.once("listening", () => resolve())));
+  return {
+    target: {
+      restUrl: `http://127.0.0.1:${(rest.address() as AddressInfo).port}/api/`,
+      websocketUrl: `ws://127.0.0.1:${(ws.address() as AddressInfo).port}/api`,
+    },
+    close: async () => {
+      for (const client of ws.clients) client.terminate();
+      await new Promise<void>((resolve) => ws.close(() => resolve()));
+      rest.closeAllConnections();
+      await new Promise<void>((resolve) => rest.close(() => resolve()));
+    },
+  };
+}
+
+/**
  * A stand-in for a deployment that breaks some promises: it takes any body and any key for JSON,
  * echoes the key's value in apiInfo and in an error, replies to a WebSocket message that is not
  * JSON with plain text, and keeps a connection open past 128 KB.
@@ -201,26 +233,11 @@ describe("npm run verify with several workflows (STEPGATE_WORKFLOWS)", () => {
     // A stand-in: the routes of orders exist, but its state machine does not (the placeholder ARN in account 000000000000).
     const arn = "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-orders";
     const refusal = { __type: "com.amazonaws.swf.service.v2.model#StateMachineDoesNotExist", message: `State Machine Does Not Exist: '${arn}'` };
-    const rest = http.createServer((req, res) =>
-      req.resume().on("end", () => {
-        const [status, body] =
-          req.url === "/api/orders" ? [500, { error: "StateMachineDoesNotExist", cause: refusal.message }] : [403, { message: "Forbidden" }];
-        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-      }),
+    const { target, close } = await standIn(
+      (req) => (req.url === "/api/orders" ? [500, { error: "StateMachineDoesNotExist", cause: refusal.message }] : [403, { message: "Forbidden" }]),
+      () => refusal,
     );
-    const ws = new WebSocketServer({ host: "127.0.0.1", port: 0, path: "/api", maxPayload: 128 * 1024 });
-    ws.on("connection", (socket) =>
-      socket
-        .on("error", () => undefined) // a message over 128 KB: ws closes with 1009
-        .on("message", () => socket.send(JSON.stringify(refusal))),
-    );
-    await new Promise<void>((resolve) => rest.listen(0, "127.0.0.1", resolve));
-    await new Promise<void>((resolve) => (ws.address() ? resolve() : ws.once("listening", () => resolve())));
     try {
-      const target = {
-        restUrl: `http://127.0.0.1:${(rest.address() as AddressInfo).port}/api/`,
-        websocketUrl: `ws://127.0.0.1:${(ws.address() as AddressInfo).port}/api`,
-      };
       const lines: string[] = [];
       expect(await main([...flags(target), "--samples", "1", "--timeout", "3000", "--workflows", "orders"], (line) => lines.push(line))).toBe(1);
       const notStarted =
@@ -228,10 +245,7 @@ describe("npm run verify with several workflows (STEPGATE_WORKFLOWS)", () => {
       expect(lines).toContain(`  REST: POST /orders reaches workflow orders: ${notStarted}`);
       expect(lines).toContain(`  WebSocket: action orders reaches workflow orders: ${notStarted}`);
     } finally {
-      for (const client of ws.clients) client.terminate();
-      await new Promise<void>((resolve) => ws.close(() => resolve()));
-      rest.closeAllConnections();
-      await new Promise<void>((resolve) => rest.close(() => resolve()));
+      await close();
     }
   });
 });
@@ -272,28 +286,16 @@ describe("npm run verify when the limits are met (repeated runs spend them, as c
 
   it("names the key's quota and Step Functions' throttling apart", async () => {
     // A stand-in: the key's quota is used up on the default path; Step Functions throttles /orders and every message.
-    const rest = http.createServer((req, res) => {
-      req.resume().on("end", () => {
-        const send = (status: number, answer: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(answer));
-        if (req.headers["x-api-key"] !== KEY) return send(403, { message: "Forbidden" });
-        if (req.url === "/api/orders") return send(429, { error: "ThrottlingException", cause: "Rate exceeded" });
-        return send(429, { message: "Limit Exceeded" });
-      });
-    });
-    const ws = new WebSocketServer({ host: "127.0.0.1", port: 0, path: "/api", maxPayload: 128 * 1024 });
-    ws.on("connection", (socket) =>
-      socket
-        .on("error", () => undefined) // a message over 128 KB: ws closes with 1009
-        .on("message", () => socket.send(JSON.stringify({ __type: "com.amazonaws.swf.service.v2.model#ThrottlingException", message: "Rate exceeded" }))),
+    const { target, close } = await standIn(
+      (req) => {
+        if (req.headers["x-api-key"] !== KEY) return [403, { message: "Forbidden" }];
+        if (req.url === "/api/orders") return [429, { error: "ThrottlingException", cause: "Rate exceeded" }];
+        return [429, { message: "Limit Exceeded" }];
+      },
+      () => ({ __type: "com.amazonaws.swf.service.v2.model#ThrottlingException", message: "Rate exceeded" }),
     );
-    await new Promise<void>((resolve) => rest.listen(0, "127.0.0.1", resolve));
-    await new Promise<void>((resolve) => (ws.address() ? resolve() : ws.once("listening", () => resolve())));
     try {
       const lines: string[] = [];
-      const target = {
-        restUrl: `http://127.0.0.1:${(rest.address() as AddressInfo).port}/api/`,
-        websocketUrl: `ws://127.0.0.1:${(ws.address() as AddressInfo).port}/api`,
-      };
       const code = await main([...flags(target), "--samples", "1", "--timeout", "5000", "--workflows", "orders"], (line) => lines.push(line));
       const stdout = lines.join("\n");
       expect(code).toBe(1);
@@ -309,10 +311,7 @@ describe("npm run verify when the limits are met (repeated runs spend them, as c
       expect(stdout).toMatch(/^THROTTLED: 0 passed, 0 failed, 12 throttled, 13 not run; /m);
       expect(stdout).not.toContain(KEY);
     } finally {
-      for (const client of ws.clients) client.terminate();
-      await new Promise<void>((resolve) => ws.close(() => resolve()));
-      rest.closeAllConnections();
-      await new Promise<void>((resolve) => rest.close(() => resolve()));
+      await close();
     }
   });
 });
