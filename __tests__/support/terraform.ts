@@ -108,6 +108,14 @@ export function describeWithTerraform(name: string, tests: () => void): void {
 }
 
 /**
+ * Says on stderr what is skipped and why. Not console.warn: jest prints a test file's console only
+ * with its results, and a file whose every test is skipped shows none, so the warning was lost.
+ */
+export function warnSkipped(what: string): void {
+  process.stderr.write(`skipped, ${what}\n`);
+}
+
+/**
  * `describe` for tests that need a tool, `missing` saying why it cannot run here (undefined: it can):
  * skipped with a warning, or under CI=true failed, as describeWithTerraform does.
  */
@@ -121,7 +129,7 @@ export function describeNeeding(missing: string | undefined, name: string, tests
       });
     });
   } else {
-    console.warn(`skipped, ${missing}: ${name}`);
+    warnSkipped(`${missing}: ${name}`);
     describe.skip(name, tests);
   }
 }

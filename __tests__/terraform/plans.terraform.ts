@@ -6,7 +6,7 @@ import { s3StateKey } from "../../stacks/state";
 import { FAKE_ACCOUNT } from "../support/fake-aws";
 import { type FakeS3, startFakeS3 } from "../support/fake-s3";
 import { PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
-import { limiter, type PlanJson, stopTerraform, TerraformStackDir, terraformSetup, workflowStateWith } from "../support/terraform";
+import { limiter, type PlanJson, stopTerraform, TerraformStackDir, terraformSetup, warnSkipped, workflowStateWith } from "../support/terraform";
 
 /**
  * The synthesized stacks, run through Terraform with the real AWS provider: init and validate of
@@ -21,7 +21,7 @@ import { limiter, type PlanJson, stopTerraform, TerraformStackDir, terraformSetu
 const setup = terraformSetup();
 if (!setup.available) {
   if (process.env.CI === "true") throw new Error(`Terraform tests cannot run under CI=true: ${setup.reason}`);
-  console.warn(`Terraform tests skipped: ${setup.reason}`);
+  warnSkipped(`${setup.reason}: the Terraform tests`);
 }
 const LABEL = setup.available ? `terraform ${setup.terraformVersion}, hashicorp/aws ${setup.providerVersion} (${setup.source})` : "skipped";
 if (setup.available) console.log(`Terraform tests run on ${LABEL}`);
