@@ -47,6 +47,14 @@ export function terraformSetup(): TerraformSetup {
     return { available: false, reason: "no terraform on PATH" };
   }
   const dir = temporaryFolder("tf");
+  const setup = providerSetup(terraformVersion, dir);
+  // A skipped file runs no hooks, so the removal registered for its temporary folders never runs.
+  if (!setup.available) fs.rmSync(dir, { recursive: true, force: true });
+  return setup;
+}
+
+/** The CLI configuration (in `dir`) that finds an AWS provider, and that provider; or why there is none. */
+function providerSetup(terraformVersion: string, dir: string): TerraformSetup {
   const cliConfig = path.join(dir, "terraform.rc");
   const mirror = process.env[MIRROR_VARIABLE];
   if (mirror) {
