@@ -20,10 +20,10 @@ export function markedTable(text: string, file = "the text"): string | undefined
   return text.slice(start + MARKERS.start.length, end).trim();
 }
 
-/** The text with `table` between its markers. */
+/** The text with `table` between its markers, a blank line either side: a block of its own, as Markdown renders a table everywhere. */
 export function withTable(text: string, table: string): string {
   const start = text.indexOf(MARKERS.start) + MARKERS.start.length;
-  return `${text.slice(0, start)}\n${table}\n${text.slice(text.indexOf(MARKERS.end))}`;
+  return `${text.slice(0, start)}\n\n${table}\n\n${text.slice(text.indexOf(MARKERS.end))}`;
 }
 
 /**

@@ -6,7 +6,7 @@ import { temporaryFolder } from "./support/temporary-folders";
 /** The bench's table in the docs (.ci/bench-table.ts), without running the bench (it takes many minutes). */
 const HEADER = "| case | wall s (median) | vs floor |\n| --- | --- | --- |";
 const table = (...rows: string[]) => [HEADER, ...rows].join("\n");
-const doc = (t: string) => `# Performance\n\nMedians of 5 runs:\n\n${MARKERS.start}\n${t}\n${MARKERS.end}\n\nBudgets, checked by the bench.\n`;
+const doc = (t: string) => `# Performance\n\nMedians of 5 runs:\n\n${MARKERS.start}\n\n${t}\n\n${MARKERS.end}\n\nBudgets, checked by the bench.\n`;
 
 describe("the bench's table in the docs", () => {
   const docs = table("| app synth | 0.42 | 2.2x |", "| floor | 0.19 | 1.0x |");
