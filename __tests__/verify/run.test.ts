@@ -117,10 +117,7 @@ describe("npm run verify against npm run local", () => {
  * A stand-in for both APIs on 127.0.0.1: each REST request answered with `answer`'s status and JSON
  * body, each WebSocket message with `reply`'s JSON (a message over 128 KB: ws closes with 1009).
  */
-async function standIn(
-  answer: (req: http.IncomingMessage) => [number, unknown],
-  reply: () => unknown,
-): Promise<{ target: { restUrl: string; websocketUrl: string }; close(): Promise<void> }> {
+async function standIn(answer: (req: http.IncomingMessage) => [number, unknown], reply: () => unknown): ReturnType<typeof listening> {
   const rest = http.createServer((req, res) =>
     req.resume().on("end", () => {
       const [status, body] = answer(req);
@@ -129,6 +126,11 @@ async function standIn(
   );
   const ws = new WebSocketServer({ host: "127.0.0.1", port: 0, path: "/api", maxPayload: 128 * 1024 });
   ws.on("connection", (socket) => socket.on("error", () => undefined).on("message", () => socket.send(JSON.stringify(reply()))));
+  return listening(rest, ws);
+}
+
+/** Both servers listening on 127.0.0.1 (ws on a port of its own, path /api): where they are, and how to close them. */
+async function listening(rest: http.Server, ws: WebSocketServer): Promise<{ target: { restUrl: string; websocketUrl: string }; close(): Promise<void> }> {
   await new Promise<void>((resolve) => rest.listen(0, "127.0.0.1", resolve));
   await new Promise<void>((resolve) => (ws.address() ? resolve() : ws.once("listening", () => resolve())));
   return {
@@ -150,7 +152,7 @@ async function standIn(
  * echoes the key's value in apiInfo and in an error, replies to a WebSocket message that is not
  * JSON with plain text, and keeps a connection open past 128 KB.
  */
-async function wrongServer(): Promise<{ restUrl: string; websocketUrl: string; close(): Promise<void> }> {
+async function wrongServer(): ReturnType<typeof listening> {
   const rest = http.createServer((req, res) => {
     let body = "";
     req
@@ -180,18 +182,7 @@ async function wrongServer(): Promise<{ restUrl: string; websocketUrl: string; c
       }
     }),
   );
-  await new Promise<void>((resolve) => rest.listen(0, "127.0.0.1", resolve));
-  await new Promise<void>((resolve) => (ws.address() ? resolve() : ws.once("listening", () => resolve())));
-  return {
-    restUrl: `http://127.0.0.1:${(rest.address() as AddressInfo).port}/api/`,
-    websocketUrl: `ws://127.0.0.1:${(ws.address() as AddressInfo).port}/api`,
-    close: async () => {
-      for (const client of ws.clients) client.terminate();
-      await new Promise<void>((resolve) => ws.close(() => resolve()));
-      rest.closeAllConnections();
-      await new Promise<void>((resolve) => rest.close(() => resolve()));
-    },
-  };
+  return listening(rest, ws);
 }
 
 describe("npm run verify with several workflows (STEPGATE_WORKFLOWS)", () => {
@@ -318,9 +309,9 @@ describe("npm run verify when the limits are met (repeated runs spend them, as c
 
 describe("npm run verify against a stand-in that answers wrongly", () => {
   it("fails the rows whose promise is broken, passes the others, exits 1, and never prints the key", async () => {
-    const server = await wrongServer();
+    const { target, close } = await wrongServer();
     try {
-      const run = await npmRunVerify([...flags(server), "--timeout", "1500", "--samples", "2"]);
+      const run = await npmRunVerify([...flags(target), "--timeout", "1500", "--samples", "2"]);
       expect(run.code).toBe(1);
       const byRow = results(run.stdout);
       const failed = Object.keys(byRow).filter((name) => byRow[name] === "fail");
@@ -341,7 +332,7 @@ describe("npm run verify against a stand-in that answers wrongly", () => {
       expect(run.stdout).toContain("Invalid request body for key <api key>");
       expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
     } finally {
-      await server.close();
+      await close();
     }
   });
 
