@@ -2,6 +2,7 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Json } from "../../local/synthesized";
+import { startServer } from "./server-process";
 import { synthesizeToFolder } from "./stacks";
 import { TerraformStackDir, type TerraformSetup } from "./terraform";
 import { temporaryFolder } from "./temporary-folders";
@@ -39,21 +40,10 @@ export interface Emulator {
 
 /** Starts moto's server on a free port of 127.0.0.1; resolves once it answers. */
 export async function startEmulator(): Promise<Emulator> {
-  // Its own process group, so stop() ends whatever it started; its stdin is a pipe whose close
-  // (this process ending, however it ends) stops it too.
-  const child = spawn("python3", [LAUNCHER], { detached: true, stdio: ["pipe", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-100_000);
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes("\n")) resolve(Number(stdout.trim()));
-    });
-    child.once("exit", (code) => reject(new Error(`moto's server ended (exit ${code}) before it listened:\n${stderr}`)));
+  // The launcher prints its port once it listens, and ends when its stdin closes.
+  const { ready: port, server } = await startServer("moto's server", "python3", [LAUNCHER], {
+    awaited: "its port",
+    ready: (stdout) => (stdout.includes("\n") ? Number(stdout.trim()) : undefined),
   });
   const url = `http://127.0.0.1:${port}`;
   const aws = (request: Json): Promise<Json> =>
@@ -70,14 +60,8 @@ export async function startEmulator(): Promise<Emulator> {
     url,
     call: async (service, operation, params = {}, region = "us-east-1") => (await aws({ calls: [{ service, operation, params, region }] }))[0],
     inventory: async (regions) => (await aws({ inventory: regions })) as string[],
-    log: () => stderr,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        process.kill(-(child.pid as number), "SIGTERM");
-        await exited;
-      }
-      for (const stream of [child.stdin, child.stdout, child.stderr]) stream.destroy();
-    },
+    log: () => server.log(),
+    stop: () => server.stop(),
   };
 }
 

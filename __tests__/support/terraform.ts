@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { AWS_PROVIDER_VERSION } from "../../stacks/stepgate-stack";
 import type { Json } from "../../local/synthesized";
 import { fakeS3Settings } from "./fake-s3";
+import { type ServerProcess, startServer } from "./server-process";
 import { PROJECT_DIR } from "./stacks";
 import { temporaryFolder } from "./temporary-folders";
 
@@ -222,7 +223,7 @@ class ProviderPool {
     try {
       return await task(provider.reattach);
     } finally {
-      if (provider.alive) this.idle.push(provider);
+      if (provider.server.alive) this.idle.push(provider);
     }
   }
 
@@ -235,7 +236,7 @@ class ProviderPool {
 
   async close(): Promise<void> {
     this.idle.length = 0;
-    await Promise.allSettled(this.all.splice(0).map((p) => p.stop()));
+    await Promise.allSettled(this.all.splice(0).map((p) => p.server.stop()));
   }
 }
 
@@ -243,70 +244,31 @@ const pools = new Map<string, ProviderPool>();
 const reattachOff = process.env.TERRAFORM_TEST_REATTACH === "0";
 
 interface ReattachedProvider {
+  /** TF_REATTACH_PROVIDERS's value for it. */
   readonly reattach: string;
-  readonly alive: boolean;
-  stop(): Promise<void>;
+  readonly server: ServerProcess;
 }
 
 /**
- * Starts `binary -debug` under a shell that stops it when its stdin closes, so that a test worker
- * that dies leaves no provider behind; in its own process group, with its socket in a temporary
- * folder of its own (removed with the test file's).
+ * Starts `binary -debug` under a shell that stops it when its stdin closes (startServer's signal to
+ * end), with its socket in a temporary folder of its own (removed with the test file's).
  */
-function startReattached(binary: string): Promise<ReattachedProvider> {
+async function startReattached(binary: string): Promise<ReattachedProvider> {
   const socketDir = temporaryFolder("provider");
   // Configured a second time in one process, the provider fails on a CA bundle ("unable to add
   // custom RootCAs HTTPClient, has no WithTransportOptions"); the tests' endpoints are plain HTTP.
   const { AWS_CA_BUNDLE: _, ...env } = baseEnv();
-  const child = spawn("bash", ["-c", '"$0" -debug & p=$!; trap "kill -INT $p 2>/dev/null; wait $p" EXIT; cat >/dev/null', binary], {
-    detached: true,
-    env: { ...env, TMPDIR: socketDir },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let alive = true;
-  const exited = new Promise<void>((resolve) => child.on("close", () => resolve()));
-  void exited.then(() => (alive = false));
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const fail = (why: string) => {
-      stopGroup();
-      reject(new Error(`${binary} -debug ${why}:\n${output}`));
-    };
-    const stopGroup = () => {
-      try {
-        if (child.pid) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // the group has exited
-      }
-    };
-    const timer = setTimeout(() => fail("printed no TF_REATTACH_PROVIDERS within 2 minutes"), 120_000);
-    child.stderr.on("data", (d) => (output += d));
-    child.stdout.on("data", (d) => {
-      output += d;
-      const reattach = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(output)?.[1];
-      if (!reattach) return;
-      clearTimeout(timer);
-      // Nothing more is read; keep the pipes flowing.
-      child.stdout.removeAllListeners("data").resume();
-      child.stderr.removeAllListeners("data").resume();
-      resolve({
-        reattach,
-        get alive() {
-          return alive;
-        },
-        stop: async () => {
-          child.stdin.end();
-          const killer = setTimeout(stopGroup, 30_000);
-          await exited;
-          clearTimeout(killer);
-        },
-      });
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      if (!/TF_REATTACH_PROVIDERS=/.test(output)) fail("exited");
-    });
-  });
+  const { ready: reattach, server } = await startServer(
+    `${binary} -debug`,
+    "bash",
+    ["-c", '"$0" -debug & p=$!; trap "kill -INT $p 2>/dev/null; wait $p" EXIT; cat >/dev/null', binary],
+    {
+      env: { ...env, TMPDIR: socketDir },
+      awaited: "TF_REATTACH_PROVIDERS",
+      ready: (stdout) => /TF_REATTACH_PROVIDERS='([^']+)'/.exec(stdout)?.[1],
+    },
+  );
+  return { reattach, server };
 }
 
 /** Where Terraform finds every AWS service: a fake on loopback, or the emulator. */
