@@ -58,3 +58,17 @@ describe("CI (.ci/run)", () => {
     expect(refused).toEqual([]);
   });
 });
+
+describe("package.json's test scripts", () => {
+  it("run jest with cdktf's one warning off, as synth does (DEP0044: cdktf 0.21, final, calls util.isArray for every output)", () => {
+    // Jest's workers are forked with the parent's node flags, so the flag reaches every test file.
+    const scripts: Record<string, string> = JSON.parse(read("package.json")).scripts;
+    const runningJest = Object.entries(scripts).filter(([, command]) => /\bjest\b/.test(command));
+    expect(runningJest.map(([name]) => name)).toEqual(["test", "test:terraform", "test:apply"]);
+    const runner = "node --disable-warning=DEP0044 node_modules/jest/bin/jest.js";
+    for (const [name, command] of runningJest) {
+      // The runner, and no jest started any other way.
+      expect([name, command.includes(runner), /\bjest\b/.test(command.replace(runner, ""))]).toEqual([name, true, false]);
+    }
+  });
+});
