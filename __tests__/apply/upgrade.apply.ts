@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { STACK_IDS } from "../../stacks/stack-ids";
-import { type Emulator, emulatorMissing, startEmulator } from "../support/emulator";
+import { applySetup, type Emulator, startEmulator } from "../support/emulator";
 import { synthesizeToFolder } from "../support/stacks";
-import { describeNeeding, type PlanJson, stopTerraform, TerraformStackDir, terraformSetup } from "../support/terraform";
+import { describeNeeding, type PlanJson, stopTerraform, TerraformStackDir } from "../support/terraform";
 import { temporaryFolder } from "../support/temporary-folders";
 
 /**
@@ -30,11 +30,7 @@ const KEPT_TYPES = [
 const DEPLOYMENT_TYPES = ["aws_api_gateway_deployment", "aws_apigatewayv2_deployment"];
 const STACKS = [STACK_IDS.workflow, STACK_IDS.api];
 
-const setup = terraformSetup();
-
-const missing = setup.available ? emulatorMissing() : setup.reason;
-// A skipped file runs no hooks: the CLI configuration's folder goes now.
-if (missing !== undefined && setup.available) fs.rmSync(path.dirname(setup.cliConfig), { recursive: true, force: true });
+const { setup, missing } = applySetup();
 
 describeNeeding(missing, "upgrade from the first release, applied on moto", () => {
   jest.setTimeout(600_000);
@@ -67,8 +63,6 @@ describeNeeding(missing, "upgrade from the first release, applied on moto", () =
   afterAll(async () => {
     await stopTerraform();
     await aws?.stop();
-    if (root) fs.rmSync(root, { recursive: true, force: true });
-    if (setup.available) fs.rmSync(path.dirname(setup.cliConfig), { recursive: true, force: true });
   });
 
   it("applies the first release: workflow, then api", async () => {

@@ -1,9 +1,7 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { STACK_IDS } from "../../stacks/stack-ids";
-import { type EmulatedStacks, type Emulator, emulatorMissing, startEmulator, synthesizeForEmulator } from "./emulator";
+import { applySetup, type EmulatedStacks, type Emulator, startEmulator, synthesizeForEmulator } from "./emulator";
 import { SETTINGS } from "../../stacks/config/settings";
-import { describeNeeding, stopTerraform, terraformSetup } from "./terraform";
+import { describeNeeding, stopTerraform } from "./terraform";
 import { temporaryFolder } from "./temporary-folders";
 
 /** One variant of the settings, applied on an emulator of its own. */
@@ -35,11 +33,7 @@ export interface Applied {
  * Without terraform or moto the tests skip with a warning (under CI=true they fail).
  */
 export function describeApplied(name: string, variant: AppliedVariant, checks?: (applied: () => Applied) => void): void {
-  const setup = terraformSetup();
-  const missing = setup.available ? emulatorMissing() : setup.reason;
-  // terraformSetup's folder (its CLI configuration) goes after the tests, or now when they cannot run.
-  const removeSetup = () => setup.available && fs.rmSync(path.dirname(setup.cliConfig), { recursive: true, force: true });
-  if (missing !== undefined) removeSetup();
+  const { setup, missing } = applySetup();
   // The settings the lifecycle needs, read before `seed` completes them (so not validated here).
   const region = variant.env[SETTINGS.region.name] ?? SETTINGS.region.default;
   const prefix = variant.env[SETTINGS.prefix.name] ?? SETTINGS.prefix.default;
@@ -76,20 +70,13 @@ export function describeApplied(name: string, variant: AppliedVariant, checks?: 
       if (!setup.available) return;
       aws = await startEmulator();
       const root = temporaryFolder("apply");
-      try {
-        const seeded = (await variant.seed?.(aws, root)) ?? {};
-        deployed = await synthesizeForEmulator(aws, setup, { ...variant.env, ...seeded }, root);
-      } catch (e) {
-        fs.rmSync(root, { recursive: true, force: true });
-        throw e;
-      }
+      const seeded = (await variant.seed?.(aws, root)) ?? {};
+      deployed = await synthesizeForEmulator(aws, setup, { ...variant.env, ...seeded }, root);
       before = await aws.inventory([region]);
     });
     afterAll(async () => {
       await stopTerraform();
       await aws?.stop();
-      deployed?.remove();
-      removeSetup();
     });
 
     it(`applies ${applyOrder.join(", then ")}`, async () => {

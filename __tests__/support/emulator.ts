@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { Json } from "../../local/synthesized";
 import { startServer } from "./server-process";
 import { synthesizeToFolder } from "./stacks";
-import { TerraformStackDir, type TerraformSetup } from "./terraform";
+import { TerraformStackDir, type TerraformSetup, terraformSetup } from "./terraform";
 import { temporaryFolder } from "./temporary-folders";
 
 /**
@@ -16,13 +16,25 @@ const LAUNCHER = path.join(__dirname, "emulator", "moto_server.py");
 const AWS_CLIENT = path.join(__dirname, "emulator", "aws.py");
 
 /** Why the emulator cannot run here (moto, with the boto3 it brings, cannot be imported), or undefined. */
-export function emulatorMissing(): string | undefined {
+function emulatorMissing(): string | undefined {
   try {
     execFileSync("python3", ["-c", "import moto.server, boto3"], { stdio: "ignore" });
     return undefined;
   } catch {
     return 'no moto: python3 -c "import moto" fails';
   }
+}
+
+/**
+ * What an apply test needs: Terraform with the AWS provider (terraformSetup) and the emulator; and
+ * why it cannot run here, or undefined. When it cannot, the setup's folder goes now: a wholly
+ * skipped test file runs no hooks, so the removal of its temporary folders (setup.ts) never runs.
+ */
+export function applySetup(): { readonly setup: TerraformSetup; readonly missing: string | undefined } {
+  const setup = terraformSetup();
+  const missing = setup.available ? emulatorMissing() : setup.reason;
+  if (missing !== undefined && setup.available) fs.rmSync(path.dirname(setup.cliConfig), { recursive: true, force: true });
+  return { setup, missing };
 }
 
 export interface Emulator {
@@ -67,12 +79,10 @@ export async function startEmulator(): Promise<Emulator> {
 
 /** stepgate's stacks, synthesized into a temporary folder (their local state beside them) and pointed at the emulator. */
 export interface EmulatedStacks {
-  /** The temporary folder: cdktf.out, local state files, anything the test writes there. */
+  /** The temporary folder (removed when the test file ends): cdktf.out, local state files, anything the test writes there. */
   readonly root: string;
   /** Each synthesized stack, by id, initialized. */
   readonly stacks: Readonly<Record<string, TerraformStackDir>>;
-  /** Removes the folder. */
-  remove(): void;
 }
 
 /**
@@ -93,5 +103,5 @@ export async function synthesizeForEmulator(
     await stack.init();
     stacks[id] = stack;
   }
-  return { root, stacks, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
+  return { root, stacks };
 }
