@@ -6,7 +6,7 @@ import { s3StateKey } from "../../stacks/state";
 import { FAKE_ACCOUNT } from "../support/fake-aws";
 import { type FakeS3, startFakeS3 } from "../support/fake-s3";
 import { PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
-import { limiter, type PlanJson, stopTerraform, TerraformStackDir, terraformSetup, warnSkipped, workflowStateWith } from "../support/terraform";
+import { describeNeeding, limiter, type PlanJson, stopTerraform, TerraformStackDir, terraformSetup, workflowStateWith } from "../support/terraform";
 
 /**
  * The synthesized stacks, run through Terraform with the real AWS provider: init and validate of
@@ -19,13 +19,7 @@ import { limiter, type PlanJson, stopTerraform, TerraformStackDir, terraformSetu
  * plans what it changes.
  */
 const setup = terraformSetup();
-if (!setup.available) {
-  if (process.env.CI === "true") throw new Error(`Terraform tests cannot run under CI=true: ${setup.reason}`);
-  warnSkipped(`${setup.reason}: the Terraform tests`);
-}
-const LABEL = setup.available ? `terraform ${setup.terraformVersion}, hashicorp/aws ${setup.providerVersion} (${setup.source})` : "skipped";
-if (setup.available) console.log(`Terraform tests run on ${LABEL}`);
-const describeTerraform = setup.available ? describe : describe.skip;
+const LABEL = setup.available ? `: terraform ${setup.terraformVersion}, hashicorp/aws ${setup.providerVersion} (${setup.source})` : "";
 
 const WORKFLOW_ARN = `arn:aws:states:us-east-1:${FAKE_ACCOUNT}:stateMachine:stepgate-workflow`;
 const PLACEHOLDER_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-workflow";
@@ -116,7 +110,7 @@ const oneLine = (text: string) => text.replace(/\s+/g, " ");
 const reviewWarning = (workflows: string) =>
   `for review only: the workflow stack's state has no state machine for ${workflows} yet, so this plan shows placeholders in account 000000000000, and applying api is refused until workflow is applied (npx cdktf deploy workflow)`;
 
-describeTerraform(`Terraform on the synthesized stacks: ${LABEL}`, () => {
+describeNeeding(setup.available ? undefined : setup.reason, `Terraform on the synthesized stacks${LABEL}`, () => {
   // Generous: on a loaded 2-core machine the first plans queue behind each other (a quiet one needs about a third of this).
   jest.setTimeout(600_000);
   let aws: FakeS3;
