@@ -1,7 +1,7 @@
 /**
  * `npm run check:cdktn`: proves the move to CDK Terrain (cdktn, the maintained fork of cdktf) on a
  * copy of the project. It copies the files git tracks (a file of yours git does not track stays
- * out) to a folder under the system's temporary folder, switches the copy to cdktn (.ci/cdktn-switch.ts: packages,
+ * out) to a folder under the system's temporary folder, a git work tree as a team's copy is, switches the copy to cdktn (.ci/cdktn-switch.ts: packages,
  * imports, the jest adapter, scripts and docs that name the CLI, the AWS provider pin), installs it
  * under Node >= 22.19 (downloaded from the npm registry when this Node is older), runs the CLI's
  * synth and the copy's own `npm test`, synthesizes every stack of several settings variants on both
@@ -60,6 +60,25 @@ export function trackedFiles(dir: string): string[] {
   if (r.status !== 0) throw new Error(`git ls-files failed in ${dir} (the check copies the files git tracks): ${r.stderr?.trim() || r.error?.message}`);
   // A tracked file deleted in the working tree is not copied.
   return r.stdout.split("\0").filter((file) => file !== "" && fs.existsSync(path.join(dir, file)));
+}
+
+/**
+ * Copies the files git tracks in `from` to `to`, which becomes a git work tree tracking exactly
+ * those files, as a team's copy is (the copy's own tests read it with git). Everything `to` held
+ * but its node_modules (the install's cache) goes first, its .git with it, so that a file deleted
+ * since the last run is neither copied nor listed; the project's .gitignore keeps node_modules out.
+ */
+export function copyProject(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(to)) if (entry !== "node_modules") fs.rmSync(path.join(to, entry), { recursive: true, force: true });
+  for (const file of trackedFiles(from)) fs.cpSync(path.join(from, file), path.join(to, file));
+  for (const args of [
+    ["init", "-q"],
+    ["add", "-A"],
+  ]) {
+    const r = spawnSync("git", args, { cwd: to, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`git ${args.join(" ")} failed in ${to}: ${r.stderr?.trim() || r.error?.message}`);
+  }
 }
 
 /** The cache's size, as du prints it (`1.1G`); "empty" when there is none. */
@@ -258,9 +277,7 @@ function main(args: readonly string[]): number {
 
   // 2. Copy and switch (the copy's node_modules of an earlier run stays: npm install then has little to do)
   let start = performance.now();
-  fs.mkdirSync(COPY, { recursive: true });
-  for (const entry of fs.readdirSync(COPY)) if (entry !== "node_modules") fs.rmSync(path.join(COPY, entry), { recursive: true, force: true });
-  for (const file of trackedFiles(PROJECT)) fs.cpSync(path.join(PROJECT, file), path.join(COPY, file));
+  copyProject(PROJECT, COPY);
   const switched = switchFolder(COPY);
   report.push(`copy and switch: ${seconds(performance.now() - start)}, ${switched.files} files changed:`);
   for (const [rule, n] of Object.entries(switched.counts)) report.push(`  ${String(n).padStart(4)}  ${rule}`);

@@ -1,13 +1,14 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { trackedFiles } from "../.ci/check-cdktn";
+import { copyProject, trackedFiles } from "../.ci/check-cdktn";
 import { PROJECT_DIR } from "./support/stacks";
 import { temporaryFolder } from "./support/temporary-folders";
 
 /** `npm run check:cdktn`'s file list and cache, without the check itself (it installs about a gigabyte). */
 describe("npm run check:cdktn: what it copies", () => {
   const git = (dir: string, ...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
+  const listed = (dir: string) => execFileSync("git", ["ls-files", "--cached"], { cwd: dir, encoding: "utf8" }).split("\n").filter(Boolean).sort();
   const write = (dir: string, file: string, text = "x") => {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), text);
@@ -30,6 +31,34 @@ describe("npm run check:cdktn: what it copies", () => {
     expect(trackedFiles(PROJECT_DIR).filter((f) => f.startsWith("node_modules/") || f.startsWith(".git/"))).toEqual([]);
     const notGit = temporaryFolder("untracked");
     expect(() => trackedFiles(notGit)).toThrow(`git ls-files failed in ${notGit} (the check copies the files git tracks)`);
+  });
+
+  it("makes its copy a git work tree that tracks exactly the copied files, on a first run and on a rerun that keeps node_modules", () => {
+    const project = temporaryFolder("project");
+    git(project, "init", "-q");
+    for (const file of ["main.ts", "stacks/a.ts", "gone.ts", ".gitignore"]) write(project, file, file === ".gitignore" ? "node_modules\n" : "x");
+    git(project, "add", ".");
+    write(project, "scratch.ts");
+    const copy = path.join(temporaryFolder("copy"), "project");
+
+    copyProject(project, copy);
+    expect(listed(copy)).toEqual([".gitignore", "gone.ts", "main.ts", "stacks/a.ts"]);
+
+    // The next run: the install's cache stays, a file is gone from the project, another is new.
+    write(copy, "node_modules/cdktn/package.json", "{}");
+    fs.rmSync(path.join(project, "gone.ts"));
+    write(project, "stacks/b.ts");
+    git(project, "add", "-A", "gone.ts", "stacks/b.ts");
+    copyProject(project, copy);
+    // git's own list, not trackedFiles (which also drops files gone from the working tree)
+    expect(listed(copy)).toEqual([".gitignore", "main.ts", "stacks/a.ts", "stacks/b.ts"]);
+    expect(fs.existsSync(path.join(copy, "gone.ts"))).toBe(false);
+    expect(fs.existsSync(path.join(copy, "node_modules/cdktn/package.json"))).toBe(true);
+  });
+
+  it("keeps node_modules out of its copy's index through the project's own .gitignore", () => {
+    const ignored = spawnSync("git", ["check-ignore", "-q", "node_modules/cdktn/package.json"], { cwd: PROJECT_DIR });
+    expect(ignored.status).toBe(0);
   });
 });
 
