@@ -52,6 +52,13 @@ export interface Rule {
   replacement: string;
 }
 
+/** The CLI's name where a command is run: in docs and scripts, and in the messages of a stack (EXPLANATIONS). */
+const CLI_RULE: Rule = {
+  name: "CLI commands cdktf <command> -> cdktn <command>",
+  pattern: new RegExp(`\\bcdktf (${CLI_COMMANDS})\\b`, "g"),
+  replacement: "cdktn $1",
+};
+
 /**
  * The rename, in order. What it leaves alone on purpose: `cdktf.json`, `cdktf.out`, `CDKTF_*`
  * variables (cdktn reads them all), and prose that names cdktf the tool.
@@ -60,7 +67,7 @@ export const RULES: readonly Rule[] = [
   { name: "package scope @cdktf -> @cdktn (provider imports, deep paths)", pattern: /@cdktf\b/g, replacement: "@cdktn" },
   { name: 'core package "cdktf" -> "cdktn" (imports, the jest adapter)', pattern: /(["'`])cdktf(?=["'`/])/g, replacement: "$1cdktn" },
   { name: "cdktf-cli -> cdktn-cli", pattern: /\bcdktf-cli\b/g, replacement: "cdktn-cli" },
-  { name: "CLI commands cdktf <command> -> cdktn <command>", pattern: new RegExp(`\\bcdktf (${CLI_COMMANDS})\\b`, "g"), replacement: "cdktn $1" },
+  CLI_RULE,
   {
     name: `AWS provider pin ~> ${CDKTF_PROVIDER_AWS.binds} -> ~> ${CDKTN.providerAwsBinds}`,
     pattern: new RegExp(`~> ${CDKTF_PROVIDER_AWS.binds.replace(".", "\\.")}\\b`, "g"),
@@ -225,6 +232,14 @@ export const EXPLANATIONS: readonly Explanation[] = [
     impact: "plan",
     why: `AWS provider ${CDKTF_PROVIDER_AWS.binds} -> ${CDKTN.providerAwsBinds}: @cdktn/provider-aws ${CDKTN.providerAws} is generated from ${CDKTN.providerAwsBinds}, so the pin (AWS_PROVIDER_VERSION) follows; a stack's .terraform.lock.hcl still holds the old version`,
     migration: "terraform init -upgrade in each cdktf.out/stacks/<stack> (then terraform plan: no changes expected)",
+  },
+  {
+    file: "cdk.tf.json",
+    // the api stack's refusal before the workflow is applied: its check block's assert, its precondition
+    path: /^(?:check\.[\w-]+\.assert|resource\.[\w-]+\.[\w-]+\.lifecycle\.precondition)\[\d+\]\.error_message$/,
+    expected: (d) => typeof d.cdktf === "string" && d.cdktn === d.cdktf.replace(CLI_RULE.pattern, CLI_RULE.replacement),
+    impact: "none",
+    why: "the command a message tells the user to run (npx cdktf deploy workflow), renamed as the switch renames the CLI everywhere; Terraform prints it only when the check or precondition fails, and keeps nothing of it in state",
   },
   {
     file: "manifest.json",

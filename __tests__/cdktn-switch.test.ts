@@ -175,6 +175,23 @@ describe("the switch to CDK Terrain: the comparison", () => {
     expect(explain("manifest.json", { path: "version", cdktf: "0.21.0", cdktn: CDKTN.core }).explanation?.impact).toBe("none");
   });
 
+  it("explains a Terraform message that names the CLI as renamed, and nothing else in it", () => {
+    const message = (cli: string, rest = "") => `apply the workflow stack first: its state has no state machine yet${rest} (npx ${cli} deploy workflow)`;
+    const paths = ["check.workflow_applied.assert[0].error_message", "resource.aws_iam_role_policy.policy_E8D21C69.lifecycle.precondition[0].error_message"];
+    for (const path of paths) {
+      const renamed = explain("cdk.tf.json", { path, cdktf: message("cdktf"), cdktn: message("cdktn") });
+      expect([path, renamed.explanation?.impact]).toEqual([path, "none"]);
+      expect(renamed.explanation?.why).toContain("Terraform prints it only when the check or precondition fails");
+      for (const cdktn of [message("cdktn", ", or ever"), message("cdktf").replace("first", "second"), `${message("cdktn")} `, 1, undefined]) {
+        expect([path, cdktn, explain("cdk.tf.json", { path, cdktf: message("cdktf"), cdktn }).explanation]).toEqual([path, cdktn, undefined]);
+      }
+    }
+    // the same rename anywhere else in a stack is not a message
+    const tag = { path: "resource.sfn_state_machine.state_machine.tags.note", cdktf: message("cdktf"), cdktn: message("cdktn") };
+    expect(explain("cdk.tf.json", tag).explanation).toBeUndefined();
+    expect(explain("manifest.json", { ...tag, path: paths[0] }).explanation).toBeUndefined();
+  });
+
   it("fails on a changed address or any unexplained difference, and says where", () => {
     const renamed = { ...cdktf, resource: { sfn_state_machine: { state_machine_2: { name: "a", tags: { x: "2" } } } } };
     const c = compareStack("default", "workflow", cdktf, renamed);
