@@ -1,5 +1,5 @@
 import { ConfigError, type ConfigSources, readSettings } from "../stacks/config/load";
-import { atLeastZero, matching, port } from "../stacks/config/parsers";
+import { API_GATEWAY_KEY, atLeastZero, port } from "../stacks/config/parsers";
 import { optionalSetting, setting, type SettingValues } from "../stacks/config/settings";
 
 /**
@@ -24,9 +24,9 @@ export const LOCAL_SETTINGS = {
   apiKey: optionalSetting<string>({
     name: "STEPGATE_LOCAL_API_KEY",
     shownDefault: "(generated and printed)",
-    accepts: "20 to 128 printable ASCII characters, as API Gateway's keys",
+    accepts: API_GATEWAY_KEY.accepts,
     description: "npm run local: the API key the local REST API accepts",
-    parse: matching(/^[\x21-\x7e]{20,128}$/),
+    parse: API_GATEWAY_KEY.parse,
   }),
   waitScale: setting({
     name: "STEPGATE_LOCAL_WAIT_SCALE",

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { DEFAULT_WORKFLOW, workflowNameRefusal } from "../stacks/config/names";
+import { API_GATEWAY_KEY } from "../stacks/config/parsers";
 import { DEFAULT_TIMEOUT_MS } from "./clients";
 import { apiStackDir, type Endpoints, readOutputs, readWorkflowNames } from "./outputs";
 import { BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS, type Walkthrough, workflowWalkthroughs } from "./promises";
@@ -7,8 +8,8 @@ import { BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS, 
 /**
  * `npm run verify`: checks a live stepgate from outside, as a client would. Every walkthrough and
  * every bad request a client can make without harm, each one row; a table, a summary line with
- * the walkthroughs' p50 and p95 latency; exit code 1 when a row fails or was throttled. Nothing it
- * prints holds the API key's value.
+ * the walkthroughs' p50 and p95 latency; exit code 1 when a row fails or was throttled. Where the
+ * API key appears whole in what it prints, `<api key>` stands instead.
  */
 
 export const USAGE = `usage: npm run verify -- [--rest-url URL --ws-url URL --api-key KEY] [--workflows a,b] [--all] [--samples N] [--timeout MS]
@@ -30,7 +31,14 @@ export interface Options {
   readonly workflows?: readonly string[];
 }
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** Whether the usage follows the message: not when the flags are right and one value is not. */
+  readonly showUsage: boolean;
+  constructor(message: string, { showUsage = true } = {}) {
+    super(message);
+    this.showUsage = showUsage;
+  }
+}
 
 export function parseArgs(argv: readonly string[]): Options {
   const endpoints: { websocketUrl?: string; restUrl?: string; apiKey?: string } = {};
@@ -53,8 +61,12 @@ export function parseArgs(argv: readonly string[]): Options {
     };
     if (flag === "--rest-url") endpoints.restUrl = value();
     else if (flag === "--ws-url") endpoints.websocketUrl = value();
-    else if (flag === "--api-key") endpoints.apiKey = value();
-    else if (flag === "--all") all = true;
+    else if (flag === "--api-key") {
+      endpoints.apiKey = value();
+      // Its value is never repeated: it may be a real key, cut short.
+      if (API_GATEWAY_KEY.parse(endpoints.apiKey) === undefined)
+        throw new UsageError(`--api-key takes ${API_GATEWAY_KEY.accepts}: API Gateway could not have issued this one`, { showUsage: false });
+    } else if (flag === "--all") all = true;
     else if (flag === "--workflows") {
       workflows = value()
         .split(",")
@@ -176,13 +188,27 @@ export function summaryLine(rows: readonly Row[]): string {
   return `${verdict}: ${count("pass")} passed, ${count("fail")} failed,${throttled} ${count("skip")} not run; walkthrough latency p50 ${p(50)}, p95 ${p(95)} (${latencies.length} requests)`;
 }
 
+/**
+ * The line with the key replaced by `<api key>` where it appears whole: not as the start, end or
+ * middle of a longer run of letters and digits (a word that only contains it is another word).
+ */
+export function redact(line: string, key: string): string {
+  if (key === "") return line;
+  const alnum = /[A-Za-z0-9]/;
+  const before = alnum.test(key[0]) ? "(?<![A-Za-z0-9])" : "";
+  const after = alnum.test(key[key.length - 1]) ? "(?![A-Za-z0-9])" : "";
+  const escaped = key.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+  return line.replace(new RegExp(`${before}${escaped}${after}`, "g"), "<api key>");
+}
+
 /** The CLI; returns the exit code: 0 every row passed, 1 a row failed or was throttled, 2 it could not run. */
 export async function main(argv: readonly string[], out: (line: string) => void = console.log, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // Known before anything is parsed, so that even a usage error cannot print it.
   const at = argv.indexOf("--api-key");
-  let key = at >= 0 ? (argv[at + 1] ?? "") : "";
+  // A value API Gateway could not have issued is refused, and no message repeats a flag's value.
+  let key = API_GATEWAY_KEY.parse(at >= 0 ? (argv[at + 1] ?? "") : "") ?? "";
   // Every line goes through here: nothing printed holds the key's value.
-  const print = (line: string) => out(key ? line.split(key).join("<api key>") : line);
+  const print = (line: string) => out(redact(line, key));
   try {
     const options = parseArgs(argv);
     const given = options.endpoints;
@@ -214,7 +240,7 @@ export async function main(argv: readonly string[], out: (line: string) => void 
     return rows.some((r) => r.observation.result === "fail" || r.observation.result === "throttled") ? 1 : 0;
   } catch (e) {
     print(`npm run verify: ${e instanceof Error ? e.message : String(e)}`);
-    if (e instanceof UsageError) print(USAGE);
+    if (e instanceof UsageError && e.showUsage) print(USAGE);
     return 2;
   }
 }

@@ -6,7 +6,8 @@ import * as path from "node:path";
 import { WebSocketServer } from "ws";
 import { type LocalGateway, startLocalGateway } from "../../local/gateway";
 import { BAD_REQUESTS, THROTTLED, WALKTHROUGHS } from "../../verify/promises";
-import { executionsPerRun, main, parseArgs, percentile, UsageError } from "../../verify/run";
+import { executionsPerRun, main, parseArgs, percentile, redact, UsageError } from "../../verify/run";
+import { LOCAL_SETTINGS } from "../../local/settings";
 import { ConfigError } from "../../stacks/config/load";
 import { workflowNameRefusal } from "../../stacks/config/names";
 import { configWith, PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
@@ -361,8 +362,8 @@ describe("npm run verify against a stand-in that answers wrongly", () => {
 
 describe("verify's arguments and numbers", () => {
   it("takes the three endpoints, --all, --samples and --timeout", () => {
-    expect(parseArgs(["--rest-url", "https://x/api", "--ws-url", "wss://x/api", "--api-key", "k", "--all", "--samples", "3", "--timeout", "500"])).toEqual({
-      endpoints: { restUrl: "https://x/api", websocketUrl: "wss://x/api", apiKey: "k" },
+    expect(parseArgs(["--rest-url", "https://x/api", "--ws-url", "wss://x/api", "--api-key", KEY, "--all", "--samples", "3", "--timeout", "500"])).toEqual({
+      endpoints: { restUrl: "https://x/api", websocketUrl: "wss://x/api", apiKey: KEY },
       all: true,
       samples: 3,
       timeoutMs: 500,
@@ -392,6 +393,59 @@ describe("verify's arguments and numbers", () => {
     expect(run.stdout).toContain("unknown flag --bogus");
     expect(run.stdout).toContain("usage: npm run verify");
     expect(run.stdout).not.toContain("secret-value-0123456789");
+  });
+
+  it("takes as --api-key what API Gateway could issue, by the local gateway's rule (20 to 128 printable ASCII characters)", () => {
+    const refused = (key: string) => {
+      try {
+        parseArgs(["--api-key", key]);
+        return false;
+      } catch (e) {
+        expect(e).toBeInstanceOf(UsageError);
+        expect((e as Error).message).toBe(
+          "--api-key takes 20 to 128 printable ASCII characters, as API Gateway's keys: API Gateway could not have issued this one",
+        );
+        return true;
+      }
+    };
+    for (const key of [
+      "k",
+      "a".repeat(19),
+      "a".repeat(20),
+      "a".repeat(128),
+      "a".repeat(129),
+      `${"a".repeat(19)} `,
+      `${"a".repeat(20)}é`,
+      KEY,
+      "!~#$%&'()*+,-./:;<=>?@[]",
+    ]) {
+      // one rule: what STEPGATE_LOCAL_API_KEY accepts
+      expect([key, refused(key)]).toEqual([key, LOCAL_SETTINGS.apiKey.parse(key) === undefined]);
+    }
+    expect(refused("a".repeat(19))).toBe(true);
+  });
+
+  it("refuses a key API Gateway could not have issued in one line, exit 2, without repeating it or breaking the words it is part of", async () => {
+    const lines: string[] = [];
+    const code = await main(["--rest-url", "https://x/api", "--ws-url", "wss://x/api", "--api-key", "k", "--workflows", "orders"], (l) => lines.push(l));
+    expect([code, lines]).toEqual([
+      2,
+      ["npm run verify: --api-key takes 20 to 128 printable ASCII characters, as API Gateway's keys: API Gateway could not have issued this one"],
+    ]);
+  });
+
+  it("redacts the key where it appears whole, and leaves the words it is only part of", () => {
+    expect(redact(`x-api-key: ${KEY}`, KEY)).toBe("x-api-key: <api key>");
+    expect(redact(`{"apiKey":"${KEY}"} ?key=${KEY}&a /${KEY}/ (${KEY}) ${KEY}.`, KEY)).toBe(
+      '{"apiKey":"<api key>"} ?key=<api key>&a /<api key>/ (<api key>) <api key>.',
+    );
+    expect(redact(`${KEY}${KEY}`, KEY)).toBe(`${KEY}${KEY}`); // one longer word
+    expect(redact(`a${KEY} ${KEY}9`, KEY)).toBe(`a${KEY} ${KEY}9`);
+    expect(redact('--workflows: "workflow" is the default workflow\'s', "k")).toBe('--workflows: "workflow" is the default workflow\'s');
+    // A key whose ends are not letters or digits is whole wherever it appears; characters regular expressions read are plain.
+    const punctuated = "-+.*(key)[0123456789]$";
+    expect(redact(`a${punctuated}b and ${punctuated.replace(".", "x")}`, punctuated)).toBe(`a<api key>b and ${punctuated.replace(".", "x")}`);
+    expect(redact("nothing here", "")).toBe("nothing here");
   });
 
   it("takes p50 and p95 by nearest rank", () => {

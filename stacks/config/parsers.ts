@@ -105,3 +105,9 @@ export const listOf =
     const list = raw.split(",").map((v) => v.trim());
     return list.every((v) => pattern.test(v)) && new Set(list).size === list.length ? list : undefined;
   };
+
+/** An API key as API Gateway takes and issues one: the local gateway's key and verify's --api-key. */
+export const API_GATEWAY_KEY = {
+  accepts: "20 to 128 printable ASCII characters, as API Gateway's keys",
+  parse: matching(/^[\x21-\x7e]{20,128}$/),
+} as const;
