@@ -130,12 +130,20 @@ interface PackageJson {
   scripts?: Record<string, string>;
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
+  /** npm 11's decisions on dependencies' install scripts (name or name@version: allowed or not). */
+  allowScripts?: Record<string, boolean>;
   [key: string]: unknown;
 }
 
 const sorted = (deps: Record<string, string>) => Object.fromEntries(Object.entries(deps).sort(([a], [b]) => a.localeCompare(b)));
 
-/** package.json on CDK Terrain: its packages instead of cdktf's, constructs in range, Node 22.19, scripts renamed. */
+/** Whether an allowScripts key (`name` or `name@version`) names one of cdktf's packages, which the switch uninstalls. */
+const isCdktfPackage = (key: string) => /^(?:@cdktf\/|cdktf(?:-cli)?(?:@|$))/.test(key);
+
+/**
+ * package.json on CDK Terrain: its packages instead of cdktf's, constructs in range, Node 22.19,
+ * scripts renamed; the install-script decisions for cdktf's packages (cdktf-cli's node-pty) go with them.
+ */
 export function switchPackageJson(pkg: PackageJson): PackageJson {
   const deps = { ...pkg.dependencies };
   const dev = { ...pkg.devDependencies };
@@ -146,7 +154,19 @@ export function switchPackageJson(pkg: PackageJson): PackageJson {
   Object.assign(deps, { cdktn: CDKTN.core, "@cdktn/provider-aws": CDKTN.providerAws, constructs: CDKTN.constructs });
   dev["cdktn-cli"] = CDKTN.cli;
   const scripts = Object.fromEntries(Object.entries(pkg.scripts ?? {}).map(([name, command]) => [name, rename(command).text]));
-  return { ...pkg, engines: { ...pkg.engines, node: `>=${CDKTN.node}` }, scripts, dependencies: sorted(deps), devDependencies: sorted(dev) };
+  const switched: PackageJson = {
+    ...pkg,
+    engines: { ...pkg.engines, node: `>=${CDKTN.node}` },
+    scripts,
+    dependencies: sorted(deps),
+    devDependencies: sorted(dev),
+  };
+  if (pkg.allowScripts) {
+    const kept = Object.entries(pkg.allowScripts).filter(([key]) => !isCdktfPackage(key));
+    if (kept.length > 0) switched.allowScripts = Object.fromEntries(kept);
+    else delete switched.allowScripts;
+  }
+  return switched;
 }
 
 /** Whether a Node version (`v20.20.2`) is at least another (`22.19.0`). */

@@ -290,6 +290,9 @@ function main(args: readonly string[]): number {
   const modules = path.join(COPY, "node_modules");
   const size = spawnSync("du", ["-sm", modules], { encoding: "utf8" }).stdout.split("\t")[0];
   report.push(`npm install: ${seconds(install.ms)}, node_modules ${size} MB`);
+  // npm 11 lists the packages whose install scripts no allowScripts entry decides (a new user's install would warn).
+  if (/install-scripts.*not yet covered by allowScripts/.test(fs.readFileSync(install.log, "utf8")))
+    failures.push(`npm install in the copy warned of install scripts that package.json's allowScripts does not decide: see ${install.log}`);
   for (const gone of ["cdktf", "@cdktf", "cdktf-cli"])
     if (fs.existsSync(path.join(modules, gone))) failures.push(`node_modules/${gone} is still installed in the copy`);
   if (fs.readFileSync(path.join(COPY, "package-lock.json"), "utf8").includes("@swc/core")) failures.push("@swc/core entered the copy's lockfile");

@@ -124,6 +124,20 @@ describe("the switch to CDK Terrain: a rename", () => {
     expect(Object.values(pkg.scripts ?? {}).filter((s) => /\bcdktf\b/.test(s))).toEqual([]);
   });
 
+  it("switches package.json's install-script decisions: cdktf's packages go with them, the others stay", () => {
+    const pkg = JSON.parse(read("package.json"));
+    expect(switchPackageJson({ ...pkg, allowScripts: { "@cdktf/node-pty-prebuilt-multiarch": true } }).allowScripts).toBeUndefined();
+    const allowScripts = {
+      "@cdktf/node-pty-prebuilt-multiarch": true,
+      "cdktf-cli@0.21.0": false,
+      cdktf: true,
+      "cdktf-extra": false,
+      esbuild: true,
+      "sharp@0.34.1": false,
+    };
+    expect(switchPackageJson({ ...pkg, allowScripts }).allowScripts).toEqual({ "cdktf-extra": false, esbuild: true, "sharp@0.34.1": false });
+  });
+
   it("compares Node versions", () => {
     expect(atLeast("v20.20.2", "22.19.0")).toBe(false);
     expect(atLeast("v22.19.0", "22.19.0")).toBe(true);

@@ -59,6 +59,23 @@ describe("CI (.ci/run)", () => {
   });
 });
 
+describe("install scripts (npm 11's allowScripts)", () => {
+  it("decides, in package.json, for every package of the lockfile with install scripts: npm ci then warns of none", () => {
+    const lock = JSON.parse(read("package-lock.json"));
+    const withScripts = Object.entries(lock.packages as Record<string, { hasInstallScript?: boolean }>)
+      .filter(([, entry]) => entry.hasInstallScript)
+      .map(([at]) => at.replace(/^.*node_modules\//, ""));
+    const pkg = JSON.parse(read("package.json"));
+    const allowScripts: Record<string, boolean> = pkg.allowScripts ?? {};
+    expect(Object.keys(allowScripts).sort()).toEqual([...new Set(withScripts)].sort());
+    // cdktf-cli's node-pty runs its scripts: its prebuilt binaries cover Node 16 to 22 on linux-x64
+    // and arm64, darwin-arm64, win32-x64; its install script checks that one loads, else downloads or
+    // compiles one (Node 24, darwin-x64). After the switch to cdktn no package has install scripts.
+    const switched = "cdktn" in pkg.dependencies;
+    expect(allowScripts).toEqual(switched ? {} : { "@cdktf/node-pty-prebuilt-multiarch": true });
+  });
+});
+
 describe("package.json's test scripts", () => {
   it("run jest with cdktf's one warning off, as synth does (DEP0044: cdktf 0.21, final, calls util.isArray for every output)", () => {
     // Jest's workers are forked with the parent's node flags, so the flag reaches every test file.
