@@ -11,8 +11,14 @@ describe("CI (.ci/run)", () => {
   const engines: string = JSON.parse(read("package.json")).engines.node;
   const useNode = read(".ci/use-node");
 
-  it("picks its Node before it installs and tests, then runs the Terraform tests and the apply tests", () => {
-    expect(read(".ci/run")).toMatch(/\nsource \.ci\/use-node\n(?:.*\n)*npm ci\nnpm test\nnpm run test:terraform\nnpm run test:apply\n$/);
+  it("picks its Node before it installs and tests, then runs the Terraform tests, the apply tests and the check of the move to CDK Terrain", () => {
+    expect(read(".ci/run")).toMatch(/\nsource \.ci\/use-node\n(?:.*\n)*npm ci\nnpm test\nnpm run test:terraform\nnpm run test:apply\nnpm run check:cdktn\n$/);
+  });
+
+  it("runs the check of the move to CDK Terrain with the provider mirror the Terraform tests use", () => {
+    const run = read(".ci/run");
+    expect(run).toContain("export TERRAFORM_TEST_PROVIDER_MIRROR=/opt/tf-plugins");
+    expect(run.indexOf("export TERRAFORM_TEST_PROVIDER_MIRROR")).toBeLessThan(run.indexOf("npm run check:cdktn"));
   });
 
   it("installs, when the machine's node is too old, a pinned Node that engines admit", () => {

@@ -73,14 +73,16 @@ describe("the docs", () => {
     const quick = commands.map((c) => c.split("#")[0].trim());
     expect(quick).toEqual(["npx cdktf synth", "npm test"]);
     const test = quick[1];
-    // The two the quick start names beside it, which CI runs after it (.ci/run's order: ci.test).
+    // The two the quick start names beside it, which CI runs after it (.ci/run's order: ci.test),
+    // then the proof of the move to CDK Terrain, which its page says CI runs.
     const further = [...quickStart.matchAll(/^- `(npm run test:[a-z]+)`/gm)].map((m) => m[1]);
     expect(further).toEqual(["npm run test:terraform", "npm run test:apply"]);
+    expect(read("docs/cdk-terrain.md")).toMatch(/CI \(`\.ci\/run` and the GitHub workflow's test job\) runs it/);
     expect(
       read(".ci/run")
         .split("\n")
         .filter((line) => line.startsWith("npm ")),
-    ).toEqual(["npm ci", test, ...further]);
+    ).toEqual(["npm ci", test, ...further, "npm run check:cdktn"]);
   });
 
   it("say which Node the project needs (engines), before install and deploy", () => {

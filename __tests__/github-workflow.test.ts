@@ -45,13 +45,13 @@ describe(".github/workflows/stepgate.yml", () => {
     expect(workflow.permissions).toEqual({ contents: "read" });
   });
 
-  it("installs, tests and synthesizes with the project's own commands", () => {
-    expect(runs(test).split("\n")).toEqual(["npm ci", "npm test", "npm run test:terraform", "npm run synth"]);
+  it("installs, tests, checks the move to CDK Terrain and synthesizes with the project's own commands", () => {
+    expect(runs(test).split("\n")).toEqual(["npm ci", "npm test", "npm run test:terraform", "npm run check:cdktn", "npm run synth"]);
   });
 
-  it("runs only npm scripts that exist: the Terraform tests, synth, the plan summary (through .ci/plan-stack) and verify", () => {
+  it("runs only npm scripts that exist: the Terraform tests, the CDK Terrain check, synth, the plan summary (through .ci/plan-stack) and verify", () => {
     const used = [...`${text}\n${planStack}`.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((m) => m[1]);
-    expect([...new Set(used)].sort()).toEqual(["plan:summary", "synth", "test:terraform", "verify"]);
+    expect([...new Set(used)].sort()).toEqual(["check:cdktn", "plan:summary", "synth", "test:terraform", "verify"]);
     for (const name of used) expect(Object.keys(scripts)).toContain(name);
   });
 
