@@ -1,6 +1,7 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 
 /**
@@ -11,11 +12,26 @@ export function startSyncExecutionUri(partition: string, region: string): string
   return `arn:${partition}:apigateway:${region}:states:action/StartSyncExecution`;
 }
 
+/** The URI of an API Gateway AWS-service integration with a Step Functions action (StartExecution, DescribeExecution). */
+export function stepFunctionsActionUri(partition: string, region: string, action: "StartExecution" | "DescribeExecution"): string {
+  return `arn:${partition}:apigateway:${region}:states:action/${action}`;
+}
+
+/** The ARN of a Standard state machine's executions, but for their names: `arn:...:execution:<state machine>:`. */
+export function executionArnPrefix(stateMachineArn: string): string {
+  return `${Fn.replace(stateMachineArn, ":stateMachine:", ":execution:")}:`;
+}
+
 export interface StartSyncExecutionRoleProps {
   /** Name of the IAM role. */
   readonly name: string;
-  /** ARNs of the state machines the role may start, and no other. */
+  /** ARNs of the state machines the role may start synchronously, and no other. */
   readonly stateMachineArns: readonly string[];
+  /**
+   * The runner of async workflows: the role may start it, and read its executions, too.
+   * @default none: no workflow is async
+   */
+  readonly runnerArn?: string;
 }
 
 /**
@@ -49,6 +65,12 @@ export class StartSyncExecutionRole extends Construct {
           actions: ["states:StartSyncExecution"],
           resources: [...props.stateMachineArns],
         },
+        ...(props.runnerArn === undefined
+          ? []
+          : [
+              { effect: "Allow", actions: ["states:StartExecution"], resources: [props.runnerArn] },
+              { effect: "Allow", actions: ["states:DescribeExecution"], resources: [`${executionArnPrefix(props.runnerArn)}*`] },
+            ]),
       ],
     });
     this.policy = new IamRolePolicy(this, "policy", {
