@@ -364,7 +364,7 @@ describe("loadConfig", () => {
         "STANDARD",
       );
       expect(problems({ STEPGATE_WORKFLOWS: `batch=${file}`, STEPGATE_ASYNC_WORKFLOWS: "batch" })).toEqual([
-        expect.stringMatching(/^STEPGATE_WORKFLOWS \(batch: .*\) at \$\.States\.Job\.Resource: .* waits for a job to complete \(\.sync\)/),
+        expect.stringMatching(/^STEPGATE_WORKFLOWS \(batch: .*\) at \$\.States\["Job"\]\.Resource: .* waits for a job to complete \(\.sync\)/),
       ]);
     });
 
