@@ -2,7 +2,7 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { TerraformOutput } from "cdktf";
+import { Fn, TerraformLocal, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { StepgateConfig } from "./config/load";
 import { DEFAULT_WORKFLOW } from "./config/names";
@@ -60,6 +60,8 @@ export class ApiStack extends StepgateStack {
         ? undefined
         : {
             stateMachineArn: runnerArn,
+            // A Standard execution's ARN is its state machine's, execution: for stateMachine:, then its name.
+            executionArnPrefix: new TerraformLocal(this, "runner_execution_arn_prefix", `${Fn.replace(runnerArn, ":stateMachine:", ":execution:")}:`).asString,
             startExecutionUri: stepFunctionsActionUri(partition.partition, config.region, "StartExecution"),
             describeExecutionUri: stepFunctionsActionUri(partition.partition, config.region, "DescribeExecution"),
           };
@@ -69,7 +71,7 @@ export class ApiStack extends StepgateStack {
     const role = new StartSyncExecutionRole(this, "start_sync_execution", {
       name: names.startSyncExecutionRole,
       stateMachineArns: [...(defaultAsync ? [] : [stateMachineArn]), ...workflows.filter((w) => !w.async).map((w) => w.stateMachineArn)],
-      runnerArn,
+      runner,
     });
     // The policy that names every state machine: refused while one is a placeholder.
     refuseApplyBeforeWorkflow(this, workflowState, role.policy);
@@ -151,7 +153,7 @@ export class ApiStack extends StepgateStack {
     });
 
     if (config.monitoring === "on") {
-      this.monitor(config, [{ name: DEFAULT_WORKFLOW, arn: stateMachineArn }, ...workflows.map((w) => ({ name: w.name, arn: w.stateMachineArn }))]);
+      this.monitor(config, [{ name: DEFAULT_WORKFLOW, arn: stateMachineArn }, ...workflows.map((w) => ({ name: w.name, arn: w.stateMachineArn }))], runnerArn);
     }
   }
 
@@ -177,7 +179,7 @@ export class ApiStack extends StepgateStack {
   }
 
   /** The dashboard and alarms (STEPGATE_MONITORING), and the topic they notify. */
-  private monitor(config: StepgateConfig, stateMachines: ReadonlyArray<{ name: string; arn: string }>): void {
+  private monitor(config: StepgateConfig, stateMachines: ReadonlyArray<{ name: string; arn: string }>, runnerArn: string | undefined): void {
     const topicArn =
       config.alarmTopicArn ??
       new AlarmTopic(this, "alarm_topic", { name: config.names.alarmTopic, region: config.region, emails: config.alarmEmails }).topic.arn;
@@ -187,6 +189,7 @@ export class ApiStack extends StepgateStack {
       rest: { apiName: config.names.restApi, stage: config.restStage, url: this.restApi.stage.invokeUrl },
       webSocket: { apiId: this.webSocketApi.api.id, stage: config.wsStage, url: this.webSocketApi.stage.invokeUrl },
       stateMachines,
+      runner: runnerArn === undefined ? undefined : { name: config.names.runnerStateMachine, arn: runnerArn },
       thresholds: {
         rest5xx: config.alarmRest5xx,
         restLatencyP99Ms: config.alarmRestLatencyP99Ms,

@@ -33,6 +33,7 @@ function evaluated(stack: SynthesizedStack, documentId: string): Json {
   const local = (name: string) => {
     if (name === "workflow_state_machine_arn") return sm("stepgate-workflow");
     if (name === "workflow_runner_arn") return sm("stepgate_runner");
+    if (name === "runner_execution_arn_prefix") return `${sm("stepgate_runner").replace(":stateMachine:", ":execution:")}:`;
     const extra = /^workflow_state_machine_arns_(.+)$/.exec(name);
     if (extra) return sm(`stepgate-${extra[1]}`);
     throw new Error(`no value for local.${name}`);
@@ -43,8 +44,6 @@ function evaluated(stack: SynthesizedStack, documentId: string): Json {
     if (/^data\.aws_caller_identity\.\w+\.account_id$/.test(expression)) return ACCOUNT;
     if (/^aws_apigatewayv2_api\.\w+\.id$/.test(expression)) return WS_API_ID;
     if (/^aws_apigatewayv2_stage\.\w+\.name$/.test(expression)) return "api";
-    const replaced = /^replace\(local\.(\w+), ":stateMachine:", ":execution:"\)$/.exec(expression);
-    if (replaced) return local(replaced[1]).replace(":stateMachine:", ":execution:");
     const l = /^local\.(\w+)$/.exec(expression);
     if (l) return local(l[1]);
     throw new Error(`no value for \${${expression}}`);

@@ -31,7 +31,7 @@ export function asyncTemplates(config: StepgateConfig = configWith(ASYNC_ENV)) {
   const value = (expression: string): string => {
     const local = /^local\.workflow_(state_machine_arn|runner_arn|state_machine_arns_(.+))$/.exec(expression);
     if (local) return local[1] === "state_machine_arn" ? WORKFLOW_ARN : local[1] === "runner_arn" ? RUNNER_ARN : arn(`stepgate-${local[2]}`);
-    if (expression === 'replace(local.workflow_runner_arn, ":stateMachine:", ":execution:")') return RUNNER_ARN.replace(":stateMachine:", ":execution:");
+    if (expression === "local.runner_execution_arn_prefix") return `${RUNNER_ARN.replace(":stateMachine:", ":execution:")}:`;
     if (/^replace\(aws_apigatewayv2_api\.\w+\.api_endpoint, "wss:\/\/", ""\)$/.test(expression)) return WS_ENDPOINT;
     throw new Error(`no value for \${${expression}}`);
   };

@@ -65,7 +65,7 @@ describe("templates/rest-execution-input.vtl + rest-async-request.vtl, as deploy
 describe("templates/rest-async-accepted.vtl, as deployed (StartExecution of the runner answered 200)", () => {
   const { rest } = asyncTemplates();
   const accepted = (context: Record<string, unknown>) =>
-    renderVtl(rest.async.responses.accepted.template, {
+    renderVtl(rest.async.responses.execution.template, {
       body: JSON.stringify({ executionArn: `${RUNNER_ARN.replace(":stateMachine:", ":execution:")}:cKpA3HtHIAMEXyw`, startDate: 1.7e9 }),
       context,
     });

@@ -13,7 +13,6 @@ import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { CORS_ALLOWED_HEADERS, RestCors, SIGV4_HEADERS } from "./cors";
 import { RestAuth, type RestAuthProps } from "./rest-auth";
-import { executionArnPrefix } from "./start-sync-execution-role";
 import {
   type AsyncRunner,
   INTEGRATION_TIMEOUT_MS,
@@ -75,14 +74,18 @@ const INTEGRATION_RESPONSES = [
 /** Every status a client can get from the integration, including the templates' overrides. */
 export const REST_METHOD_STATUS_CODES = ["200", "400", "429", "500", "502", "504"] as const;
 
-/** An async workflow's POST: StartExecution of the runner answers 202, or refuses as StartSyncExecution would. */
+/**
+ * An async workflow's POST: StartExecution of the runner answers 202, or refuses as StartSyncExecution
+ * would. The ids and statuses are the synchronous POST's, 202 added: a workflow made async keeps the
+ * addresses it had.
+ */
 const ASYNC_INTEGRATION_RESPONSES = [
-  { id: "accepted", selectionPattern: undefined, statusCode: "202", template: "rest-async-accepted.vtl" },
+  { id: "execution", selectionPattern: undefined, statusCode: "202", template: "rest-async-accepted.vtl" },
   INTEGRATION_RESPONSES[1],
   INTEGRATION_RESPONSES[2],
 ] as const;
-/** Every status an async workflow's POST answers. */
-export const REST_ASYNC_METHOD_STATUS_CODES = ["202", "400", "429", "500", "502"] as const;
+/** Every status an async workflow's POST declares: the synchronous POST's, and 202. */
+export const REST_ASYNC_METHOD_STATUS_CODES = ["202", ...REST_METHOD_STATUS_CODES] as const;
 
 /** GET /executions/{id}: DescribeExecution of the runner's execution. */
 const EXECUTION_INTEGRATION_RESPONSES = [
@@ -298,7 +301,7 @@ function executionsResource(scope: Construct, runner: AsyncRunner, { api, props,
     timeoutMilliseconds: INTEGRATION_TIMEOUT_MS,
     // A GET has no body: the template is chosen as for application/json, whatever the request says.
     passthroughBehavior: "WHEN_NO_TEMPLATES",
-    requestTemplates: { "application/json": templateFile("rest-execution-request.vtl", { EXECUTION_ARN_PREFIX: executionArnPrefix(runner.stateMachineArn) }) },
+    requestTemplates: { "application/json": templateFile("rest-execution-request.vtl", { EXECUTION_ARN_PREFIX: runner.executionArnPrefix }) },
   });
   const answers = methodAnswers(
     scope,

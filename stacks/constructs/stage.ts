@@ -71,6 +71,8 @@ export interface WorkflowRoute {
 export interface AsyncRunner {
   /** ARN of the runner's state machine. */
   readonly stateMachineArn: string;
+  /** Its executions' ARN but for their names, `arn:...:execution:<runner>:`: GET /executions/{id} appends the id. */
+  readonly executionArnPrefix: string;
   /** URI of the StartExecution integration (see `stepFunctionsActionUri`). */
   readonly startExecutionUri: string;
   /** URI of the DescribeExecution integration, which REST's GET /executions/{id} reads the runner's executions with. */

@@ -1,7 +1,6 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
 
 /**
@@ -17,11 +16,6 @@ export function stepFunctionsActionUri(partition: string, region: string, action
   return `arn:${partition}:apigateway:${region}:states:action/${action}`;
 }
 
-/** The ARN of a Standard state machine's executions, but for their names: `arn:...:execution:<state machine>:`. */
-export function executionArnPrefix(stateMachineArn: string): string {
-  return `${Fn.replace(stateMachineArn, ":stateMachine:", ":execution:")}:`;
-}
-
 export interface StartSyncExecutionRoleProps {
   /** Name of the IAM role. */
   readonly name: string;
@@ -31,7 +25,7 @@ export interface StartSyncExecutionRoleProps {
    * The runner of async workflows: the role may start it, and read its executions, too.
    * @default none: no workflow is async
    */
-  readonly runnerArn?: string;
+  readonly runner?: { readonly stateMachineArn: string; readonly executionArnPrefix: string };
 }
 
 /**
@@ -65,11 +59,11 @@ export class StartSyncExecutionRole extends Construct {
           actions: ["states:StartSyncExecution"],
           resources: [...props.stateMachineArns],
         },
-        ...(props.runnerArn === undefined
+        ...(props.runner === undefined
           ? []
           : [
-              { effect: "Allow", actions: ["states:StartExecution"], resources: [props.runnerArn] },
-              { effect: "Allow", actions: ["states:DescribeExecution"], resources: [`${executionArnPrefix(props.runnerArn)}*`] },
+              { effect: "Allow", actions: ["states:StartExecution"], resources: [props.runner.stateMachineArn] },
+              { effect: "Allow", actions: ["states:DescribeExecution"], resources: [`${props.runner.executionArnPrefix}*`] },
             ]),
       ],
     });
