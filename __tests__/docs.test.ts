@@ -115,6 +115,86 @@ describe("the docs", () => {
     expect(examples.filter(([, , reply]) => reply.includes('"input":'))).toHaveLength(1);
   });
 
+  describe("Long-running workflows", () => {
+    const page = read("docs/long-running-workflows.md");
+    const runner = JSON.parse(read("templates/runner.asl.json")) as {
+      StartAt: string;
+      States: Record<
+        string,
+        { Type: string; Next?: string; End?: boolean; Default?: string; Choices?: Array<{ Next: string }>; Catch?: Array<{ Next: string }> }
+      >;
+    };
+
+    it("shows, over the WebSocket, the acknowledgement frame, then the result frame: the same executionId, the output as Step Functions re-serializes it", () => {
+      const example = page.match(/npx wscat -c [^\n]*\n(?:#[^\n]*\n)?> ([^\n]*)\n< ([^\n]*)\n< ([^\n]*)\n/);
+      expect(example).not.toBeNull();
+      const [, sent, ack, result] = example ?? [];
+      const acknowledged = JSON.parse(ack);
+      expect(Object.keys(acknowledged)).toEqual(["executionId", "status"]);
+      expect(acknowledged.status).toBe("RUNNING");
+      expect(JSON.parse(result)).toEqual({ executionId: acknowledged.executionId, status: "SUCCEEDED", output: JSON.stringify(JSON.parse(sent)) });
+    });
+
+    it("polls REST at the Location the 202 gives, for the executionId it gives", () => {
+      const location = page.match(/^location: \/api\/executions\/([A-Za-z0-9_-]+)$/m)?.[1];
+      expect(location).toBeDefined();
+      expect(page).toContain(`{\n  "executionId": "${location}"\n}`);
+      const polled = [...page.matchAll(/curl -sS "\$REST_URL\/executions\/([^"]+)"/g)].map((m) => m[1]);
+      expect(polled.length).toBeGreaterThan(1);
+      expect(polled.every((id) => id === location || id === "$ID")).toBe(true);
+    });
+
+    it("names the too-large frame's error as the runner's definition sends it", () => {
+      const errors = JSON.stringify(runner).match(/stepgate\.[A-Za-z]+/g) ?? [];
+      expect([...new Set(errors)]).toEqual(["stepgate.ResultTooLarge"]);
+      expect(page).toContain('"error":"stepgate.ResultTooLarge"');
+    });
+
+    it("counts each path's state transitions as the runner's definition walks them, and prices them at $0.025 per 1,000", () => {
+      const walks: Record<string, string[]> = {
+        "REST, the workflow succeeded": ["Run the workflow", "Reply over the WebSocket?", "Did the runner fail?", "Ended"],
+        "WebSocket, the workflow succeeded, the frame posted (or the client gone: 410)": [
+          "Run the workflow",
+          "Reply over the WebSocket?",
+          "Send the result frame",
+          "Did the runner fail?",
+          "Ended",
+        ],
+        "REST, the workflow failed, timed out or was aborted": [
+          "Run the workflow",
+          "Did the workflow end?",
+          "Read the workflow's end",
+          "Outcome: the workflow ended",
+          "Reply over the WebSocket?",
+          "Did the runner fail?",
+          "Ended",
+        ],
+        "WebSocket, the workflow failed, timed out or was aborted": [
+          "Run the workflow",
+          "Did the workflow end?",
+          "Read the workflow's end",
+          "Outcome: the workflow ended",
+          "Reply over the WebSocket?",
+          "Send the result frame",
+          "Did the runner fail?",
+          "Ended",
+        ],
+      };
+      const next = (name: string) => {
+        const state = runner.States[name];
+        return [state.Next, state.Default, ...(state.Choices ?? []).map((c) => c.Next), ...(state.Catch ?? []).map((c) => c.Next)].filter(Boolean);
+      };
+      for (const [path, states] of Object.entries(walks)) {
+        expect([path, states[0]]).toEqual([path, runner.StartAt]);
+        for (let i = 1; i < states.length; i++)
+          expect([path, states[i - 1], next(states[i - 1])]).toEqual([path, states[i - 1], expect.arrayContaining([states[i]])]);
+        expect([path, runner.States[states.at(-1) ?? ""].Type]).toEqual([path, "Succeed"]);
+        const price = `$${Number(((states.length * 0.025) / 1000).toPrecision(6))}`;
+        expect(page.split("\n")).toContain(`| ${path} | ${states.length} | ${price} |`);
+      }
+    });
+  });
+
   it("list exactly the bad requests the tests prove, with what the tests prove", () => {
     const rows = section(read("docs/bad-requests.md"), "# Bad requests")
       .split("\n")
