@@ -163,6 +163,7 @@ describe("the docs", () => {
         "REST, the workflow failed, timed out or was aborted": [
           "Run the workflow",
           "Did the workflow end?",
+          "Defaults of the workflow's end",
           "Read the workflow's end",
           "Outcome: the workflow ended",
           "Reply over the WebSocket?",
@@ -172,6 +173,7 @@ describe("the docs", () => {
         "WebSocket, the workflow failed, timed out or was aborted": [
           "Run the workflow",
           "Did the workflow end?",
+          "Defaults of the workflow's end",
           "Read the workflow's end",
           "Outcome: the workflow ended",
           "Reply over the WebSocket?",
