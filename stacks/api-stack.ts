@@ -186,7 +186,7 @@ export class ApiStack extends StepgateStack {
     const monitoring = new Monitoring(this, "monitoring", {
       name: config.names.dashboard,
       region: config.region,
-      rest: { apiName: config.names.restApi, stage: config.restStage, url: this.restApi.stage.invokeUrl },
+      rest: { apiName: config.names.restApi, stage: config.restStage, url: this.restApi.stage.invokeUrl, timeoutMs: config.restTimeoutMs },
       webSocket: { apiId: this.webSocketApi.api.id, stage: config.wsStage, url: this.webSocketApi.stage.invokeUrl },
       stateMachines,
       runner: runnerArn === undefined ? undefined : { name: config.names.runnerStateMachine, arn: runnerArn },

@@ -288,3 +288,21 @@ describe("Monitoring in the api stack", () => {
     expect(names.filter((n) => String(n).includes("runner"))).toEqual([]);
   });
 });
+
+describe("Monitoring's REST latency alarm", () => {
+  const description = (timeoutMs?: number) =>
+    only(
+      synthScope((scope) => new Monitoring(scope, "monitoring", { ...PROPS, rest: { ...PROPS.rest, timeoutMs } })),
+      "aws_cloudwatch_metric_alarm",
+      (a) => a.alarm_name === "test-rest-latency-p99",
+    ).props.alarm_description;
+
+  it("names the REST integration timeout it watches: 29 s by default, STEPGATE_REST_TIMEOUT_MS when raised", () => {
+    expect(description()).toBe("REST p99 latency near API Gateway's 29 s limit (README: Monitoring)");
+    expect(description(120000)).toBe("REST p99 latency near API Gateway's 120 s limit (README: Monitoring)");
+    const api = synthApi(configWith({ STEPGATE_REST_TIMEOUT_MS: "90000" }));
+    expect(api).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      alarm_description: "REST p99 latency near API Gateway's 90 s limit (README: Monitoring)",
+    });
+  });
+});

@@ -33,7 +33,16 @@ export interface MonitoringProps {
   /** Name of the dashboard, and prefix of the alarms' names. */
   readonly name: string;
   readonly region: string;
-  readonly rest: { readonly apiName: string; readonly stage: string; readonly url: string };
+  readonly rest: {
+    readonly apiName: string;
+    readonly stage: string;
+    readonly url: string;
+    /**
+     * The synchronous workflows' integration timeout (STEPGATE_REST_TIMEOUT_MS), which the latency alarm's description names.
+     * @default INTEGRATION_TIMEOUT_MS (29 000)
+     */
+    readonly timeoutMs?: number;
+  };
   readonly webSocket: { readonly apiId: string; readonly stage: string; readonly url: string };
   /** Every state machine the APIs start, by workflow name. */
   readonly stateMachines: ReadonlyArray<{ readonly name: string; readonly arn: string }>;
@@ -154,7 +163,7 @@ export class Monitoring extends Construct {
       "rest_latency_p99",
       rest.latency[1],
       t.restLatencyP99Ms,
-      `REST p99 latency near API Gateway's ${INTEGRATION_TIMEOUT_MS / 1000} s limit (README: Monitoring)`,
+      `REST p99 latency near API Gateway's ${(props.rest.timeoutMs ?? INTEGRATION_TIMEOUT_MS) / 1000} s limit (README: Monitoring)`,
     );
     alarm("websocket_integration_errors", ws.integrationErrors, t.webSocketErrors, "WebSocket integration errors (README: Monitoring)");
     alarm("websocket_execution_errors", ws.executionErrors, t.webSocketErrors, "WebSocket execution errors (README: Monitoring)");
