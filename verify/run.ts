@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { DEFAULT_WORKFLOW, workflowNameRefusal } from "../stacks/config/names";
 import { DEFAULT_TIMEOUT_MS } from "./clients";
 import { apiStackDir, type Endpoints, readOutputs, readWorkflowNames } from "./outputs";
-import { BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS, type Walkthrough, workflowWalkthroughs } from "./promises";
+import { ASYNC_ROWS, BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS, type Walkthrough, workflowWalkthroughs } from "./promises";
 
 /**
  * `npm run verify`: checks a live stepgate from outside, as a client would. Every walkthrough and
@@ -11,12 +11,16 @@ import { BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS, 
  * prints holds the API key's value.
  */
 
-export const USAGE = `usage: npm run verify -- [--rest-url URL --ws-url URL --api-key KEY] [--workflows a,b] [--all] [--samples N] [--timeout MS]
+export const USAGE = `usage: npm run verify -- [--rest-url URL --ws-url URL --api-key KEY] [--workflows a,b] [--async-workflows a,b] [--second-api-key KEY]
+                     [--all] [--samples N] [--timeout MS]
 
 Without the three flags, the URLs and the key come from the api stack's Terraform outputs
 (terraform -chdir=<CDKTF_OUTDIR or cdktf.out>/stacks/api output -json).
   --workflows    the workflows besides the default one (STEPGATE_WORKFLOWS; workflow is always checked), each route checked once
                  (default: the workflow stack's output state_machine_arns, when the outputs are read)
+  --async-workflows  the async workflows (STEPGATE_ASYNC_WORKFLOWS) whose async rows to check: the acknowledgement and the
+                 result frame, 202 then GET to 200, 404 for an unknown or malformed id
+  --second-api-key   another key of the usage plan: the async rows check that it cannot read the first key's execution (404)
   --all          also the rows that cost quota or time (the REST and WebSocket throttles)
   --samples N    requests per walkthrough, for the latency summary (default 5, 1 to 20)
   --timeout MS   how long to wait for an answer, a reply or a close (default ${DEFAULT_TIMEOUT_MS})`;
@@ -28,6 +32,10 @@ export interface Options {
   readonly timeoutMs: number;
   /** The workflows besides the default, from --workflows; undefined when not given. */
   readonly workflows?: readonly string[];
+  /** The async workflows whose async rows run, from --async-workflows (`workflow` is the default one). */
+  readonly asyncWorkflows?: readonly string[];
+  /** Another API key, from --second-api-key. */
+  readonly secondApiKey?: string;
 }
 
 export class UsageError extends Error {}
@@ -38,6 +46,8 @@ export function parseArgs(argv: readonly string[]): Options {
   let samples = 5;
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   let workflows: string[] | undefined;
+  let asyncWorkflows: string[] | undefined;
+  let secondApiKey: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -54,7 +64,18 @@ export function parseArgs(argv: readonly string[]): Options {
     if (flag === "--rest-url") endpoints.restUrl = value();
     else if (flag === "--ws-url") endpoints.websocketUrl = value();
     else if (flag === "--api-key") endpoints.apiKey = value();
-    else if (flag === "--all") all = true;
+    else if (flag === "--second-api-key") secondApiKey = value();
+    else if (flag === "--async-workflows") {
+      asyncWorkflows = value()
+        .split(",")
+        .map((w) => w.trim());
+      // The default workflow may be async too: its name is `workflow`, as in STEPGATE_ASYNC_WORKFLOWS.
+      const refusal = asyncWorkflows
+        .filter((w) => w !== DEFAULT_WORKFLOW)
+        .map(workflowNameRefusal)
+        .find((r) => r !== undefined);
+      if (refusal !== undefined) throw new UsageError(`--async-workflows takes workflow names separated by commas: ${refusal}`);
+    } else if (flag === "--all") all = true;
     else if (flag === "--workflows") {
       workflows = value()
         .split(",")
@@ -76,7 +97,16 @@ export function parseArgs(argv: readonly string[]): Options {
   ] as const) {
     if (url !== undefined && !URL.canParse(url)) throw new UsageError(`${name} is not a URL`);
   }
-  return { endpoints, all, samples, timeoutMs, workflows };
+  if (secondApiKey !== undefined && secondApiKey === endpoints.apiKey) throw new UsageError("--second-api-key is the same key as --api-key");
+  return {
+    endpoints,
+    all,
+    samples,
+    timeoutMs,
+    workflows,
+    ...(asyncWorkflows === undefined ? {} : { asyncWorkflows }),
+    ...(secondApiKey === undefined ? {} : { secondApiKey }),
+  };
 }
 
 export interface Row {
@@ -95,18 +125,31 @@ export function percentile(values: readonly number[], p: number): number | undef
 }
 
 /** How many Express executions a run starts, about: each one is paid. */
-export function executionsPerRun(options: Pick<Options, "all" | "samples" | "workflows">): number {
-  const probes: Probe[] = BAD_REQUESTS.flatMap((r) => (r.probe && (r.probe.when === "default" || options.all) ? [r.probe] : []));
-  // Each other workflow's two routes run once each.
-  return WALKTHROUGHS.length * options.samples + 2 * (options.workflows?.length ?? 0) + probes.reduce((sum, p) => sum + p.executions, 0);
+export function executionsPerRun(options: Pick<Options, "all" | "samples" | "workflows" | "asyncWorkflows">): number {
+  const probes: Probe[] = [
+    ...BAD_REQUESTS.flatMap((r) => (r.probe && (r.probe.when === "default" || options.all) ? [r.probe] : [])),
+    ...(options.asyncWorkflows ?? []).flatMap(asyncProbes).map((row) => row.probe),
+  ];
+  // Each other synchronous workflow's two routes run once each.
+  return WALKTHROUGHS.length * options.samples + 2 * synchronous(options).length + probes.reduce((sum, p) => sum + p.executions, 0);
+}
+
+/** The other workflows answered synchronously: an async one's routes are checked by the async rows instead. */
+function synchronous(options: Pick<Options, "workflows" | "asyncWorkflows">): readonly string[] {
+  return (options.workflows ?? []).filter((name) => !options.asyncWorkflows?.includes(name));
+}
+
+/** The async rows verify runs on an async workflow, each named after it. */
+function asyncProbes(workflow: string): Array<{ name: string; probe: Probe }> {
+  return ASYNC_ROWS.flatMap((row) => (row.probe ? [{ name: `${row.name} (${workflow})`, probe: row.probe(workflow) }] : []));
 }
 
 /** Runs the rows: the walkthroughs (WebSocket and REST side by side, each request after the other), then the bad requests, at once. */
-export async function verify(target: Target, options: Pick<Options, "all" | "samples" | "workflows">): Promise<Row[]> {
+export async function verify(target: Target, options: Pick<Options, "all" | "samples" | "workflows" | "asyncWorkflows">): Promise<Row[]> {
   const walk = (w: Walkthrough, samples: number) => ({ w, samples });
   const all = [
     ...WALKTHROUGHS.map((w) => walk(w, options.samples)),
-    ...(options.workflows ?? []).flatMap((name) => workflowWalkthroughs(name).map((w) => walk(w, 1))),
+    ...synchronous(options).flatMap((name) => workflowWalkthroughs(name).map((w) => walk(w, 1))),
   ];
   const walkthroughs = await Promise.all(
     all.map(async ({ w, samples }): Promise<Row> => {
@@ -142,7 +185,12 @@ export async function verify(target: Target, options: Pick<Options, "all" | "sam
   }
   const order = BAD_REQUESTS.map((r) => r.name);
   const bad = [...cheap, ...expensive].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-  return [...walkthroughs, ...bad];
+  // The async rows, each workflow's one after the other: a run's requests stay few at once.
+  const async: Row[] = [];
+  for (const { name, probe } of (options.asyncWorkflows ?? []).flatMap(asyncProbes)) {
+    async.push({ name, expected: probe.expected, observation: await probe.run(target), walkthrough: false });
+  }
+  return [...walkthroughs, ...bad, ...async];
 }
 
 const stripTicks = (text: string) => text.replaceAll("`", "");
@@ -181,8 +229,14 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   // Known before anything is parsed, so that even a usage error cannot print it.
   const at = argv.indexOf("--api-key");
   let key = at >= 0 ? (argv[at + 1] ?? "") : "";
-  // Every line goes through here: nothing printed holds the key's value.
-  const print = (line: string) => out(key ? line.split(key).join("<api key>") : line);
+  const atSecond = argv.indexOf("--second-api-key");
+  const secondKey = atSecond >= 0 ? (argv[atSecond + 1] ?? "") : "";
+  // Every line goes through here: nothing printed holds either key's value.
+  const print = (line: string) => {
+    let safe = key ? line.split(key).join("<api key>") : line;
+    if (secondKey) safe = safe.split(secondKey).join("<second api key>");
+    out(safe);
+  };
   try {
     const options = parseArgs(argv);
     const given = options.endpoints;
@@ -204,9 +258,10 @@ export async function main(argv: readonly string[], out: (line: string) => void 
       }
     }
     key = endpoints.apiKey;
-    const target: Target = { ...endpoints, timeoutMs: options.timeoutMs };
+    const target: Target = { ...endpoints, timeoutMs: options.timeoutMs, ...(options.secondApiKey ? { secondApiKey: options.secondApiKey } : {}) };
     const run = { ...options, workflows };
-    const others = workflows?.length ? `; workflows ${workflows.join(", ")}` : "";
+    const asyncOnes = options.asyncWorkflows?.length ? `; async ${options.asyncWorkflows.join(", ")}` : "";
+    const others = `${workflows?.length ? `; workflows ${workflows.join(", ")}` : ""}${asyncOnes}`;
     print(`verifying REST ${target.restUrl} and WebSocket ${target.websocketUrl}${others} (about ${executionsPerRun(run)} Express executions)`);
     const rows = await verify(target, run);
     for (const line of formatTable(rows)) print(line);
