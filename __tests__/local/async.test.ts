@@ -28,7 +28,11 @@ const SLOW_WS = { StartAt: "Wait 40 s", States: { "Wait 40 s": { Type: "Wait", S
 /** Times out after 1 s (TimeoutSeconds is not scaled), in a Wait of 200 s (2 s scaled). */
 const TIMING_OUT = { TimeoutSeconds: 1, StartAt: "W", States: { W: { Type: "Wait", Seconds: 200, End: true } } };
 
-const workflows = () => `failing=${definitionFile(FAILING_DEFINITION)},timing=${definitionFile(TIMING_OUT)},echo=${definitionFile(SLOW_WS)}`;
+/** Answers its input twice: a message of 70 KB has a result over a frame's 128 KB. */
+const TWICE = { StartAt: "Twice", States: { Twice: { Type: "Pass", Parameters: { "a.$": "$", "b.$": "$" }, End: true } } };
+
+const workflows = () =>
+  `failing=${definitionFile(FAILING_DEFINITION)},timing=${definitionFile(TIMING_OUT)},echo=${definitionFile(SLOW_WS)},twice=${definitionFile(TWICE)}`;
 
 let sync: LocalGateway;
 let async: LocalGateway;
@@ -37,7 +41,7 @@ beforeAll(async () => {
   const start = (outdir: string) => startLocalGateway({ outdir, wsPort: 0, httpPort: 0, apiKey: KEY, otherApiKeys: [OTHER_KEY], waitScale: WAIT_SCALE });
   [sync, async] = await Promise.all([
     start(synthesizeToFolder(env)),
-    start(synthesizeToFolder({ ...env, STEPGATE_ASYNC_WORKFLOWS: "workflow,failing,timing,echo", STEPGATE_STANDARD_WORKFLOWS: "timing" })),
+    start(synthesizeToFolder({ ...env, STEPGATE_ASYNC_WORKFLOWS: "workflow,failing,timing,echo,twice", STEPGATE_STANDARD_WORKFLOWS: "timing" })),
   ]);
 });
 afterAll(() => Promise.all([sync?.close(), async?.close()]));
@@ -230,6 +234,25 @@ describe("WebSocket, async", () => {
     });
   });
 
+  it("sends a result over 128 KB as a frame saying so, with the executionId; REST reads the result whole", async () => {
+    const client = await open(async);
+    const message = JSON.stringify({ action: "twice", pad: "x".repeat(70 * 1024) });
+    client.socket.send(message);
+    const [ack, result] = await pair(client);
+    expect(result).toEqual({
+      executionId: ack.executionId,
+      status: "SUCCEEDED",
+      error: ASYNC_CONTRACT.tooLargeError,
+      cause: expect.stringContaining("128 KB"),
+    });
+    // The connection stays open and served.
+    client.socket.send('{"action":"echo","after":true}');
+    expect((await pair(client))[1]).toMatchObject({ status: "SUCCEEDED", output: '{"action":"echo","after":true}' });
+    const read = await get(executionUrl(async, ack.executionId), { "x-api-key": KEY });
+    expect(read).toEqual({ status: 200, body: { a: JSON.parse(message), b: JSON.parse(message) } });
+    client.socket.close();
+  });
+
   it("lets REST read a WebSocket execution only with the key the connection was opened with", async () => {
     const client = await open(async, OTHER_KEY);
     client.socket.send('{"action":"echo","mine":true}');
@@ -237,6 +260,29 @@ describe("WebSocket, async", () => {
     expect((await get(executionUrl(async, ack.executionId), { "x-api-key": OTHER_KEY })).status).toBe(200);
     expect((await get(executionUrl(async, ack.executionId), { "x-api-key": KEY })).status).toBe(404);
     client.socket.close();
+  });
+});
+
+describe("WebSocket, async, with $connect open to all (STEPGATE_WS_CONNECT_AUTH=NONE)", () => {
+  it("makes the connection the only owner: no REST caller reads its execution, whatever the key", async () => {
+    const outdir = synthesizeToFolder({ STEPGATE_WORKFLOWS: `echo=${definitionFile(SLOW_WS)}`, STEPGATE_ASYNC_WORKFLOWS: "echo" });
+    const open = await startLocalGateway({ outdir, wsPort: 0, httpPort: 0, apiKey: KEY, otherApiKeys: [OTHER_KEY], waitScale: WAIT_SCALE });
+    try {
+      const client = connect(open.websocketUrl, { "x-api-key": KEY });
+      await client.opened;
+      client.socket.send('{"action":"echo"}');
+      const ack = JSON.parse(await client.next());
+      expect(JSON.parse(await client.next())).toMatchObject({ executionId: ack.executionId, status: "SUCCEEDED" });
+      for (const key of [KEY, OTHER_KEY]) {
+        expect(await get(executionUrl(open, ack.executionId), { "x-api-key": key })).toEqual({
+          status: 404,
+          body: ASYNC_CONTRACT.notFound.body(ack.executionId),
+        });
+      }
+      client.socket.close();
+    } finally {
+      await open.close();
+    }
   });
 });
 
