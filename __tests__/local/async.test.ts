@@ -286,6 +286,41 @@ describe("WebSocket, async, with $connect open to all (STEPGATE_WS_CONNECT_AUTH=
   });
 });
 
+describe("async with AWS_IAM on both APIs and no API key required", () => {
+  const signed = (accessKeyId: string) => ({
+    authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20261203/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0`,
+  });
+  it("lets only the principal that started an execution read it, over REST and from the WebSocket", async () => {
+    const env = {
+      STEPGATE_WORKFLOWS: `echo=${definitionFile(SLOW_WS)}`,
+      STEPGATE_ASYNC_WORKFLOWS: "echo",
+      STEPGATE_REST_AUTH: "AWS_IAM",
+      STEPGATE_REST_API_KEY_REQUIRED: "false",
+      STEPGATE_WS_CONNECT_AUTH: "AWS_IAM",
+    };
+    const iam = await startLocalGateway({ outdir: synthesizeToFolder(env), wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: WAIT_SCALE });
+    try {
+      const read = (id: string, signer: string) => get(executionUrl(iam, id), signed(signer));
+      const { answer } = await postAsync(url(iam, "echo"), '{"by":"alice"}', { ...signed("AKIDALICE"), "content-type": "application/json" });
+      const id = String(answer.body.executionId);
+      await iam.runner?.executions.get(id)?.ended;
+      expect((await read(id, "AKIDALICE")).status).toBe(200);
+      expect(await read(id, "AKIDBOB")).toEqual({ status: 404, body: ASYNC_CONTRACT.notFound.body(id) });
+
+      const client = connect(iam.websocketUrl, signed("AKIDBOB"));
+      await client.opened;
+      client.socket.send('{"action":"echo","by":"bob"}');
+      const ack = JSON.parse(await client.next());
+      await client.next();
+      expect(await read(ack.executionId, "AKIDBOB")).toEqual({ status: 200, body: { action: "echo", by: "bob" } });
+      expect((await read(ack.executionId, "AKIDALICE")).status).toBe(404);
+      client.socket.close();
+    } finally {
+      await iam.close();
+    }
+  });
+});
+
 describe("verify's async rows against the local gateway", () => {
   it.each(ASYNC_ROWS.filter((r) => r.probe).map((r) => [r.name, r] as const))("%s: passes", async (_name, row) => {
     const target: Target = { websocketUrl: async.websocketUrl, restUrl: async.restUrl, apiKey: KEY, secondApiKey: OTHER_KEY, timeoutMs: 10_000 };
