@@ -321,6 +321,33 @@ describe("async with AWS_IAM on both APIs and no API key required", () => {
   });
 });
 
+describe("REST, async, with CORS (STEPGATE_CORS_ORIGINS)", () => {
+  it("answers GET /executions/{id}'s own preflight (GET) and puts the origin on its 202 and 404, as on the POST's", async () => {
+    const ORIGIN = "https://app.example.com";
+    const env = { STEPGATE_WORKFLOWS: `echo=${definitionFile(SLOW_WS)}`, STEPGATE_ASYNC_WORKFLOWS: "echo", STEPGATE_CORS_ORIGINS: ORIGIN };
+    const cors = await startLocalGateway({ outdir: synthesizeToFolder(env), wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: WAIT_SCALE });
+    try {
+      const preflight = await fetch(executionUrl(cors, "abc"), { method: "OPTIONS", headers: { origin: ORIGIN, "access-control-request-method": "GET" } });
+      expect([preflight.status, preflight.headers.get("access-control-allow-methods"), preflight.headers.get("access-control-allow-origin")]).toEqual([
+        200,
+        "OPTIONS,GET",
+        ORIGIN,
+      ]);
+      const postPreflight = await fetch(url(cors, "echo"), { method: "OPTIONS", headers: { origin: ORIGIN } });
+      expect(postPreflight.headers.get("access-control-allow-methods")).toBe("OPTIONS,POST");
+      const started = await fetch(url(cors, "echo"), { method: "POST", headers: { ...json(KEY), origin: ORIGIN }, body: "{}" });
+      expect([started.status, started.headers.get("access-control-allow-origin")]).toEqual([202, ORIGIN]);
+      const { executionId } = (await started.json()) as { executionId: string };
+      for (const id of [executionId, "nosuchexecution0"]) {
+        const read = await fetch(executionUrl(cors, id), { headers: { "x-api-key": KEY, origin: ORIGIN } });
+        expect([read.status, read.headers.get("access-control-allow-origin")]).toEqual([id === executionId ? 202 : 404, ORIGIN]);
+      }
+    } finally {
+      await cors.close();
+    }
+  });
+});
+
 describe("verify's async rows against the local gateway", () => {
   it.each(ASYNC_ROWS.filter((r) => r.probe).map((r) => [r.name, r] as const))("%s: passes", async (_name, row) => {
     const target: Target = { websocketUrl: async.websocketUrl, restUrl: async.restUrl, apiKey: KEY, secondApiKey: OTHER_KEY, timeoutMs: 10_000 };
