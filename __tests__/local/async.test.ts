@@ -263,25 +263,45 @@ describe("WebSocket, async", () => {
   });
 });
 
-describe("WebSocket, async, with $connect open to all (STEPGATE_WS_CONNECT_AUTH=NONE)", () => {
+describe("async with $connect open to all (STEPGATE_WS_CONNECT_AUTH=NONE, the default) and CORS (STEPGATE_CORS_ORIGINS)", () => {
+  const ORIGIN = "https://app.example.com";
+  let open: LocalGateway;
+  beforeAll(async () => {
+    const env = { STEPGATE_WORKFLOWS: `echo=${definitionFile(SLOW_WS)}`, STEPGATE_ASYNC_WORKFLOWS: "echo", STEPGATE_CORS_ORIGINS: ORIGIN };
+    open = await startLocalGateway({ outdir: synthesizeToFolder(env), wsPort: 0, httpPort: 0, apiKey: KEY, otherApiKeys: [OTHER_KEY], waitScale: WAIT_SCALE });
+  });
+  afterAll(() => open?.close());
+
   it("makes the connection the only owner: no REST caller reads its execution, whatever the key", async () => {
-    const outdir = synthesizeToFolder({ STEPGATE_WORKFLOWS: `echo=${definitionFile(SLOW_WS)}`, STEPGATE_ASYNC_WORKFLOWS: "echo" });
-    const open = await startLocalGateway({ outdir, wsPort: 0, httpPort: 0, apiKey: KEY, otherApiKeys: [OTHER_KEY], waitScale: WAIT_SCALE });
-    try {
-      const client = connect(open.websocketUrl, { "x-api-key": KEY });
-      await client.opened;
-      client.socket.send('{"action":"echo"}');
-      const ack = JSON.parse(await client.next());
-      expect(JSON.parse(await client.next())).toMatchObject({ executionId: ack.executionId, status: "SUCCEEDED" });
-      for (const key of [KEY, OTHER_KEY]) {
-        expect(await get(executionUrl(open, ack.executionId), { "x-api-key": key })).toEqual({
-          status: 404,
-          body: ASYNC_CONTRACT.notFound.body(ack.executionId),
-        });
-      }
-      client.socket.close();
-    } finally {
-      await open.close();
+    const client = connect(open.websocketUrl, { "x-api-key": KEY });
+    await client.opened;
+    client.socket.send('{"action":"echo"}');
+    const ack = JSON.parse(await client.next());
+    expect(JSON.parse(await client.next())).toMatchObject({ executionId: ack.executionId, status: "SUCCEEDED" });
+    for (const key of [KEY, OTHER_KEY]) {
+      expect(await get(executionUrl(open, ack.executionId), { "x-api-key": key })).toEqual({
+        status: 404,
+        body: ASYNC_CONTRACT.notFound.body(ack.executionId),
+      });
+    }
+    client.socket.close();
+  });
+
+  it("answers GET /executions/{id}'s own preflight (GET) and puts the origin on its 202 and 404, as on the POST's", async () => {
+    const preflight = await fetch(executionUrl(open, "abc"), { method: "OPTIONS", headers: { origin: ORIGIN, "access-control-request-method": "GET" } });
+    expect([preflight.status, preflight.headers.get("access-control-allow-methods"), preflight.headers.get("access-control-allow-origin")]).toEqual([
+      200,
+      "OPTIONS,GET",
+      ORIGIN,
+    ]);
+    const postPreflight = await fetch(url(open, "echo"), { method: "OPTIONS", headers: { origin: ORIGIN } });
+    expect(postPreflight.headers.get("access-control-allow-methods")).toBe("OPTIONS,POST");
+    const started = await fetch(url(open, "echo"), { method: "POST", headers: { ...json(KEY), origin: ORIGIN }, body: "{}" });
+    expect([started.status, started.headers.get("access-control-allow-origin")]).toEqual([202, ORIGIN]);
+    const { executionId } = (await started.json()) as { executionId: string };
+    for (const id of [executionId, "nosuchexecution0"]) {
+      const read = await fetch(executionUrl(open, id), { headers: { "x-api-key": KEY, origin: ORIGIN } });
+      expect([read.status, read.headers.get("access-control-allow-origin")]).toEqual([id === executionId ? 202 : 404, ORIGIN]);
     }
   });
 });
@@ -317,33 +337,6 @@ describe("async with AWS_IAM on both APIs and no API key required", () => {
       client.socket.close();
     } finally {
       await iam.close();
-    }
-  });
-});
-
-describe("REST, async, with CORS (STEPGATE_CORS_ORIGINS)", () => {
-  it("answers GET /executions/{id}'s own preflight (GET) and puts the origin on its 202 and 404, as on the POST's", async () => {
-    const ORIGIN = "https://app.example.com";
-    const env = { STEPGATE_WORKFLOWS: `echo=${definitionFile(SLOW_WS)}`, STEPGATE_ASYNC_WORKFLOWS: "echo", STEPGATE_CORS_ORIGINS: ORIGIN };
-    const cors = await startLocalGateway({ outdir: synthesizeToFolder(env), wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: WAIT_SCALE });
-    try {
-      const preflight = await fetch(executionUrl(cors, "abc"), { method: "OPTIONS", headers: { origin: ORIGIN, "access-control-request-method": "GET" } });
-      expect([preflight.status, preflight.headers.get("access-control-allow-methods"), preflight.headers.get("access-control-allow-origin")]).toEqual([
-        200,
-        "OPTIONS,GET",
-        ORIGIN,
-      ]);
-      const postPreflight = await fetch(url(cors, "echo"), { method: "OPTIONS", headers: { origin: ORIGIN } });
-      expect(postPreflight.headers.get("access-control-allow-methods")).toBe("OPTIONS,POST");
-      const started = await fetch(url(cors, "echo"), { method: "POST", headers: { ...json(KEY), origin: ORIGIN }, body: "{}" });
-      expect([started.status, started.headers.get("access-control-allow-origin")]).toEqual([202, ORIGIN]);
-      const { executionId } = (await started.json()) as { executionId: string };
-      for (const id of [executionId, "nosuchexecution0"]) {
-        const read = await fetch(executionUrl(cors, id), { headers: { "x-api-key": KEY, origin: ORIGIN } });
-        expect([read.status, read.headers.get("access-control-allow-origin")]).toEqual([id === executionId ? 202 : 404, ORIGIN]);
-      }
-    } finally {
-      await cors.close();
     }
   });
 });
