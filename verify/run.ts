@@ -126,12 +126,12 @@ export function percentile(values: readonly number[], p: number): number | undef
 
 /** How many Express executions a run starts, about: each one is paid. */
 export function executionsPerRun(options: Pick<Options, "all" | "samples" | "workflows" | "asyncWorkflows">): number {
-  const probes: Probe[] = [
-    ...BAD_REQUESTS.flatMap((r) => (r.probe && (r.probe.when === "default" || options.all) ? [r.probe] : [])),
-    ...(options.asyncWorkflows ?? []).flatMap(asyncProbes).map((row) => row.probe),
-  ];
+  const asyncOnes = (options.asyncWorkflows ?? []).flatMap(asyncProbes).reduce((sum, row) => sum + row.probe.executions, 0);
+  // With the default workflow async, only the async rows run.
+  if (options.asyncWorkflows?.includes(DEFAULT_WORKFLOW)) return asyncOnes;
+  const probes: Probe[] = BAD_REQUESTS.flatMap((r) => (r.probe && (r.probe.when === "default" || options.all) ? [r.probe] : []));
   // Each other synchronous workflow's two routes run once each.
-  return WALKTHROUGHS.length * options.samples + 2 * synchronous(options).length + probes.reduce((sum, p) => sum + p.executions, 0);
+  return WALKTHROUGHS.length * options.samples + 2 * synchronous(options).length + probes.reduce((sum, p) => sum + p.executions, 0) + asyncOnes;
 }
 
 /** The other workflows answered synchronously: an async one's routes are checked by the async rows instead. */
@@ -146,6 +146,16 @@ function asyncProbes(workflow: string): Array<{ name: string; probe: Probe }> {
 
 /** Runs the rows: the walkthroughs (WebSocket and REST side by side, each request after the other), then the bad requests, at once. */
 export async function verify(target: Target, options: Pick<Options, "all" | "samples" | "workflows" | "asyncWorkflows">): Promise<Row[]> {
+  const skipped = (reason: string): Observation => ({ result: "skip", got: `not run: ${reason}`, problems: [], latenciesMs: [] });
+  // Every walkthrough and bad request expects the default workflow to answer in the request.
+  if (options.asyncWorkflows?.includes(DEFAULT_WORKFLOW)) {
+    const reason = skipped(DEFAULT_ASYNC);
+    return [
+      ...WALKTHROUGHS.map((w): Row => ({ name: w.name, expected: w.probe.expected, observation: reason, walkthrough: true })),
+      ...BAD_REQUESTS.map((r): Row => ({ name: r.name, expected: r.probe?.expected ?? clip(stripTicks(r.answer)), observation: reason, walkthrough: false })),
+      ...(await asyncRows(target, options)),
+    ];
+  }
   const walk = (w: Walkthrough, samples: number) => ({ w, samples });
   const all = [
     ...WALKTHROUGHS.map((w) => walk(w, options.samples)),
@@ -165,7 +175,6 @@ export async function verify(target: Target, options: Pick<Options, "all" | "sam
     }),
   );
   const costly = new Set(BAD_REQUESTS.filter((r) => r.probe?.when === "all").map((r) => r.name));
-  const skipped = (reason: string): Observation => ({ result: "skip", got: `not run: ${reason}`, problems: [], latenciesMs: [] });
   const run = (names: Set<string>) =>
     Promise.all(
       BAD_REQUESTS.filter((r) => names.has(r.name)).map(async (r): Promise<Row> => {
@@ -185,12 +194,19 @@ export async function verify(target: Target, options: Pick<Options, "all" | "sam
   }
   const order = BAD_REQUESTS.map((r) => r.name);
   const bad = [...cheap, ...expensive].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-  // The async rows, each workflow's one after the other: a run's requests stay few at once.
-  const async: Row[] = [];
+  return [...walkthroughs, ...bad, ...(await asyncRows(target, options))];
+}
+
+/** Why the synchronous rows are not run when the default workflow is async. */
+const DEFAULT_ASYNC = "the default workflow is async (its async rows check it)";
+
+/** The async rows, each workflow's one after the other: a run's requests stay few at once. */
+async function asyncRows(target: Target, options: Pick<Options, "asyncWorkflows">): Promise<Row[]> {
+  const rows: Row[] = [];
   for (const { name, probe } of (options.asyncWorkflows ?? []).flatMap(asyncProbes)) {
-    async.push({ name, expected: probe.expected, observation: await probe.run(target), walkthrough: false });
+    rows.push({ name, expected: probe.expected, observation: await probe.run(target), walkthrough: false });
   }
-  return [...walkthroughs, ...bad, ...async];
+  return rows;
 }
 
 const stripTicks = (text: string) => text.replaceAll("`", "");

@@ -269,6 +269,26 @@ describe("npm run verify with async workflows (--async-workflows, --second-api-k
     }
   });
 
+  it("with the default workflow async, runs its async rows only: every other row expects a synchronous default workflow", async () => {
+    const outdir = synthesizeToFolder({ STEPGATE_ASYNC_WORKFLOWS: "workflow" });
+    const gateway = await startLocalGateway({ outdir, wsPort: 0, httpPort: 0, apiKey: KEY, otherApiKeys: [SECOND], waitScale: 0.01 });
+    try {
+      const lines: string[] = [];
+      const argv = [...flags(gateway), "--async-workflows", "workflow", "--second-api-key", SECOND];
+      expect(await main(argv, (line) => lines.push(line))).toBe(0);
+      const stdout = lines.join("\n");
+      for (const [name, line] of Object.entries(asyncLines(stdout, "workflow")))
+        expect([name, line]).toEqual([name, expect.stringMatching(/ {2}pass {2,}\d+ ms$/)]);
+      const others = Object.values(results(stdout));
+      expect(new Set(others)).toEqual(new Set(["skip"]));
+      expect(stdout).toContain("not run: the default workflow is async (its async rows check it)");
+      expect(stdout).toMatch(new RegExp(`^OK: ${VERIFIED.length} passed, 0 failed, ${others.length} not run; `, "m"));
+      expect(stdout).toContain(`(about ${executionsPerRun({ all: false, samples: 5, asyncWorkflows: ["workflow"] })} Express executions)`);
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it("fails the rows whose promise a deployment breaks: a result frame that never comes, another key reading the execution", async () => {
     // A stand-in that starts executions as AWS would, but sends no result frame and answers any key's GET.
     let executions = 0;
