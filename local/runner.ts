@@ -235,10 +235,9 @@ export class LocalRunner {
     if ("refused" in request) {
       const refusal = JSON.parse(request.refused.body) as { __type?: string; message?: string };
       const type = String(refusal.__type ?? "").replace(/^.*#/, "");
-      throw new TaskError(
-        `StepFunctions.${type}Exception`.replace("ExceptionException", "Exception"),
-        `${refusal.message ?? type} (Service: Sfn, Status Code: 400)`,
-      );
+      // Named as the integration names the service's errors: StepFunctions.<name>Exception.
+      const name = `StepFunctions.${type.endsWith("Exception") ? type : `${type}Exception`}`;
+      throw new TaskError(name, `${refusal.message ?? type} (Service: Sfn, Status Code: 400)`);
     }
     const end = await workflow.run(request.parsedInput, request.name);
     const description = {
