@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { type LocalGateway, startLocalGateway } from "../../local/gateway";
 import { connect, get, post, postAsync } from "../../verify/clients";
 import { ASYNC_CONTRACT, ASYNC_ROWS, FAILING_DEFINITION, type Target } from "../../verify/promises";
+import { COGNITO_POOL, cognitoToken } from "../support/cognito";
 import { definitionFile, synthesizeToFolder } from "../support/stacks";
 
 /**
@@ -338,6 +339,29 @@ describe("async with AWS_IAM on both APIs and no API key required", () => {
       client.socket.close();
     } finally {
       await iam.close();
+    }
+  });
+});
+
+describe("async with COGNITO and no API key required", () => {
+  it("lets only the user (sub) that started an execution read it", async () => {
+    const env = {
+      STEPGATE_WORKFLOWS: `echo=${definitionFile(SLOW_WS)}`,
+      STEPGATE_ASYNC_WORKFLOWS: "echo",
+      STEPGATE_REST_AUTH: "COGNITO",
+      STEPGATE_COGNITO_USER_POOL_ARNS: COGNITO_POOL,
+      STEPGATE_REST_API_KEY_REQUIRED: "false",
+    };
+    const cognito = await startLocalGateway({ outdir: synthesizeToFolder(env), wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: WAIT_SCALE });
+    try {
+      const as = (sub: string) => ({ authorization: cognitoToken({ sub }) });
+      const { answer } = await postAsync(url(cognito, "echo"), '{"by":"ann"}', { ...as("ann"), "content-type": "application/json" });
+      const id = String(answer.body.executionId);
+      await cognito.runner?.executions.get(id)?.ended;
+      expect(await get(executionUrl(cognito, id), as("ann"))).toMatchObject({ status: 200, body: { data: { by: "ann" } } });
+      expect(await get(executionUrl(cognito, id), as("ben"))).toEqual({ status: 404, body: ASYNC_CONTRACT.notFound.body(id) });
+    } finally {
+      await cognito.close();
     }
   });
 });
