@@ -69,13 +69,6 @@ export interface PutMetric {
  */
 const TASK_TIMEOUT_SECONDS = Math.floor(2 ** 31 / 1000) - 1;
 
-/**
- * aws-local-stepfunctions removes every backslash from a string an intrinsic function returns, so
- * `States.JsonToString` of an input holding a quote or a newline would be broken JSON: the path is
- * given to the Task as it is, and the handler serializes it, as Step Functions takes an object Input.
- */
-const JSON_TO_STRING = /^States\.JsonToString\((\$[^()]*)\)$/;
-
 const RESOURCES = {
   startExecutionSync: ["arn:aws:states:::states:startExecution.sync", "arn:aws:states:::states:startExecution.sync:2"],
   invoke: ["arn:aws:states:::apigateway:invoke"],
@@ -108,9 +101,6 @@ export class LocalRunner {
       if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
         (state as Record<string, unknown>).TimeoutSeconds = TASK_TIMEOUT_SECONDS;
       }
-      const parameters = state.Parameters as Record<string, unknown> | undefined;
-      const input = JSON_TO_STRING.exec(String(parameters?.["Input.$"] ?? ""));
-      if (RESOURCES.startExecutionSync.includes(resource) && parameters && input) parameters["Input.$"] = input[1];
       if (RESOURCES.startExecutionSync.includes(resource)) this.handlers[name] = (input) => this.startExecutionSync(input, resource.endsWith(":2"));
       else if (RESOURCES.invoke.includes(resource)) this.handlers[name] = async (input) => this.invoke(input);
       else if (RESOURCES.putMetricData.includes(resource)) this.handlers[name] = async (input) => this.putMetricData(input);

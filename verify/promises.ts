@@ -812,9 +812,10 @@ export const ASYNC_ROWS: readonly AsyncRow[] = [
   },
   {
     name: "WebSocket: a message that is not JSON, to an async workflow",
-    answer: 'Step Functions\' error as the reply, `{"__type": "...#InvalidExecutionInput", "message": ...}`, as for a synchronous workflow',
-    next: "no execution starts; the connection stays open",
-    notVerified: "the default workflow's row checks the same reply; an async workflow's route needs its action in the message, which only JSON has",
+    answer:
+      'the acknowledgement, then the result frame `{"executionId": "<id>", "status": "FAILED", "error": "...InvalidExecutionInput...", "cause": ...}`: Step Functions refuses the text when the runner starts the workflow',
+    next: "the workflow never runs, and the runner does not count it as its own fault; the connection stays open",
+    notVerified: "only the default workflow can be sent text that is not JSON (a named workflow's route needs its action, which only JSON has): proved by the local tests",
   },
   {
     name: "WebSocket: a result over 128 KB",

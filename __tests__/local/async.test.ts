@@ -184,18 +184,21 @@ describe("WebSocket, async", () => {
     reference.socket.close();
   });
 
-  it("answers a message that is not JSON with Step Functions' InvalidExecutionInput, as a synchronous workflow does; the connection stays open", async () => {
+  it("answers a message that is not JSON with Step Functions' InvalidExecutionInput in its result frame, as the workflow's refusal, not the runner's fault; the connection stays open", async () => {
     const client = await open(async);
     const reference = await open(sync);
-    const reply = JSON.parse(await client.ask("hello, it's me"));
-    const synchronous = JSON.parse(await reference.ask("hello, it's me"));
-    expect(Object.keys(reply).sort()).toEqual(["__type", "message"]);
-    expect(reply.__type).toBe(synchronous.__type);
-    expect(reply.__type).toBe("com.amazonaws.swf.service.v2.model#InvalidExecutionInput");
-    // No execution started, so no second frame; the connection serves the next message.
-    client.socket.send('{"action":"echo","next":true}');
+    client.socket.send("hello, it's me");
     const [ack, result] = await pair(client);
-    expect(result).toEqual(ASYNC_CONTRACT.resultFrame(ack.executionId, { status: "SUCCEEDED", output: '{"action":"echo","next":true}' }));
+    const synchronous = JSON.parse(await reference.ask("hello, it's me"));
+    expect(synchronous.__type).toBe("com.amazonaws.swf.service.v2.model#InvalidExecutionInput");
+    // The message reaches Step Functions as its text, which refuses it when the runner starts the workflow.
+    expect(Object.keys(result).sort()).toEqual(["cause", "error", "executionId", "status"]);
+    expect([result.executionId, result.status, result.error]).toEqual([ack.executionId, "FAILED", expect.stringMatching(/InvalidExecutionInput/)]);
+    expect(result.cause).toContain(synchronous.message);
+    // The connection serves the next message.
+    client.socket.send('{"action":"echo","next":true}');
+    const [nextAck, next] = await pair(client);
+    expect(next).toEqual(ASYNC_CONTRACT.resultFrame(nextAck.executionId, { status: "SUCCEEDED", output: '{"action":"echo","next":true}' }));
     client.socket.close();
     reference.socket.close();
   });
@@ -369,7 +372,7 @@ describe("async with COGNITO and no API key required", () => {
 /** The rows of the async contract verify cannot run on a deployment, each with the test above that proves it here. */
 const PROVEN_HERE: Readonly<Record<string, string>> = {
   "WebSocket: a message that is not JSON, to an async workflow":
-    "answers a message that is not JSON with Step Functions' InvalidExecutionInput, as a synchronous workflow does; the connection stays open",
+    "answers a message that is not JSON with Step Functions' InvalidExecutionInput in its result frame, as the workflow's refusal, not the runner's fault; the connection stays open",
   "WebSocket: a result over 128 KB": "sends a result over 128 KB as a frame saying so, with the executionId; REST reads the result whole",
   "WebSocket: a client that left before the end":
     "when the client left before the end: nothing is thrown or counted, and REST reads the outcome with the same key only",

@@ -47,10 +47,10 @@ function setup({ definition = ECHO, type = "EXPRESS", waitScale = 0, deliveries 
       return deliveries[Math.min(frames.length - 1, deliveries.length - 1)];
     },
   });
-  /** Starts the runner as the API templates do, and waits for its end. */
+  /** Starts the runner as the API templates do (the workflow's input as its text: a string is that text), and waits for its end. */
   const run = async (input: unknown, options: { reply?: Reply; stateMachineArn?: string; name?: string } = {}) => {
     const runnerInput = {
-      input,
+      input: typeof input === "string" ? input : JSON.stringify(input),
       stateMachineArn: options.stateMachineArn ?? WORKFLOW_ARN,
       owner: "key:abc",
       ...(options.reply ? { reply: options.reply } : {}),
@@ -149,6 +149,22 @@ describe("the runner, run locally", () => {
     expect(described).toMatchObject({ status: "FAILED", error: "StepFunctions.StateMachineDoesNotExistException" });
     expect(described.cause).toContain(other);
     expect(JSON.parse(frames[0].frame)).toEqual({ executionId: name, status: "FAILED", error: described.error, cause: described.cause });
+  });
+});
+
+describe("the runner, given text that is not JSON (a WebSocket message)", () => {
+  it("outputs FAILED with Step Functions' InvalidExecutionInput, sends it as the result frame, and succeeds: the caller's fault, not its own", async () => {
+    const { run, frames, runner } = setup();
+    const { name, described, outcome } = await run("hello, it's me", { reply: REPLY });
+    expect(described.status).toBe("SUCCEEDED");
+    expect(outcome).toEqual({
+      executionId: name,
+      status: "FAILED",
+      error: expect.stringMatching(/InvalidExecutionInput/),
+      cause: expect.stringContaining("Invalid State Machine Execution Input"),
+    });
+    expect(frames).toEqual([{ reply: REPLY, frame: described.output }]);
+    expect(runner.metrics).toEqual([]);
   });
 });
 

@@ -19,7 +19,7 @@ describe("templates/rest-execution-input.vtl + rest-async-request.vtl, as deploy
   const render = (template: string, body: string) => JSON.parse(renderVtl(template, { body, context: CONTEXT }).output);
 
   it.each(PAYLOADS)(
-    "starts the runner with a body with %s: the workflow's input exactly as a synchronous POST sends it, its state machine, the owner",
+    "starts the runner with a body with %s: the workflow's input, the very text a synchronous POST sends, its state machine, the owner",
     (_name, body) => {
       const start = render(rest.async.request, body);
       expect(Object.keys(start).sort()).toEqual(["input", "name", "stateMachineArn"]);
@@ -27,12 +27,14 @@ describe("templates/rest-execution-input.vtl + rest-async-request.vtl, as deploy
       expect(start.name).toBe("cKpA3HtHIAMEXyw");
       // The synchronous template, rendered for the same request, on the async workflow's state machine.
       const sync = render(rest.sync.request, body);
-      expect(JSON.parse(start.input)).toEqual({ input: JSON.parse(sync.input), stateMachineArn: ORDERS_ARN, owner: "key:a1b2c3d4e5" });
+      expect(JSON.parse(start.input)).toEqual({ input: sync.input, stateMachineArn: ORDERS_ARN, owner: "key:a1b2c3d4e5" });
     },
   );
 
-  it("puts the caller's input first: every field after it is stepgate's", () => {
-    expect(render(rest.async.request, '{"owner":"x"}').input).toMatch(/^\{"input":\{"data":\{"owner":"x"\},"apiInfo":/);
+  it("keeps the caller's body inside the input's text: a body naming stepgate's fields changes none of them", () => {
+    const runnerInput = JSON.parse(render(rest.async.request, '{"owner":"key:victim","stateMachineArn":"x"}').input);
+    expect([runnerInput.owner, runnerInput.stateMachineArn]).toEqual(["key:a1b2c3d4e5", ORDERS_ARN]);
+    expect(JSON.parse(runnerInput.input).data).toEqual({ owner: "key:victim", stateMachineArn: "x" });
   });
 
   it.each([
@@ -83,6 +85,7 @@ describe("templates/rest-async-accepted.vtl, as deployed (StartExecution of the 
     ["POST / on the stage", "/api/", "/", "/api/executions/cKpA3HtHIAMEXyw"],
     ["POST / on the stage, no final slash", "/api", "/", "/api/executions/cKpA3HtHIAMEXyw"],
     ["POST /orders on a custom domain (no stage in the path)", "/orders", "/orders", "/executions/cKpA3HtHIAMEXyw"],
+    ["POST /orders/, a final slash", "/api/orders/", "/orders", "/api/executions/cKpA3HtHIAMEXyw"],
     ["POST / on a custom domain", "/", "/", "/executions/cKpA3HtHIAMEXyw"],
     ["a stage named like a workflow", "/orders/orders", "/orders", "/orders/executions/cKpA3HtHIAMEXyw"],
   ])("points Location at GET /executions/<id>: %s", (_name, path, resourcePath, location) => {

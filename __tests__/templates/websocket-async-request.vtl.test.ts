@@ -16,39 +16,45 @@ describe("templates/websocket-async-request.vtl, as deployed (a message to an as
   const { websocket } = asyncTemplates();
   const start = (message: string, template = websocket.async.request) => JSON.parse(renderVtl(template, { body: message, context: CONTEXT }).output);
 
-  it.each(PAYLOADS)("starts the runner with a message with %s: the message as the workflow's input, where to reply, the owner", (_name, message) => {
-    const request = start(message);
-    expect(Object.keys(request).sort()).toEqual(["input", "name", "stateMachineArn"]);
-    expect([request.stateMachineArn, request.name]).toEqual([RUNNER_ARN, "Ab1cD"]);
-    expect(JSON.parse(request.input)).toEqual({
-      input: JSON.parse(message),
-      stateMachineArn: ORDERS_ARN,
-      owner: "connection:Zx9=",
-      reply: { endpoint: WS_ENDPOINT, stage: "api", connectionId: "Zx9=" },
-    });
-    // The synchronous route names its execution alike: the same request, the same name.
-    expect(request.name).toBe(JSON.parse(renderVtl(websocket.sync.request, { body: message, context: CONTEXT }).output).name);
-  });
+  it.each(PAYLOADS)(
+    "starts the runner with a message with %s: the message, its very text, as the workflow's input, where to reply, the owner",
+    (_name, message) => {
+      const request = start(message);
+      expect(Object.keys(request).sort()).toEqual(["input", "name", "stateMachineArn"]);
+      expect([request.stateMachineArn, request.name]).toEqual([RUNNER_ARN, "Ab1cD"]);
+      expect(JSON.parse(request.input)).toEqual({
+        input: message,
+        stateMachineArn: ORDERS_ARN,
+        owner: "connection:Zx9=",
+        reply: { endpoint: WS_ENDPOINT, stage: "api", connectionId: "Zx9=" },
+      });
+      // The synchronous route names its execution alike: the same request, the same name.
+      expect(request.name).toBe(JSON.parse(renderVtl(websocket.sync.request, { body: message, context: CONTEXT }).output).name);
+    },
+  );
 
   it("passes a 128 KB message, the largest API Gateway passes on, whole", () => {
     const unit = JSON.stringify({ k: 'it\'s é 😀 \\ "q"' });
     const message = `[${Array.from({ length: Math.floor(MAX_WEBSOCKET_MESSAGE_BYTES / (Buffer.byteLength(unit) + 1)) }, () => unit).join(",")}]`;
-    expect(JSON.parse(start(message).input).input).toEqual(JSON.parse(message));
+    expect(JSON.parse(start(message).input).input).toBe(message);
   });
 
   it.each([["hello 'world'"], [""], ['{"a":1'], ['{"a":1} {"b":2}']])(
-    "makes the runner's input invalid JSON for a message that is not one JSON value (%j): Step Functions refuses it",
+    "carries a message that is not one JSON value (%j) as its text, for Step Functions to refuse when the runner starts the workflow",
     (message) => {
-      expect(() => JSON.parse(start(message).input)).toThrow();
+      expect(JSON.parse(start(message).input).input).toBe(message);
     },
   );
 
-  it("outvotes a message that smuggles in stepgate's fields: the owner and where to reply stay the connection's", () => {
-    const smuggled =
-      '1,"owner":"key:victim","stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:other","reply":{"endpoint":"evil.example.com","stage":"api","connectionId":"victim="}';
-    const input = JSON.parse(start(smuggled).input);
-    expect(input).toEqual({
-      input: 1,
+  it.each([
+    ["closes the input early", '{},"owner":"key:victim","reply":{"endpoint":"evil.example.com","stage":"api","connectionId":"victim="}}'],
+    ["repeats stepgate's fields", '1,"owner":"key:victim","stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:other"'],
+  ])("never reads a message that %s as stepgate's fields, whatever a JSON reader keeps", (_name, smuggled) => {
+    const text = start(smuggled).input;
+    // One JSON value with stepgate's keys, each once, the message inside a string: no reader, strict or lenient, sees another.
+    expect(text.match(/"(input|stateMachineArn|owner|reply)":/g)).toEqual(['"input":', '"stateMachineArn":', '"owner":', '"reply":']);
+    expect(JSON.parse(text)).toEqual({
+      input: smuggled,
       stateMachineArn: ORDERS_ARN,
       owner: "connection:Zx9=",
       reply: { endpoint: WS_ENDPOINT, stage: "api", connectionId: "Zx9=" },
