@@ -72,7 +72,7 @@ describe("templates/websocket-async-request.vtl, as deployed (a message to an as
 
 describe("templates/websocket-async-accepted.vtl, as deployed (StartExecution of the runner answered)", () => {
   const { websocket } = asyncTemplates();
-  const frame = (body: string) => renderVtl(websocket.async.responses.$default.template, { body, context: CONTEXT }).output.trim();
+  const frame = (body: string) => renderVtl(websocket.async.responses.$default.template, { body, context: CONTEXT }).output;
 
   it("sends the acknowledgement frame: the execution's id and RUNNING", () => {
     const body = JSON.stringify({ executionArn: `${RUNNER_ARN.replace(":stateMachine:", ":execution:")}:Ab1cD`, startDate: 1.7e9 });
