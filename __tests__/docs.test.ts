@@ -181,6 +181,15 @@ describe("the docs", () => {
           "Did the runner fail?",
           "Ended",
         ],
+        "WebSocket, a message that is not JSON (the workflow never runs)": [
+          "Run the workflow",
+          "Did the workflow end?",
+          "Outcome: the input was refused",
+          "Reply over the WebSocket?",
+          "Send the result frame",
+          "Did the runner fail?",
+          "Ended",
+        ],
       };
       const next = (name: string) => {
         const state = runner.States[name];
