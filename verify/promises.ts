@@ -815,7 +815,8 @@ export const ASYNC_ROWS: readonly AsyncRow[] = [
     answer:
       'the acknowledgement, then the result frame `{"executionId": "<id>", "status": "FAILED", "error": "...InvalidExecutionInput...", "cause": ...}`: Step Functions refuses the text when the runner starts the workflow',
     next: "the workflow never runs, and the runner does not count it as its own fault; the connection stays open",
-    notVerified: "only the default workflow can be sent text that is not JSON (a named workflow's route needs its action, which only JSON has): proved by the local tests",
+    notVerified:
+      "only the default workflow can be sent text that is not JSON (a named workflow's route needs its action, which only JSON has): proved by the local tests",
   },
   {
     name: "WebSocket: a result over 128 KB",

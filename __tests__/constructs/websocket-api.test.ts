@@ -257,7 +257,7 @@ describe("WebSocketApi", () => {
 
     it("replies to the API's own host: its endpoint without wss://", () => {
       const api = address(withAsync, "aws_apigatewayv2_api");
-      expect(integrationFor("orders")?.props.request_templates.$default).toContain(`"endpoint":"\${replace(${api}.api_endpoint, \"wss://\", \"\")}"`);
+      expect(integrationFor("orders")?.props.request_templates.$default).toContain(`"endpoint":"\${replace(${api}.api_endpoint, "wss://", "")}"`);
     });
 
     it("leaves the synchronous routes as they were: StartSyncExecution, no response template", () => {
