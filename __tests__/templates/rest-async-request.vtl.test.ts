@@ -21,18 +21,18 @@ describe("templates/rest-execution-input.vtl + rest-async-request.vtl, as deploy
   it.each(PAYLOADS)(
     "starts the runner with a body with %s: the workflow's input, the very text a synchronous POST sends, its state machine, the owner",
     (_name, body) => {
-      const start = render(rest.async.request, body);
+      const start = render(rest.async.requestTemplates["application/json"], body);
       expect(Object.keys(start).sort()).toEqual(["input", "name", "stateMachineArn"]);
       expect(start.stateMachineArn).toBe(RUNNER_ARN);
       expect(start.name).toBe("cKpA3HtHIAMEXyw");
       // The synchronous template, rendered for the same request, on the async workflow's state machine.
-      const sync = render(rest.sync.request, body);
+      const sync = render(rest.sync.requestTemplates["application/json"], body);
       expect(JSON.parse(start.input)).toEqual({ input: sync.input, stateMachineArn: ORDERS_ARN, owner: "key:a1b2c3d4e5" });
     },
   );
 
   it("keeps the caller's body inside the input's text: a body naming stepgate's fields changes none of them", () => {
-    const runnerInput = JSON.parse(render(rest.async.request, '{"owner":"key:victim","stateMachineArn":"x"}').input);
+    const runnerInput = JSON.parse(render(rest.async.requestTemplates["application/json"], '{"owner":"key:victim","stateMachineArn":"x"}').input);
     expect([runnerInput.owner, runnerInput.stateMachineArn]).toEqual(["key:a1b2c3d4e5", ORDERS_ARN]);
     expect(JSON.parse(runnerInput.input).data).toEqual({ owner: "key:victim", stateMachineArn: "x" });
   });
@@ -60,14 +60,21 @@ describe("templates/rest-execution-input.vtl + rest-async-request.vtl, as deploy
     ],
   ])("names as the execution's owner %s", (_name, env: Record<string, string>, owner) => {
     const templates = asyncTemplates(configWith({ STEPGATE_WORKFLOWS: "orders=templates/workflow.asl.json", STEPGATE_ASYNC_WORKFLOWS: "orders", ...env }));
-    expect(JSON.parse(render(templates.rest.async.request, "{}").input).owner).toBe(owner);
+    expect(JSON.parse(render(templates.rest.async.requestTemplates["application/json"], "{}").input).owner).toBe(owner);
   });
 });
+
+/** The integration response API Gateway selects for Step Functions' 200: the one without a selection pattern. */
+const accepting = <R extends { selectionPattern?: string }>(responses: readonly R[]): R => {
+  const [found] = responses.filter((r) => r.selectionPattern === undefined);
+  if (!found) throw new Error("no default integration response");
+  return found;
+};
 
 describe("templates/rest-async-accepted.vtl, as deployed (StartExecution of the runner answered 200)", () => {
   const { rest } = asyncTemplates();
   const accepted = (context: Record<string, unknown>) =>
-    renderVtl(rest.async.responses.execution.template, {
+    renderVtl(accepting(rest.async.responses).templates["application/json"], {
       body: JSON.stringify({ executionArn: `${RUNNER_ARN.replace(":stateMachine:", ":execution:")}:cKpA3HtHIAMEXyw`, startDate: 1.7e9 }),
       context,
     });
@@ -93,7 +100,8 @@ describe("templates/rest-async-accepted.vtl, as deployed (StartExecution of the 
   });
 
   it("refuses as the synchronous POST does: the same error templates for 4xx and 5xx", () => {
-    expect(rest.async.responses.refused).toEqual(rest.sync.responses.refused);
-    expect(rest.async.responses.unavailable).toEqual(rest.sync.responses.unavailable);
+    const refusals = (responses: typeof rest.sync.responses) => responses.filter((r) => r.selectionPattern !== undefined);
+    expect(refusals(rest.async.responses)).toEqual(refusals(rest.sync.responses));
+    expect(refusals(rest.sync.responses).map((r) => r.selectionPattern)).toEqual(["4\\d{2}", "5\\d{2}"]);
   });
 });

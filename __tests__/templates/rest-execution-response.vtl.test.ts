@@ -25,7 +25,7 @@ function described(fields: Record<string, unknown>, owner = OWNER): string {
 describe("templates/rest-execution-request.vtl, as deployed (GET /executions/{id} -> DescribeExecution)", () => {
   const { rest } = asyncTemplates();
   const executionArn = (id: string) =>
-    JSON.parse(renderVtl(rest.execution.request, { body: "", context: CONTEXT, params: { path: { id } } }).output).executionArn;
+    JSON.parse(renderVtl(rest.execution.requestTemplates["application/json"], { body: "", context: CONTEXT, params: { path: { id } } }).output).executionArn;
 
   it.each([["cKpA3HtHIAMEXyw"], ["c6af9ac6-7b61-11e6-9a41-93e8deadbeef"], ["a_b"], ["Q".repeat(80)]])("describes the runner's execution %s", (id) => {
     expect(executionArn(id)).toBe(`${EXECUTIONS}${id}`);
@@ -47,8 +47,8 @@ describe("templates/rest-execution-request.vtl, as deployed (GET /executions/{id
 describe("templates/rest-execution-response.vtl, as deployed (DescribeExecution answered 200)", () => {
   const { rest } = asyncTemplates();
   const get = (body: string, identity: Record<string, unknown> = CONTEXT.identity, id = "r1") => {
-    const answer = integrationAnswerWithContext(rest.execution.responses, 200, body, { ...CONTEXT, identity }, id);
-    return { status: answer.status, body: JSON.parse(answer.output) };
+    const answer = integrationAnswer(rest.execution.responses, { statusCode: 200, body }, {}, { context: { ...CONTEXT, identity }, pathParameters: { id } });
+    return { status: answer?.statusCode, body: JSON.parse(answer?.body ?? "") };
   };
   /** What the synchronous POST answers for a StartSyncExecution result with these fields. */
   const syncAnswer = (fields: Record<string, unknown>) => {
@@ -107,14 +107,9 @@ describe("templates/rest-execution-response.vtl, as deployed (DescribeExecution 
 describe("templates/rest-execution-error-response.vtl, as deployed (DescribeExecution refused)", () => {
   const { rest } = asyncTemplates();
   const refused = (statusCode: number, type: string, message: string, id = "r1") => {
-    const answer = integrationAnswerWithContext(
-      rest.execution.responses,
-      statusCode,
-      JSON.stringify({ __type: `com.amazonaws.swf.service.v2.model#${type}`, message }),
-      CONTEXT,
-      id,
-    );
-    return { status: answer.status, body: JSON.parse(answer.output) };
+    const body = JSON.stringify({ __type: `com.amazonaws.swf.service.v2.model#${type}`, message });
+    const answer = integrationAnswer(rest.execution.responses, { statusCode, body }, {}, { context: CONTEXT, pathParameters: { id } });
+    return { status: answer?.statusCode, body: JSON.parse(answer?.body ?? "") };
   };
 
   it.each([
@@ -133,20 +128,3 @@ describe("templates/rest-execution-error-response.vtl, as deployed (DescribeExec
     expect(refused(503, "ServiceUnavailable", "down")).toEqual({ status: 502, body: { error: "ServiceUnavailable", cause: "down" } });
   });
 });
-
-/** The integration response API Gateway selects for a status, rendered with the request's $context and path parameter id. */
-function integrationAnswerWithContext(
-  responses: ReturnType<typeof asyncTemplates>["rest"]["execution"]["responses"],
-  statusCode: number,
-  body: string,
-  context: Record<string, unknown>,
-  id: string,
-): { status: number; output: string } {
-  const status = String(statusCode);
-  const selected =
-    Object.values(responses).find((r) => r.selectionPattern !== undefined && new RegExp(`^(?:${r.selectionPattern})$`).test(status)) ??
-    Object.values(responses).find((r) => r.selectionPattern === undefined);
-  if (!selected) throw new Error(`no integration response for ${status}`);
-  const rendered = renderVtl(selected.template, { body, context, params: { path: { id } } });
-  return { status: rendered.status ?? selected.statusCode, output: rendered.output };
-}

@@ -1,6 +1,6 @@
 import { MAX_WEBSOCKET_MESSAGE_BYTES } from "../../local/gateway";
 import { renderVtl } from "../../local/vtl";
-import { ASYNC_ENV, asyncTemplates, ORDERS_ARN, RUNNER_ARN, WS_ENDPOINT } from "../support/async-templates";
+import { ASYNC_ENV, asyncTemplates, ORDERS_ARN, RUNNER_ARN } from "../support/async-templates";
 import { PAYLOADS } from "../support/payloads";
 import { configWith } from "../support/stacks";
 
@@ -14,7 +14,7 @@ const CONTEXT = {
 
 describe("templates/websocket-async-request.vtl, as deployed (a message to an async workflow)", () => {
   const { websocket } = asyncTemplates();
-  const start = (message: string, template = websocket.async.request) => JSON.parse(renderVtl(template, { body: message, context: CONTEXT }).output);
+  const start = (message: string, template = websocket.async.requestTemplate) => JSON.parse(renderVtl(template, { body: message, context: CONTEXT }).output);
 
   it.each(PAYLOADS)(
     "starts the runner with a message with %s: the message, its very text, as the workflow's input, where to reply, the owner",
@@ -26,10 +26,10 @@ describe("templates/websocket-async-request.vtl, as deployed (a message to an as
         input: message,
         stateMachineArn: ORDERS_ARN,
         owner: "connection:Zx9=",
-        reply: { endpoint: WS_ENDPOINT, stage: "api", connectionId: "Zx9=" },
+        reply: { endpoint: websocket.endpoint, stage: "api", connectionId: "Zx9=" },
       });
       // The synchronous route names its execution alike: the same request, the same name.
-      expect(request.name).toBe(JSON.parse(renderVtl(websocket.sync.request, { body: message, context: CONTEXT }).output).name);
+      expect(request.name).toBe(JSON.parse(renderVtl(websocket.sync.requestTemplate, { body: message, context: CONTEXT }).output).name);
     },
   );
 
@@ -57,7 +57,7 @@ describe("templates/websocket-async-request.vtl, as deployed (a message to an as
       input: smuggled,
       stateMachineArn: ORDERS_ARN,
       owner: "connection:Zx9=",
-      reply: { endpoint: WS_ENDPOINT, stage: "api", connectionId: "Zx9=" },
+      reply: { endpoint: websocket.endpoint, stage: "api", connectionId: "Zx9=" },
     });
   });
 
@@ -66,13 +66,13 @@ describe("templates/websocket-async-request.vtl, as deployed (a message to an as
     ["the IAM principal, when $connect requires a signature", "AWS_IAM", "iam:arn:aws:iam::123456789012:user/jane"],
   ])("names as the owner %s", (_name, auth, owner) => {
     const { websocket: ws } = asyncTemplates(configWith({ ...ASYNC_ENV, STEPGATE_WS_CONNECT_AUTH: auth }));
-    expect(JSON.parse(start("{}", ws.async.request).input).owner).toBe(owner);
+    expect(JSON.parse(start("{}", ws.async.requestTemplate).input).owner).toBe(owner);
   });
 });
 
 describe("templates/websocket-async-accepted.vtl, as deployed (StartExecution of the runner answered)", () => {
   const { websocket } = asyncTemplates();
-  const frame = (body: string) => renderVtl(websocket.async.responses.$default.template, { body, context: CONTEXT }).output;
+  const frame = (body: string) => renderVtl(websocket.async.responseTemplate ?? "", { body, context: CONTEXT }).output;
 
   it("sends the acknowledgement frame: the execution's id and RUNNING", () => {
     const body = JSON.stringify({ executionArn: `${RUNNER_ARN.replace(":stateMachine:", ":execution:")}:Ab1cD`, startDate: 1.7e9 });
@@ -85,6 +85,6 @@ describe("templates/websocket-async-accepted.vtl, as deployed (StartExecution of
       message: "Invalid State Machine Execution Input: 'x'",
     });
     expect(frame(refusal)).toBe(refusal);
-    expect(websocket.sync.responses).toEqual({});
+    expect(websocket.sync.responseTemplate).toBeUndefined();
   });
 });
