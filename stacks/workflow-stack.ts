@@ -2,13 +2,13 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { StepgateConfig, Workflow } from "./config/load";
 import { Runner } from "./constructs/runner";
+import { stateMachineRole } from "./constructs/state-machine-role";
 import { terraformLiteral } from "./constructs/template-file";
 import type { StackId } from "./stack-ids";
 import { StepgateStack } from "./stepgate-stack";
@@ -129,28 +129,12 @@ function workflowStateMachine(scope: Construct, workflow: Workflow, shared: Shar
     kmsKeyId: shared.logsKmsKeyArn,
   });
 
-  // Confused-deputy protection: Step Functions may assume the role only for this account's
-  // state machine of this name.
-  const assumeRole = new DataAwsIamPolicyDocument(scope, "assume_role", {
-    statement: [
-      {
-        effect: "Allow",
-        actions: ["sts:AssumeRole"],
-        principals: [{ type: "Service", identifiers: ["states.amazonaws.com"] }],
-        condition: [
-          { test: "StringEquals", variable: "aws:SourceAccount", values: [shared.accountId] },
-          {
-            test: "ArnLike",
-            variable: "aws:SourceArn",
-            values: [`arn:${shared.partition}:states:${config.region}:${shared.accountId}:stateMachine:${names.stateMachine}`],
-          },
-        ],
-      },
-    ],
-  });
-  const role = new IamRole(scope, "role", {
+  const role = stateMachineRole(scope, {
     name: names.stateMachineRole,
-    assumeRolePolicy: assumeRole.json,
+    stateMachineName: names.stateMachine,
+    accountId: shared.accountId,
+    partition: shared.partition,
+    region: config.region,
   });
 
   // Log delivery and X-Ray actions do not support resource-level permissions: AWS documents

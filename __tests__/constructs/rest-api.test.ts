@@ -9,7 +9,7 @@ import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { TerraformLocal } from "cdktf";
 import { REST_METHOD_STATUS_CODES, RestApi, type RestApiProps } from "../../stacks/constructs/rest-api";
-import { address, API_PROPS, only, redeploymentTrigger, resources, synthScope } from "../support/stacks";
+import { address, API_PROPS, only, RUNNER_PROPS, redeploymentTrigger, resources, synthScope } from "../support/stacks";
 
 const synth = (props: Partial<RestApiProps> = {}) => synthScope((scope) => new RestApi(scope, "rest", { ...API_PROPS, ...props }));
 const trigger = (synthesized: string) => redeploymentTrigger(synthesized, "aws_api_gateway_deployment");
@@ -267,12 +267,7 @@ describe("RestApi", () => {
   });
 
   describe("with async workflows", () => {
-    const runner = {
-      stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test_runner",
-      executionArnPrefix: "arn:aws:states:us-east-1:123456789012:execution:test_runner:",
-      startExecutionUri: "arn:aws:apigateway:us-east-1:states:action/StartExecution",
-      describeExecutionUri: "arn:aws:apigateway:us-east-1:states:action/DescribeExecution",
-    };
+    const runner = RUNNER_PROPS;
     const workflows = [{ name: "orders", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test-orders", async: true }];
     const withAsync = synth({ workflows, runner, timeoutMs: 120_000 });
     const ordersResource = address(withAsync, "aws_api_gateway_resource", (r) => r.path_part === "orders");

@@ -8,7 +8,7 @@ import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { TerraformLocal } from "cdktf";
 import { WebSocketApi, type WebSocketApiProps } from "../../stacks/constructs/websocket-api";
-import { address, API_PROPS, only, redeploymentTrigger, resources, synthScope } from "../support/stacks";
+import { address, API_PROPS, only, RUNNER_PROPS, redeploymentTrigger, resources, synthScope } from "../support/stacks";
 
 const synth = (props: Partial<WebSocketApiProps> = {}) => synthScope((scope) => new WebSocketApi(scope, "websocket", { ...API_PROPS, ...props }));
 const trigger = (synthesized: string) => redeploymentTrigger(synthesized, "aws_apigatewayv2_deployment");
@@ -220,12 +220,7 @@ describe("WebSocketApi", () => {
   });
 
   describe("with async workflows", () => {
-    const runner = {
-      stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test_runner",
-      executionArnPrefix: "arn:aws:states:us-east-1:123456789012:execution:test_runner:",
-      startExecutionUri: "arn:aws:apigateway:us-east-1:states:action/StartExecution",
-      describeExecutionUri: "arn:aws:apigateway:us-east-1:states:action/DescribeExecution",
-    };
+    const runner = RUNNER_PROPS;
     const workflows = [
       { name: "orders", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test-orders", async: true },
       { name: "quick", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test-quick" },

@@ -1,12 +1,13 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import * as path from "node:path";
 import { Construct } from "constructs";
 import { loadDefinition } from "../config/definition";
 import type { LogLevel } from "../config/settings";
+import { stateMachineRole } from "./state-machine-role";
 import { TEMPLATES_DIR, terraformLiteral } from "./template-file";
 
 /** The runner's definition: a plain file of templates/, as every definition and mapping template is. */
@@ -59,20 +60,7 @@ export class Runner extends Construct {
       retentionInDays: props.logRetentionDays,
       kmsKeyId: props.logKmsKeyId,
     });
-    const assumeRole = new DataAwsIamPolicyDocument(this, "assume_role", {
-      statement: [
-        {
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["states.amazonaws.com"] }],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: [arn("states", `stateMachine:${props.names.stateMachine}`)] },
-          ],
-        },
-      ],
-    });
-    this.role = new IamRole(this, "role", { name: props.names.role, assumeRolePolicy: assumeRole.json });
+    this.role = stateMachineRole(this, { ...props, name: props.names.role, stateMachineName: props.names.stateMachine });
     const logsAndTracing = new IamRolePolicy(this, "role_policy", { name: "logs-and-tracing", role: this.role.id, policy: props.logsAndTracing.json });
 
     const names = props.workflows.map((w) => w.stateMachineName);
