@@ -253,4 +253,48 @@ describe("Terraform addresses", () => {
     expect(addresses(synthWorkflow(custom))).toEqual(addresses(synthWorkflow()));
     expect(addresses(synthApi(custom))).toEqual(addresses(synthApi()));
   });
+
+  it("of the async workflows' resources: a workflow made async only adds, and moves or removes nothing", () => {
+    const sync = { STEPGATE_WORKFLOWS: "orders=templates/workflow.asl.json" };
+    const async = { ...sync, STEPGATE_ASYNC_WORKFLOWS: "workflow,orders", STEPGATE_STANDARD_WORKFLOWS: "orders" };
+    const added = (synth: (config: ReturnType<typeof configWith>) => string) => {
+      const [before, after] = [addresses(synth(configWith(sync))), addresses(synth(configWith(async)))];
+      return { added: after.filter((a) => !before.includes(a)), gone: before.filter((a) => !after.includes(a)) };
+    };
+    expect(added(synthWorkflow)).toEqual({
+      added: [
+        "aws_cloudwatch_log_group.runner_log_group_D5DA575D",
+        "aws_iam_role.runner_role_AFAFDF53",
+        "aws_iam_role_policy.runner_role_policy_6729A935",
+        "aws_iam_role_policy.runner_run_workflows_0D4D8672",
+        "aws_sfn_state_machine.runner_state_machine_4F9A9651",
+      ],
+      gone: [],
+    });
+    expect(added(synthApi)).toEqual({
+      added: [
+        "aws_api_gateway_integration.rest_executions_integration_1E0C54F1",
+        "aws_api_gateway_integration_response.rest_executions_integration_response_described_3D7B707A",
+        "aws_api_gateway_integration_response.rest_executions_integration_response_refused_9A788304",
+        "aws_api_gateway_integration_response.rest_executions_integration_response_unavailable_AEB55CB5",
+        "aws_api_gateway_method.rest_executions_method_16474292",
+        "aws_api_gateway_method_response.rest_executions_method_response_200_FDACA7D5",
+        "aws_api_gateway_method_response.rest_executions_method_response_202_1FCBD079",
+        "aws_api_gateway_method_response.rest_executions_method_response_404_E9019415",
+        "aws_api_gateway_method_response.rest_executions_method_response_429_DF4B83BC",
+        "aws_api_gateway_method_response.rest_executions_method_response_500_1F13688C",
+        "aws_api_gateway_method_response.rest_executions_method_response_502_3184DEA3",
+        "aws_api_gateway_method_response.rest_executions_method_response_504_865A0043",
+        "aws_api_gateway_method_response.rest_method_response_202_E2654BE2",
+        "aws_api_gateway_method_response.rest_workflow_orders_method_response_202_3599F6A0",
+        "aws_api_gateway_resource.rest_executions_id_resource_C1623F59",
+        "aws_api_gateway_resource.rest_executions_resource_09E28A47",
+        "aws_cloudwatch_metric_alarm.monitoring_runner_deliveries_failed_FDEAA1EC",
+        "aws_cloudwatch_metric_alarm.monitoring_runner_executions_failed_F87DF73A",
+        "aws_iam_role_policy.runner_reply",
+      ],
+      gone: [],
+    });
+  });
 });
+

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { docsTable } from "../.ci/bench-table";
 import { LOCAL_SETTINGS } from "../local/settings";
 import { type Setting, SETTINGS, shownDefault } from "../stacks/config/settings";
-import { BAD_REQUESTS, WALKTHROUGHS } from "../verify/promises";
+import { ASYNC_ROWS, BAD_REQUESTS, WALKTHROUGHS } from "../verify/promises";
 import { executionsPerRun } from "../verify/run";
 import { anchorsOf, brokenDocReferences, brokenLinks, docReferencesIn, type Files, linksOf, slug } from "./support/markdown-links";
 import { PROJECT_DIR } from "./support/stacks";
@@ -117,11 +117,106 @@ describe("the docs", () => {
     expect(examples.filter(([, , reply]) => reply.includes('"input":'))).toHaveLength(1);
   });
 
-  it("list exactly the bad requests the tests prove, with what the tests prove", () => {
-    const rows = section(read("docs/bad-requests.md"), "# Bad requests")
-      .split("\n")
-      .filter((line) => line.startsWith("| ") && !line.startsWith("| request") && !line.startsWith("| ---"));
-    expect(rows).toEqual(BAD_REQUESTS.map((r) => `| ${r.name} | ${r.answer} | ${r.next} |`));
+  describe("Long-running workflows", () => {
+    const page = read("docs/long-running-workflows.md");
+    const runner = JSON.parse(read("templates/runner.asl.json")) as {
+      StartAt: string;
+      States: Record<
+        string,
+        { Type: string; Next?: string; End?: boolean; Default?: string; Choices?: Array<{ Next: string }>; Catch?: Array<{ Next: string }> }
+      >;
+    };
+
+    it("shows, over the WebSocket, the acknowledgement frame, then the result frame: the same executionId, the output as Step Functions re-serializes it", () => {
+      const example = page.match(/npx wscat -c [^\n]*\n(?:#[^\n]*\n)?> ([^\n]*)\n< ([^\n]*)\n< ([^\n]*)\n/);
+      expect(example).not.toBeNull();
+      const [, sent, ack, result] = example ?? [];
+      const acknowledged = JSON.parse(ack);
+      expect(Object.keys(acknowledged)).toEqual(["executionId", "status"]);
+      expect(acknowledged.status).toBe("RUNNING");
+      expect(JSON.parse(result)).toEqual({ executionId: acknowledged.executionId, status: "SUCCEEDED", output: JSON.stringify(JSON.parse(sent)) });
+    });
+
+    it("polls REST at the Location the 202 gives, for the executionId it gives", () => {
+      const location = page.match(/^location: \/api\/executions\/([A-Za-z0-9_-]+)$/m)?.[1];
+      expect(location).toBeDefined();
+      expect(page).toContain(`{\n  "executionId": "${location}"\n}`);
+      const polled = [...page.matchAll(/curl -sS "\$REST_URL\/executions\/([^"]+)"/g)].map((m) => m[1]);
+      expect(polled.length).toBeGreaterThan(1);
+      expect(polled.every((id) => id === location || id === "$ID")).toBe(true);
+    });
+
+    it("names the too-large frame's error as the runner's definition sends it", () => {
+      const errors = JSON.stringify(runner).match(/stepgate\.[A-Za-z]+/g) ?? [];
+      expect([...new Set(errors)]).toEqual(["stepgate.ResultTooLarge"]);
+      expect(page).toContain('"error":"stepgate.ResultTooLarge"');
+    });
+
+    it("counts each path's state transitions as the runner's definition walks them, and prices them at $0.025 per 1,000", () => {
+      const walks: Record<string, string[]> = {
+        "REST, the workflow succeeded": ["Run the workflow", "Reply over the WebSocket?", "Did the runner fail?", "Ended"],
+        "WebSocket, the workflow succeeded, the frame posted (or the client gone: 410)": [
+          "Run the workflow",
+          "Reply over the WebSocket?",
+          "Send the result frame",
+          "Did the runner fail?",
+          "Ended",
+        ],
+        "REST, the workflow failed, timed out or was aborted": [
+          "Run the workflow",
+          "Did the workflow end?",
+          "Defaults of the workflow's end",
+          "Read the workflow's end",
+          "Outcome: the workflow ended",
+          "Reply over the WebSocket?",
+          "Did the runner fail?",
+          "Ended",
+        ],
+        "WebSocket, the workflow failed, timed out or was aborted": [
+          "Run the workflow",
+          "Did the workflow end?",
+          "Defaults of the workflow's end",
+          "Read the workflow's end",
+          "Outcome: the workflow ended",
+          "Reply over the WebSocket?",
+          "Send the result frame",
+          "Did the runner fail?",
+          "Ended",
+        ],
+        "WebSocket, a message that is not JSON (the workflow never runs)": [
+          "Run the workflow",
+          "Did the workflow end?",
+          "Outcome: the input was refused",
+          "Reply over the WebSocket?",
+          "Send the result frame",
+          "Did the runner fail?",
+          "Ended",
+        ],
+      };
+      const next = (name: string) => {
+        const state = runner.States[name];
+        return [state.Next, state.Default, ...(state.Choices ?? []).map((c) => c.Next), ...(state.Catch ?? []).map((c) => c.Next)].filter(Boolean);
+      };
+      for (const [path, states] of Object.entries(walks)) {
+        expect([path, states[0]]).toEqual([path, runner.StartAt]);
+        for (let i = 1; i < states.length; i++)
+          expect([path, states[i - 1], next(states[i - 1])]).toEqual([path, states[i - 1], expect.arrayContaining([states[i]])]);
+        expect([path, runner.States[states.at(-1) ?? ""].Type]).toEqual([path, "Succeed"]);
+        const price = `$${Number(((states.length * 0.025) / 1000).toPrecision(6))}`;
+        expect(page.split("\n")).toContain(`| ${path} | ${states.length} | ${price} |`);
+      }
+    });
+  });
+
+  it("list exactly the bad requests the tests prove, with what the tests prove; the async contract's rows in a section of their own", () => {
+    const rowsOf = (text: string) => text.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| request") && !line.startsWith("| ---"));
+    const page = section(read("docs/bad-requests.md"), "# Bad requests");
+    const async = section(page, "## Long-running workflows");
+    expect(async).not.toBe("");
+    // Every row of the page: the synchronous ones above the section, the async contract's in it.
+    expect(rowsOf(page)).toEqual([...rowsOf(page.replace(async, "")), ...rowsOf(async)]);
+    expect(rowsOf(page.replace(async, ""))).toEqual(BAD_REQUESTS.map((r) => `| ${r.name} | ${r.answer} | ${r.next} |`));
+    expect(rowsOf(async)).toEqual(ASYNC_ROWS.map((r) => `| ${r.name} | ${r.answer} | ${r.next} |`));
   });
 
   describe("Check a deployment", () => {
@@ -142,10 +237,15 @@ describe("the docs", () => {
       expect(page).toContain(`\`--all\` starts about ${executionsPerRun({ all: true, samples: 5 })}`);
     });
 
-    it("says what a failure of each row verify runs would mean", () => {
-      const meanings = page.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| row") && !l.startsWith("| ---"));
+    it("says what a failure of each row verify runs would mean; the async rows' in a section of their own, last", () => {
+      const rowsOf = (text: string) => text.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| row") && !l.startsWith("| ---"));
+      const async = section(page, "## Long-running workflows");
+      expect(async).not.toBe("");
+      expect(page.endsWith(async)).toBe(true);
+      const meanings = rowsOf(page.slice(0, page.length - async.length));
       const verified = [...WALKTHROUGHS.map((w) => w.name), ...BAD_REQUESTS.filter((r) => r.probe).map((r) => r.name)];
       expect(meanings.map((l) => l.split(" | ")[0].slice(2))).toEqual(verified);
+      expect(rowsOf(async).map((l) => l.split(" | ")[0].slice(2))).toEqual(ASYNC_ROWS.filter((r) => r.probe).map((r) => r.name));
     });
   });
 

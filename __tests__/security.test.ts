@@ -31,6 +31,11 @@ const VARIANTS: Record<string, Record<string, string>> = {
     STEPGATE_REST_WAF_ACL_ARN: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/0123abcd-0000-0000-0000-000000000000",
   },
   "more workflows": { STEPGATE_WORKFLOWS: "orders=templates/workflow.asl.json,refunds-eu=templates/workflow.asl.json" },
+  "async workflows, one Standard": {
+    STEPGATE_WORKFLOWS: "orders=templates/workflow.asl.json,refunds-eu=templates/workflow.asl.json",
+    STEPGATE_ASYNC_WORKFLOWS: "workflow,orders",
+    STEPGATE_STANDARD_WORKFLOWS: "orders",
+  },
 };
 
 interface Statement {
@@ -72,7 +77,10 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
   it('names its resource in every IAM statement, but log delivery and X-Ray, which AWS only allows on "*"', () => {
     for (const { id, statements } of documents.filter((d) => !isKeyPolicy(d.id))) {
       for (const statement of statements.filter((s) => s.resources?.includes("*"))) {
-        expect({ id, actions: statement.actions.filter((a) => !/^(logs|xray):/.test(a)) }).toEqual({ id, actions: [] });
+        // PutMetricData has no resource either: the runner's is held to stepgate's namespace by a condition.
+        const inNamespace = (statement.condition as Array<{ variable: string }> | undefined)?.some((c) => c.variable === "cloudwatch:namespace");
+        const unnamed = statement.actions.filter((a) => !/^(logs|xray):/.test(a) && !(a === "cloudwatch:PutMetricData" && inNamespace));
+        expect({ id, actions: unnamed }).toEqual({ id, actions: [] });
       }
     }
   });
@@ -97,17 +105,28 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
     }
   });
 
-  it("lets API Gateway start only the workflows' state machines, and nothing else", () => {
-    const startSync = documents.flatMap((d) => d.statements).filter((s) => s.actions.some((a) => a.startsWith("states:")));
-    const arns = config.workflows.map((w) =>
-      w.name === "workflow" ? "${local.workflow_state_machine_arn}" : `\${local.workflow_state_machine_arns_${w.name}}`,
-    );
-    expect(startSync).toEqual([expect.objectContaining({ actions: ["states:StartSyncExecution"], resources: arns })]);
+  it("lets API Gateway start only the workflows' state machines (async ones through the runner, whose executions it reads), and nothing else", () => {
+    const startSync = documents
+      .filter((d) => d.stack === stacks.api)
+      .flatMap((d) => d.statements)
+      .filter((s) => s.actions.some((a) => a.startsWith("states:")));
+    const arns = config.workflows
+      .filter((w) => !w.async)
+      .map((w) => (w.name === "workflow" ? "${local.workflow_state_machine_arn}" : `\${local.workflow_state_machine_arns_${w.name}}`));
+    const runner = config.workflows.some((w) => w.async)
+      ? [
+          expect.objectContaining({ actions: ["states:StartExecution"], resources: ["${local.workflow_runner_arn}"] }),
+          expect.objectContaining({ actions: ["states:DescribeExecution"], resources: ["${local.runner_execution_arn_prefix}*"] }),
+        ]
+      : [];
+    expect(startSync).toEqual([expect.objectContaining({ actions: ["states:StartSyncExecution"], resources: arns }), ...runner]);
   });
 
   it("lets Step Functions assume each state machine's role only for that state machine of this account", () => {
     const machines = resources(stacks.workflow, "aws_sfn_state_machine");
-    expect(machines).toHaveLength(config.workflows.length);
+    // Each workflow's, and the runner's when any workflow is async.
+    const runners = config.workflows.some((w) => w.async) ? 1 : 0;
+    expect(machines).toHaveLength(config.workflows.length + runners);
     for (const machine of machines) {
       const role = resources(stacks.workflow, "aws_iam_role").find((r) => machine.props.role_arn === `\${aws_iam_role.${r.logicalId}.arn}`);
       const trust = documents.find((d) => d.stack === stacks.workflow && role?.props.assume_role_policy === `\${data.aws_iam_policy_document.${d.id}.json}`);
@@ -125,7 +144,7 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
 
   it("keeps every log group for a limited time", () => {
     const groups = all.flatMap((s) => resources(s, "aws_cloudwatch_log_group"));
-    expect(groups).toHaveLength(4 + config.workflows.length);
+    expect(groups).toHaveLength(4 + config.workflows.length + (config.workflows.some((w) => w.async) ? 1 : 0));
     for (const group of groups) expect(LOG_RETENTION_DAYS).toContain(group.props.retention_in_days);
   });
 
@@ -183,12 +202,13 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
     for (const type of ["aws_api_gateway_stage", "aws_apigatewayv2_stage"]) {
       expect(resources(stacks.api, type)[0].props.access_log_settings.format).not.toMatch(/\$context\.identity\.apiKey(?!Id)/);
     }
-    const [template] = resources(stacks.api, "aws_api_gateway_integration")
-      .filter((i) => i.props.type === "AWS")
-      .map((i) => i.props.request_templates["application/json"]);
+    // Every integration that starts an execution: not a CORS preflight (a mock), nor GET /executions/{id} (it reads one).
+    const starting = resources(stacks.api, "aws_api_gateway_integration").filter(
+      (i) => i.props.type === "AWS" && !String(i.props.uri).endsWith("/DescribeExecution"),
+    );
+    const [template] = starting.map((i) => i.props.request_templates["application/json"]);
     expect(template).toContain("#set($sendApiKeyValue = false)");
-    // Every integration that starts an execution (a CORS preflight is a mock, which starts nothing).
-    for (const integration of resources(stacks.api, "aws_api_gateway_integration").filter((i) => i.props.type === "AWS")) {
+    for (const integration of starting) {
       expect(integration.props.request_templates["application/json"]).toContain("#set($sendApiKeyValue = false)");
     }
   });

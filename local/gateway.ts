@@ -2,10 +2,20 @@ import { randomBytes, randomUUID } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
-import { type Rendered, renderVtl } from "./vtl";
-import { LocalStepFunctions, type ServiceResponse } from "./step-functions";
-import { type IntegrationResponse, LOCAL_ACCOUNT, readSynthesizedApp, type SynthesizedApp } from "./synthesized";
+import { type MappingInput, type Rendered, renderVtl } from "./vtl";
+import { type Delivery, LocalRunner, type Reply } from "./runner";
+import { errorBody, LocalStepFunctions, type ServiceResponse } from "./step-functions";
+import {
+  type IntegrationResponse,
+  LOCAL_ACCOUNT,
+  readSynthesizedApp,
+  type StepFunctionsAction,
+  type SynthesizedApp,
+  type SynthesizedRestRoute,
+} from "./synthesized";
 import { Quota, TokenBucket } from "./throttle";
+import { apiKeyIdOf, authorizeCaller, connectIdentity, connectRefusal } from "./callers";
+import { GATEWAY_RESPONSES } from "./gateway-responses";
 
 /**
  * `npm run local`: the two APIs as API Gateway would run them, on loopback, from what synth wrote:
@@ -21,9 +31,15 @@ export interface LocalGatewayOptions {
   readonly httpPort: number;
   /** The API key the REST API (and `$connect`, when it requires one) accepts. @default generated */
   readonly apiKey?: string;
+  /**
+   * More keys of the usage plan, each with an id of its own, as other clients of the same API hold
+   * (an async execution is readable only with the key that started it).
+   * @default none
+   */
+  readonly otherApiKeys?: readonly string[];
   /** Multiplies Wait durations: 0 for tests, 1 for real time. @default 1 */
   readonly waitScale?: number;
-  /** Overrides the synthesized integration timeout (29 s), so tests need not wait for it. */
+  /** Overrides every synthesized integration timeout (29 s, or STEPGATE_REST_TIMEOUT_MS), so tests need not wait for it. */
   readonly integrationTimeoutMs?: number;
   /** Where the one line per request goes. @default nowhere */
   readonly log?: (line: string) => void;
@@ -36,6 +52,8 @@ export interface LocalGateway {
   readonly restUrl: string;
   readonly apiKey: string;
   readonly app: SynthesizedApp;
+  /** The runner of async workflows, when any workflow is async: its executions and the metrics it put. */
+  readonly runner?: LocalRunner;
   close(): Promise<void>;
 }
 
@@ -44,21 +62,6 @@ const HOST = "127.0.0.1";
 export const MAX_WEBSOCKET_MESSAGE_BYTES = 128 * 1024;
 export const MAX_REST_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const API_ID = "local";
-
-/** API Gateway's own answers, with the bodies its default gateway responses have. */
-const GATEWAY_RESPONSES = {
-  missingAuthenticationToken: { statusCode: 403, message: "Missing Authentication Token" },
-  forbidden: { statusCode: 403, message: "Forbidden" },
-  throttled: { statusCode: 429, message: "Too Many Requests" },
-  quotaExceeded: { statusCode: 429, message: "Limit Exceeded" },
-  unsupportedMediaType: { statusCode: 415, message: "Unsupported Media Type" },
-  invalidBody: { statusCode: 400, message: "Invalid request body" },
-  tooLarge: { statusCode: 413, message: "Request Too Long" },
-  timeout: { statusCode: 504, message: "Endpoint request timed out" },
-  internal: { statusCode: 500, message: "Internal server error" },
-  unauthorized: { statusCode: 401, message: "Unauthorized" },
-  tokenExpired: { statusCode: 401, message: "The incoming token has expired" },
-} as const;
 
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const app = readSynthesizedApp(options.outdir);
@@ -73,15 +76,37 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     ]),
   );
   const stepFunctionsFor = (request: string) => machines.get(stateMachineArnOf(request)) ?? (machines.get(app.stateMachine.arn) as LocalStepFunctions);
+  // The open connections, where the runner posts result frames (POST /@connections/{id}).
+  const connections = new Map<string, WebSocket>();
+  const deliver = (reply: Reply, frame: string): Delivery => {
+    if (reply.endpoint !== app.websocket.endpoint || reply.stage !== app.websocket.stage) return "forbidden";
+    const socket = connections.get(reply.connectionId);
+    if (socket === undefined || socket.readyState !== WebSocket.OPEN) {
+      log(`WS  @connections 410 ${reply.connectionId}`);
+      return "gone";
+    }
+    socket.send(frame);
+    log(`WS  @connections 200 ${reply.connectionId}`);
+    return "sent";
+  };
+  const runner =
+    app.runner &&
+    new LocalRunner({ region: app.region, runner: app.runner, workflow: (arn) => machines.get(arn), deliver, log: (line) => log(`RUNNER ${line}`) });
 
-  /** Step Functions answers, or undefined when API Gateway gives up first. */
-  const callIntegration = (request: string, timeoutMs: number): Promise<ServiceResponse | undefined> => {
+  /** Step Functions answers an action of an integration, or undefined when API Gateway gives up first. */
+  const callIntegration: CallIntegration = (action, request, timeoutMs) => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), options.integrationTimeoutMs ?? timeoutMs)));
-    return Promise.race([stepFunctionsFor(request).startSyncExecution(request), timeout]).finally(() => clearTimeout(timer));
+    const answer = async (): Promise<ServiceResponse> => {
+      if (action === "StartSyncExecution") return stepFunctionsFor(request).startSyncExecution(request);
+      if (runner === undefined) return errorBody("StateMachineDoesNotExist", `State Machine Does Not Exist: '${stateMachineArnOf(request)}'`);
+      return action === "StartExecution" ? runner.startExecution(request) : runner.describeExecution(request);
+    };
+    return Promise.race([answer(), timeout]).finally(() => clearTimeout(timer));
   };
 
-  const restServer = http.createServer(restHandler(app, apiKey, callIntegration, log));
+  const apiKeys = new Map([apiKey, ...(options.otherApiKeys ?? [])].map((key, i) => [key, apiKeyIdOf(i)]));
+  const restServer = http.createServer(restHandler(app, apiKeys, callIntegration, log));
   restServer.keepAliveTimeout = 60_000;
   const wsServer = new WebSocketServer({
     host: HOST,
@@ -89,7 +114,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     path: `/${app.websocket.stage}`,
     maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES,
     verifyClient: ({ req }, done) => {
-      const refused = connectRefusal(app.websocket.connectAuth, req, apiKey);
+      const refused = connectRefusal(app.websocket.connectAuth, req, apiKeys);
       log(`WS  $connect ${refused ? "403" : "200"}`);
       if (refused) done(false, 403, refused);
       else done(true);
@@ -97,7 +122,13 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   });
   const wsThrottle = new TokenBucket(app.websocket.throttle.rateLimit, app.websocket.throttle.burstLimit);
   wsServer.on("connection", (socket: WebSocket, req) => {
-    const connection = { id: randomBytes(12).toString("base64"), connectedAt: Date.now(), sourceIp: req.socket.remoteAddress ?? HOST };
+    const connection: Connection = {
+      id: randomBytes(12).toString("base64"),
+      connectedAt: Date.now(),
+      identity: { sourceIp: req.socket.remoteAddress ?? HOST, ...connectIdentity(app.websocket.connectAuth, req, apiKeys) },
+    };
+    connections.set(connection.id, socket);
+    socket.on("close", () => connections.delete(connection.id));
     // A message over the limit: ws closes the connection with 1009, as API Gateway does.
     socket.on("error", (e) => log(`WS  ${(e as { code?: string }).code ?? e.message} ${connection.id}`));
     socket.on("message", (data, isBinary) => {
@@ -124,7 +155,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     restUrl: `http://${HOST}:${httpPort}/${app.rest.stage}/`,
     apiKey,
     app,
+    runner,
     close: async () => {
+      runner?.close();
       for (const stepFunctions of machines.values()) stepFunctions.close();
       for (const client of wsServer.clients) client.close(1001, "Going away");
       await Promise.all([
@@ -146,23 +179,18 @@ export function webSocketErrorFrame(message: string, connectionId: string, reque
   return `{"message": ${JSON.stringify(message)}, "connectionId":${JSON.stringify(connectionId)}, "requestId":${JSON.stringify(requestId)}}`;
 }
 
-/** Why `$connect` is refused, or undefined when it is authorized. */
-function connectRefusal(auth: SynthesizedApp["websocket"]["connectAuth"], req: http.IncomingMessage, apiKey: string): string | undefined {
-  if (auth === "API_KEY" && req.headers["x-api-key"] !== apiKey) return "Forbidden";
-  if (auth === "AWS_IAM") {
-    // Only the presence of a SigV4 signature is checked: there are no credentials to verify it against.
-    const signed = String(req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256") || /[?&]X-Amz-Signature=/.test(req.url ?? "");
-    if (!signed) return "Forbidden";
-  }
-  return undefined;
+interface Connection {
+  readonly id: string;
+  readonly connectedAt: number;
+  readonly identity: { readonly sourceIp: string; readonly apiKeyId?: string; readonly userArn?: string };
 }
 
-type CallIntegration = (request: string, timeoutMs: number) => Promise<ServiceResponse | undefined>;
+type CallIntegration = (action: StepFunctionsAction, request: string, timeoutMs: number) => Promise<ServiceResponse | undefined>;
 
 async function onWebSocketMessage(
   app: SynthesizedApp,
   socket: WebSocket,
-  connection: { id: string; connectedAt: number; sourceIp: string },
+  connection: Connection,
   message: string,
   throttle: TokenBucket,
   callIntegration: CallIntegration,
@@ -173,45 +201,62 @@ async function onWebSocketMessage(
   // Route selection on $request.body.action: a route of that key, else $default.
   const action = actionOf(message);
   const routeKey = action !== undefined && Object.hasOwn(app.websocket.actions, action) ? action : "$default";
-  const template = routeKey === "$default" ? app.websocket.requestTemplate : app.websocket.actions[routeKey];
+  const route = app.websocket.routes[routeKey];
   const send = (body: string, outcome: string) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(body);
     log(`WS  ${routeKey} ${outcome} ${Date.now() - started}ms ${connection.id} ${requestId}`);
   };
   const gatewayMessage = (m: string) => webSocketErrorFrame(m, connection.id, requestId);
   if (!throttle.take()) return send(gatewayMessage(GATEWAY_RESPONSES.throttled.message), "429");
+  const context = {
+    connectionId: connection.id,
+    connectedAt: connection.connectedAt,
+    routeKey,
+    eventType: "MESSAGE",
+    messageDirection: "IN",
+    messageId: randomBytes(8).toString("base64"),
+    requestId,
+    requestTimeEpoch: started,
+    stage: app.websocket.stage,
+    apiId: API_ID,
+    domainName: HOST,
+    identity: connection.identity,
+  };
   let request: string;
   try {
-    request = renderVtl(template, {
-      body: message,
-      context: {
-        connectionId: connection.id,
-        connectedAt: connection.connectedAt,
-        routeKey,
-        eventType: "MESSAGE",
-        messageDirection: "IN",
-        messageId: randomBytes(8).toString("base64"),
-        requestId,
-        requestTimeEpoch: started,
-        stage: app.websocket.stage,
-        apiId: API_ID,
-        domainName: HOST,
-        identity: { sourceIp: connection.sourceIp },
-      },
-    }).output;
+    request = renderVtl(route.requestTemplate, { body: message, context }).output;
   } catch {
     return send(gatewayMessage(GATEWAY_RESPONSES.internal.message), "500");
   }
-  const response = await callIntegration(request, app.websocket.integrationTimeoutMs);
-  // The integration response has no template: the client gets Step Functions' answer as it is.
-  if (response === undefined) send(gatewayMessage(GATEWAY_RESPONSES.timeout.message), "504");
-  else send(response.body, String(response.statusCode));
+  const response = await callIntegration(route.action, request, app.websocket.integrationTimeoutMs);
+  if (response === undefined) return send(gatewayMessage(GATEWAY_RESPONSES.timeout.message), "504");
+  // Without a response template, the client gets Step Functions' answer as it is (a synchronous
+  // route); an async route's template makes it the acknowledgement.
+  if (route.responseTemplate === undefined) return send(response.body, String(response.statusCode));
+  try {
+    send(renderVtl(route.responseTemplate, { body: response.body, context }).output, String(response.statusCode));
+  } catch {
+    send(gatewayMessage(GATEWAY_RESPONSES.internal.message), "500");
+  }
 }
 
-function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallIntegration, log: (line: string) => void): http.RequestListener {
+function restHandler(
+  app: SynthesizedApp,
+  apiKeys: ReadonlyMap<string, string>,
+  callIntegration: CallIntegration,
+  log: (line: string) => void,
+): http.RequestListener {
   const stageThrottle = new TokenBucket(app.rest.throttle.rateLimit, app.rest.throttle.burstLimit);
-  const keyThrottle = new TokenBucket(app.rest.usagePlan.throttle.rateLimit, app.rest.usagePlan.throttle.burstLimit);
-  const quota = new Quota(app.rest.usagePlan.quota.limit, app.rest.usagePlan.quota.period);
+  // The usage plan throttles and counts each key apart.
+  const perKey = new Map(
+    [...apiKeys.keys()].map((key) => [
+      key,
+      {
+        throttle: new TokenBucket(app.rest.usagePlan.throttle.rateLimit, app.rest.usagePlan.throttle.burstLimit),
+        quota: new Quota(app.rest.usagePlan.quota.limit, app.rest.usagePlan.quota.period),
+      },
+    ]),
+  );
 
   return (req, res) => {
     const started = Date.now();
@@ -239,23 +284,26 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
         // The resource: `/<stage>` or `/<stage>/` is `/`, `/<stage>/<name>` is `/<name>`.
         const stage = `/${app.rest.stage}`;
         const inStage = pathname === stage || pathname.startsWith(`${stage}/`);
-        const resourcePath = `/${pathname.slice(stage.length).replace(/^\/|\/$/g, "")}`;
-        const method = inStage && Object.hasOwn(app.rest.methods, resourcePath) ? app.rest.methods[resourcePath] : undefined;
+        const requested = inStage ? `/${pathname.slice(stage.length).replace(/^\/|\/$/g, "")}` : undefined;
+        const resource = requested === undefined ? undefined : matchResource(app.rest, requested);
         // The CORS preflight: a mock, open to all, answered by its integration response.
-        if (req.method === "OPTIONS" && method !== undefined && app.rest.preflight !== undefined) {
-          const { output, headers } = respond(app.rest.preflight, "", requestHeaders);
+        const preflight = resource && app.rest.preflights[resource.resourcePath];
+        if (req.method === "OPTIONS" && preflight !== undefined) {
+          const { output, headers } = respond(preflight, "", { header: requestHeaders });
           return reply(200, output, headers);
         }
-        if (req.method !== "POST" || method === undefined) {
-          return gateway(GATEWAY_RESPONSES.missingAuthenticationToken);
-        }
+        const route = resource && app.rest.routes[`${req.method} ${resource.resourcePath}`];
+        if (resource === undefined || route === undefined) return gateway(GATEWAY_RESPONSES.missingAuthenticationToken);
         if (size > MAX_REST_PAYLOAD_BYTES) return gateway(GATEWAY_RESPONSES.tooLarge);
         // Authorization comes before the API key, as on API Gateway.
         const caller = authorizeCaller(app.rest.auth, req.headers);
         if ("refused" in caller) return gateway(caller.refused);
-        if (app.rest.apiKeyRequired && req.headers["x-api-key"] !== apiKey) return gateway(GATEWAY_RESPONSES.forbidden);
-        if (!quota.take()) return gateway(GATEWAY_RESPONSES.quotaExceeded);
-        if (!stageThrottle.take() || !keyThrottle.take()) return gateway(GATEWAY_RESPONSES.throttled);
+        const key = String(req.headers["x-api-key"] ?? "");
+        const apiKeyId = apiKeys.get(key);
+        if (route.apiKeyRequired && apiKeyId === undefined) return gateway(GATEWAY_RESPONSES.forbidden);
+        const plan = route.apiKeyRequired ? perKey.get(key) : undefined;
+        if (plan && !plan.quota.take()) return gateway(GATEWAY_RESPONSES.quotaExceeded);
+        if (!stageThrottle.take() || (plan && !plan.throttle.take())) return gateway(GATEWAY_RESPONSES.throttled);
 
         const body = Buffer.concat(chunks).toString("utf8");
         // API Gateway takes a request without a content type for JSON.
@@ -263,38 +311,40 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
           .split(";")[0]
           .trim()
           .toLowerCase();
-        if (contentType === "application/json" && app.rest.validateBody && !isJson(body)) return gateway(GATEWAY_RESPONSES.invalidBody);
-        const template = method.requestTemplates[contentType];
-        if (template === undefined && app.rest.passthroughBehavior === "NEVER") return gateway(GATEWAY_RESPONSES.unsupportedMediaType);
+        // The body is validated where a model is (each POST), not on a GET.
+        if (req.method === "POST" && contentType === "application/json" && app.rest.validateBody && !isJson(body)) {
+          return gateway(GATEWAY_RESPONSES.invalidBody);
+        }
+        const template = route.requestTemplates[contentType];
+        if (template === undefined && unsupported(route)) return gateway(GATEWAY_RESPONSES.unsupportedMediaType);
 
         try {
-          const request = renderVtl(template ?? "$input.body", {
-            body,
-            context: {
-              httpMethod: "POST",
-              resourcePath,
-              path: pathname,
-              stage: app.rest.stage,
-              requestId,
-              extendedRequestId,
-              requestTimeEpoch: started,
-              apiId: API_ID,
-              accountId: LOCAL_ACCOUNT,
-              domainName: HOST,
-              protocol: "HTTP/1.1",
-              identity: {
-                ...(app.rest.apiKeyRequired ? { apiKey, apiKeyId: "localapikeyid" } : {}),
-                userArn: caller.userArn,
-                sourceIp: req.socket.remoteAddress ?? HOST,
-                userAgent: req.headers["user-agent"] ?? "",
-              },
-              authorizer: caller.claims === undefined ? undefined : { claims: caller.claims },
+          const context = {
+            httpMethod: req.method,
+            resourcePath: resource.resourcePath,
+            // As API Gateway's: the stage, then the path as requested.
+            path: pathname,
+            stage: app.rest.stage,
+            requestId,
+            extendedRequestId,
+            requestTimeEpoch: started,
+            apiId: API_ID,
+            accountId: LOCAL_ACCOUNT,
+            domainName: HOST,
+            protocol: "HTTP/1.1",
+            identity: {
+              ...(route.apiKeyRequired ? { apiKey: key, apiKeyId } : {}),
+              userArn: caller.userArn,
+              sourceIp: req.socket.remoteAddress ?? HOST,
+              userAgent: req.headers["user-agent"] ?? "",
             },
-            params: { header: requestHeaders },
-          }).output;
-          const response = await callIntegration(request, app.rest.integrationTimeoutMs);
+            authorizer: caller.claims === undefined ? undefined : { claims: caller.claims },
+          };
+          const params = { path: resource.pathParameters, header: requestHeaders };
+          const request = renderVtl(template ?? "$input.body", { body, context, params }).output;
+          const response = await callIntegration(route.action, request, route.integrationTimeoutMs);
           if (response === undefined) return gateway(GATEWAY_RESPONSES.timeout);
-          const answer = integrationAnswer(method.responses, response, requestHeaders);
+          const answer = integrationAnswer(route.responses, response, requestHeaders, { context, pathParameters: resource.pathParameters });
           if (answer === undefined) return gateway(GATEWAY_RESPONSES.internal);
           return reply(answer.statusCode, answer.body, answer.headers);
         } catch {
@@ -305,45 +355,38 @@ function restHandler(app: SynthesizedApp, apiKey: string, callIntegration: CallI
   };
 }
 
-type Caller = { readonly claims?: Record<string, string>; readonly userArn?: string } | { readonly refused: { statusCode: number; message: string } };
+/** Whether API Gateway refuses a content type its method has no template for (415), by the integration's passthrough behavior. */
+function unsupported(route: SynthesizedRestRoute): boolean {
+  if (route.passthroughBehavior === "NEVER") return true;
+  return route.passthroughBehavior === "WHEN_NO_TEMPLATES" && Object.keys(route.requestTemplates).length > 0;
+}
 
 /**
- * Who calls, as the REST method's authorization sees it. AWS_IAM: a SigV4 signature must be present
- * (it is not verified: there are no credentials to check it against); the caller's ARN is made up
- * from the signing key's id. COGNITO: a token's presence, shape (a JWT), issuer (one of the user
- * pools), expiry and use (an ID token, or with scopes an access token carrying one of them) are
- * checked, not its signature (the pool's keys are on AWS); its claims are passed on, as strings.
+ * The resource a path (below the stage) names, as API Gateway routes it: a resource path of the API
+ * (`/`, `/orders`, `/executions/{id}`), each `{name}` matching one segment, which becomes that path
+ * parameter; literal segments win over parameters.
  */
-export function authorizeCaller(auth: SynthesizedApp["rest"]["auth"], headers: http.IncomingHttpHeaders, now = Date.now()): Caller {
-  const authorization = String(headers.authorization ?? "");
-  if (auth.authorization === "AWS_IAM") {
-    const signed = /^AWS4-HMAC-SHA256 Credential=([A-Z0-9]+)\//.exec(authorization);
-    if (!signed) return { refused: GATEWAY_RESPONSES.missingAuthenticationToken };
-    return { userArn: `arn:aws:iam::${LOCAL_ACCOUNT}:user/${signed[1]}` };
+export function matchResource(
+  rest: Pick<SynthesizedApp["rest"], "routes" | "preflights">,
+  path: string,
+): { resourcePath: string; pathParameters: Record<string, string> } | undefined {
+  const resourcePaths = new Set([...Object.keys(rest.routes).map((key) => key.slice(key.indexOf(" ") + 1)), ...Object.keys(rest.preflights)]);
+  if (resourcePaths.has(path)) return { resourcePath: path, pathParameters: {} };
+  const segments = path.split("/").slice(1);
+  for (const resourcePath of resourcePaths) {
+    const parts = resourcePath.split("/").slice(1);
+    if (parts.length !== segments.length) continue;
+    const pathParameters: Record<string, string> = {};
+    const matches = parts.every((part, i) => {
+      const parameter = /^\{(\w+)\}$/.exec(part)?.[1];
+      if (parameter === undefined) return part === segments[i];
+      if (segments[i] === "") return false;
+      pathParameters[parameter] = decodeURIComponent(segments[i]);
+      return true;
+    });
+    if (matches) return { resourcePath, pathParameters };
   }
-  if (auth.authorization !== "COGNITO_USER_POOLS") return {};
-  const token = authorization.replace(/^Bearer /, "");
-  if (token === "") return { refused: GATEWAY_RESPONSES.unauthorized };
-  let claims: Record<string, unknown>;
-  try {
-    const [header, payload, signature] = token.split(".");
-    if (signature === undefined || token.split(".").length !== 3) throw new Error("not a JWT");
-    JSON.parse(Buffer.from(header, "base64url").toString("utf8"));
-    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-    if (typeof claims !== "object" || claims === null || Array.isArray(claims)) throw new Error("not a JWT");
-  } catch {
-    return { refused: GATEWAY_RESPONSES.unauthorized };
-  }
-  const issuers = auth.userPoolArns.map((arn) => {
-    const [, , , region, , resource] = arn.split(":");
-    return `https://cognito-idp.${region}.amazonaws.com/${resource.replace(/^userpool\//, "")}`;
-  });
-  if (!issuers.includes(String(claims.iss))) return { refused: GATEWAY_RESPONSES.unauthorized };
-  if (typeof claims.exp !== "number" || claims.exp * 1000 <= now) return { refused: GATEWAY_RESPONSES.tokenExpired };
-  if (auth.scopes.length === 0 ? claims.token_use !== "id" : claims.token_use !== "access") return { refused: GATEWAY_RESPONSES.unauthorized };
-  const scopes = String(claims.scope ?? "").split(" ");
-  if (auth.scopes.length > 0 && !auth.scopes.some((s) => scopes.includes(s))) return { refused: GATEWAY_RESPONSES.unauthorized };
-  return { claims: Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])) };
+  return undefined;
 }
 
 /**
@@ -356,20 +399,24 @@ export function integrationAnswer(
   responses: readonly IntegrationResponse[],
   response: ServiceResponse,
   requestHeaders: Readonly<Record<string, string>> = {},
+  request: { readonly context?: Readonly<Record<string, unknown>>; readonly pathParameters?: Readonly<Record<string, string>> } = {},
 ): (ServiceResponse & { readonly headers: Readonly<Record<string, string>> }) | undefined {
   const status = String(response.statusCode);
   const selected =
     responses.find((r) => r.selectionPattern !== undefined && new RegExp(`^(?:${r.selectionPattern})$`).test(status)) ??
     responses.find((r) => r.selectionPattern === undefined);
   if (selected === undefined) return undefined;
-  const rendered = respond(selected, response.body, requestHeaders);
+  const rendered = respond(selected, response.body, { header: requestHeaders, path: request.pathParameters ?? {} }, request.context);
   return { statusCode: rendered.status ?? selected.statusCode, body: rendered.output, headers: rendered.headers };
 }
 
-/** An integration response applied to a body: its JSON template rendered (the request's headers at hand), its fixed headers and the template's. */
-function respond(selected: IntegrationResponse, body: string, requestHeaders: Readonly<Record<string, string>>): Rendered {
+/**
+ * An integration response applied to a body: its JSON template rendered (the request's parameters
+ * and `$context` at hand, as API Gateway gives them), its fixed headers and the template's.
+ */
+function respond(selected: IntegrationResponse, body: string, params: MappingInput["params"], context?: Readonly<Record<string, unknown>>): Rendered {
   const template = selected.templates["application/json"];
-  const rendered: Rendered = template === undefined ? { output: body, headers: {} } : renderVtl(template, { body, params: { header: requestHeaders } });
+  const rendered: Rendered = template === undefined ? { output: body, headers: {} } : renderVtl(template, { body, params, context });
   return { ...rendered, headers: { ...selected.headers, ...rendered.headers } };
 }
 

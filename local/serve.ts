@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { type LocalGateway, startLocalGateway } from "./gateway";
+import { DEFAULT_WORKFLOW } from "../stacks/config/names";
 import { loadLocalSettings } from "./settings";
 
 /**
@@ -37,6 +38,12 @@ async function main(): Promise<void> {
   console.log(`  REST:      POST ${gateway.restUrl}   (header x-api-key)`);
   for (const [name, machine] of Object.entries(gateway.app.stateMachines).slice(1)) {
     console.log(`  ${name}: POST ${gateway.restUrl}${name}, or a WebSocket message with "action": "${name}" (state machine ${machine.name})`);
+  }
+  const async = Object.entries(gateway.app.websocket.routes)
+    .filter(([, route]) => route.action === "StartExecution")
+    .map(([key]) => (key === "$default" ? DEFAULT_WORKFLOW : key));
+  if (async.length > 0) {
+    console.log(`  async:     ${async.join(", ")}: a RUNNING frame, then the result frame; REST 202, then GET ${gateway.restUrl}executions/<id>`);
   }
   if (!settings.apiKey) console.log(`  API key:   ${gateway.apiKey}   (generated; set STEPGATE_LOCAL_API_KEY to choose one)`);
 }

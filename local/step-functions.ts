@@ -1,4 +1,4 @@
-import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
+import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import { randomUUID } from "node:crypto";
 import { forEachState } from "../stacks/config/states";
 import { LOCAL_ACCOUNT } from "./synthesized";
@@ -11,7 +11,13 @@ export interface ServiceResponse {
 
 export interface LocalStepFunctionsProps {
   readonly region: string;
-  readonly stateMachine: { readonly arn: string; readonly name: string; readonly definition: Record<string, unknown> };
+  readonly stateMachine: {
+    readonly arn: string;
+    readonly name: string;
+    readonly definition: Record<string, unknown>;
+    /** @default EXPRESS */
+    readonly type?: "EXPRESS" | "STANDARD";
+  };
   /** Multiplies Wait states' durations: 0 for tests, 1 for real time. */
   readonly waitScale: number;
 }
@@ -19,7 +25,57 @@ export interface LocalStepFunctionsProps {
 /** Step Functions' limit on an execution's input, in UTF-8 bytes. */
 export const MAX_INPUT_BYTES = 262144;
 
-const errorBody = (type: string, message: string): ServiceResponse => ({
+/** How an execution ended, as Step Functions describes it (times in milliseconds). */
+export interface ExecutionEnd {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly startDate: number;
+  readonly stopDate: number;
+  readonly status: "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+  /** The output as the JSON text Step Functions keeps, when it SUCCEEDED. */
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** A start request (StartSyncExecution, StartExecution) as Step Functions reads it: its refusal, or the input and name. */
+export type StartRequest = { readonly refused: ServiceResponse } | { readonly input: string; readonly parsedInput: unknown; readonly name?: string };
+
+/** Reads a start request for the state machine `stateMachineArn`, refusing what Step Functions refuses. */
+export function readStartRequest(requestBody: string, stateMachineArn: string): StartRequest {
+  let request: { stateMachineArn?: unknown; input?: unknown; name?: unknown };
+  try {
+    request = JSON.parse(requestBody);
+  } catch (e) {
+    return { refused: { statusCode: 400, body: JSON.stringify({ __type: "com.amazon.coral.service#SerializationException", Message: (e as Error).message }) } };
+  }
+  if (request.stateMachineArn !== stateMachineArn) {
+    return { refused: errorBody("StateMachineDoesNotExist", `State Machine Does Not Exist: '${String(request.stateMachineArn)}'`) };
+  }
+  const input = typeof request.input === "string" ? request.input : "{}";
+  if (Buffer.byteLength(input, "utf8") > MAX_INPUT_BYTES) {
+    return {
+      refused: errorBody(
+        "ValidationException",
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT_BYTES}`,
+      ),
+    };
+  }
+  let parsedInput: unknown;
+  try {
+    parsedInput = JSON.parse(input);
+  } catch (e) {
+    return { refused: errorBody("InvalidExecutionInput", `Invalid State Machine Execution Input: '${(e as Error).message}'`) };
+  }
+  if (request.name !== undefined) {
+    const refused = nameRefusal(request.name);
+    if (refused) return { refused };
+  }
+  return { input, parsedInput, name: typeof request.name === "string" ? request.name : undefined };
+}
+
+/** The error of Step Functions' API: 400 and its JSON body. */
+export const errorBody = (type: string, message: string): ServiceResponse => ({
   statusCode: 400,
   body: JSON.stringify({ __type: `com.amazonaws.swf.service.v2.model#${type}`, message }),
 });
@@ -42,63 +98,52 @@ export class LocalStepFunctions {
   }
 
   async startSyncExecution(requestBody: string): Promise<ServiceResponse> {
-    let request: { stateMachineArn?: unknown; input?: unknown; name?: unknown };
-    try {
-      request = JSON.parse(requestBody);
-    } catch (e) {
-      return { statusCode: 400, body: JSON.stringify({ __type: "com.amazon.coral.service#SerializationException", Message: (e as Error).message }) };
-    }
-    if (request.stateMachineArn !== this.props.stateMachine.arn) {
-      return errorBody("StateMachineDoesNotExist", `State Machine Does Not Exist: '${String(request.stateMachineArn)}'`);
-    }
-    const input = typeof request.input === "string" ? request.input : "{}";
-    if (Buffer.byteLength(input, "utf8") > MAX_INPUT_BYTES) {
-      return errorBody(
-        "ValidationException",
-        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT_BYTES}`,
-      );
-    }
-    let parsedInput: unknown;
-    try {
-      parsedInput = JSON.parse(input);
-    } catch (e) {
-      return errorBody("InvalidExecutionInput", `Invalid State Machine Execution Input: '${(e as Error).message}'`);
-    }
-
-    if (request.name !== undefined) {
-      const refused = nameRefusal(request.name);
-      if (refused) return refused;
-    }
-    const name = typeof request.name === "string" ? request.name : randomUUID();
-    const startDate = Date.now();
-    const execution = this.machine.run(parsedInput as never, { overrides: { waitTimeOverrides: this.waitTimeOverrides } });
-    this.running.add(execution.abort);
-    const outcome = await execution.result
-      .finally(() => this.running.delete(execution.abort))
-      .then(
-        (output) => ({ status: "SUCCEEDED", output: JSON.stringify(output), outputDetails: { included: true } }),
-        (e: unknown) => {
-          if (e instanceof ExecutionTimeoutError) return { status: "TIMED_OUT", error: "States.Timeout", cause: "The execution timed out." };
-          const error = e instanceof ExecutionError && e.cause instanceof Error ? e.cause : (e as Error);
-          return { status: "FAILED", error: error.name, cause: error.message };
-        },
-      );
-    const stopDate = Date.now();
-    const { region, stateMachine } = this.props;
+    const request = readStartRequest(requestBody, this.props.stateMachine.arn);
+    if ("refused" in request) return request.refused;
+    const { executionArn, name, startDate, stopDate, status, output, error, cause } = await this.run(request.parsedInput, request.name);
+    const outcome = status === "SUCCEEDED" ? { status, output, outputDetails: { included: true } } : { status, error, cause };
     return {
       statusCode: 200,
       body: JSON.stringify({
-        executionArn: `arn:aws:states:${region}:${LOCAL_ACCOUNT}:express:${stateMachine.name}:${name}:${randomUUID()}`,
-        stateMachineArn: stateMachine.arn,
+        executionArn,
+        stateMachineArn: this.props.stateMachine.arn,
         name,
         startDate: startDate / 1000,
         stopDate: stopDate / 1000,
         ...outcome,
-        input,
+        input: request.input,
         inputDetails: { included: true },
         billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil((stopDate - startDate) / 100) * 100) },
       }),
     };
+  }
+
+  /** Runs one execution of an input Step Functions accepted (see `readStartRequest`) to its end. */
+  async run(input: unknown, name: string = randomUUID()): Promise<ExecutionEnd> {
+    const { region, stateMachine } = this.props;
+    // A Standard execution's ARN names it; an Express one's adds an id, as names may repeat.
+    const executionArn =
+      stateMachine.type === "STANDARD"
+        ? `arn:aws:states:${region}:${LOCAL_ACCOUNT}:execution:${stateMachine.name}:${name}`
+        : `arn:aws:states:${region}:${LOCAL_ACCOUNT}:express:${stateMachine.name}:${name}:${randomUUID()}`;
+    const startDate = Date.now();
+    const execution = this.machine.run(input as never, {
+      overrides: { waitTimeOverrides: this.waitTimeOverrides },
+      context: { Execution: { Id: executionArn, Name: name }, StateMachine: { Id: stateMachine.arn, Name: stateMachine.name } },
+    });
+    this.running.add(execution.abort);
+    const outcome = await execution.result
+      .finally(() => this.running.delete(execution.abort))
+      .then(
+        (output) => ({ status: "SUCCEEDED" as const, output: JSON.stringify(output) }),
+        (e: unknown) => {
+          if (e instanceof ExecutionTimeoutError) return { status: "TIMED_OUT" as const, error: "States.Timeout", cause: "The execution timed out." };
+          if (e instanceof ExecutionAbortedError) return { status: "ABORTED" as const };
+          const error = e instanceof ExecutionError && e.cause instanceof Error ? e.cause : (e as Error);
+          return { status: "FAILED" as const, error: error.name, cause: error.message };
+        },
+      );
+    return { executionArn, name, startDate, stopDate: Date.now(), ...outcome };
   }
 
   /** Aborts every execution still running (their Wait timers with them): their answers have nobody to go to. */

@@ -63,7 +63,12 @@ export interface SynthesizedStateMachine {
   readonly arn: string;
   readonly name: string;
   readonly definition: Record<string, unknown>;
+  /** EXPRESS, or STANDARD (STEPGATE_STANDARD_WORKFLOWS, and the runner). */
+  readonly type: "EXPRESS" | "STANDARD";
 }
+
+/** The Step Functions action an API Gateway integration calls (its URI's `states:action/<action>`). */
+export type StepFunctionsAction = "StartSyncExecution" | "StartExecution" | "DescribeExecution";
 
 /** What the local gateway needs of the two stacks. */
 export interface SynthesizedApp {
@@ -72,6 +77,8 @@ export interface SynthesizedApp {
   readonly stateMachine: SynthesizedStateMachine;
   /** Every workflow's state machine, by workflow name (the default one is `workflow`), in the workflow stack's order. */
   readonly stateMachines: Readonly<Record<string, SynthesizedStateMachine>>;
+  /** The runner of async workflows (STEPGATE_ASYNC_WORKFLOWS), when any workflow is async. */
+  readonly runner?: SynthesizedStateMachine;
   readonly websocket: SynthesizedWebSocketApi;
   readonly rest: SynthesizedRestApi;
 }
@@ -84,6 +91,10 @@ export interface SynthesizedWebSocketApi {
   readonly actions: Readonly<Record<string, string>>;
   /** The `$connect` route's mock integration template, when `$connect` requires authorization. */
   readonly connectTemplate?: string;
+  /** Every two-way route, by route key (`$default`, and each workflow's action): what its integration calls, and its templates. */
+  readonly routes: Readonly<Record<string, SynthesizedWebSocketRoute>>;
+  /** The API's endpoint as the templates hand it to the runner (`api_endpoint` without `wss://`). */
+  readonly endpoint: string;
   readonly integrationTimeoutMs: number;
   readonly connectAuth: ConnectAuth;
   readonly throttle: Throttle;
@@ -111,6 +122,10 @@ export interface SynthesizedRestApi {
   readonly gatewayResponseHeaders: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Every `POST` method, `/` first, by resource path (`/`, `/<name>`): its request templates and integration responses. */
   readonly methods: Readonly<Record<string, SynthesizedRestMethod>>;
+  /** Every method as API Gateway routes it, by `<HTTP method> <resource path>` (`POST /`, `GET /executions/{id}`). */
+  readonly routes: Readonly<Record<string, SynthesizedRestRoute>>;
+  /** Each CORS preflight's answer, by resource path. */
+  readonly preflights: Readonly<Record<string, IntegrationResponse>>;
   /** Stage-wide method throttling. */
   readonly throttle: Throttle;
   readonly usagePlan: { readonly throttle: Throttle; readonly quota: { readonly limit: number; readonly period: string } };
@@ -119,6 +134,21 @@ export interface SynthesizedRestApi {
 export interface SynthesizedRestMethod {
   readonly requestTemplates: Readonly<Record<string, string>>;
   readonly responses: ReadonlyArray<IntegrationResponse>;
+}
+
+/** A REST method with what its integration calls and how long API Gateway waits for it. */
+export interface SynthesizedRestRoute extends SynthesizedRestMethod {
+  readonly action: StepFunctionsAction;
+  readonly integrationTimeoutMs: number;
+  readonly apiKeyRequired: boolean;
+  readonly passthroughBehavior: string;
+}
+
+export interface SynthesizedWebSocketRoute {
+  readonly action: StepFunctionsAction;
+  readonly requestTemplate: string;
+  /** The integration response's template: an async route's acknowledgement; none sends Step Functions' answer as it is. */
+  readonly responseTemplate?: string;
 }
 
 export interface Throttle {
@@ -156,45 +186,81 @@ export function readSynthesizedApp(outdir: string): SynthesizedApp {
   const byReference = new Map(
     Object.entries((workflow.json.output?.[WORKFLOW_OUTPUTS.stateMachineArns]?.value ?? {}) as Record<string, string>).map(([name, arn]) => [arn, name]),
   );
+  const runnerReference: unknown = workflow.json.output?.[WORKFLOW_OUTPUTS.runnerArn]?.value;
   const stateMachines: Record<string, SynthesizedStateMachine> = {};
+  let runner: SynthesizedStateMachine | undefined;
   for (const { logicalId, props } of workflow.resources("aws_sfn_state_machine")) {
     const name = evaluateTerraformString(props.name);
-    const workflowName = byReference.get(`\${aws_sfn_state_machine.${logicalId}.arn}`) ?? DEFAULT_WORKFLOW;
-    stateMachines[workflowName] = {
+    const reference = `\${aws_sfn_state_machine.${logicalId}.arn}`;
+    const machine: SynthesizedStateMachine = {
       arn: `arn:aws:states:${region}:${LOCAL_ACCOUNT}:stateMachine:${name}`,
       name,
       definition: JSON.parse(evaluateTerraformString(props.definition)),
+      type: props.type === "STANDARD" ? "STANDARD" : "EXPRESS",
     };
+    if (reference === runnerReference) runner = machine;
+    else stateMachines[byReference.get(reference) ?? DEFAULT_WORKFLOW] = machine;
   }
   const stateMachine = stateMachines[DEFAULT_WORKFLOW];
   if (stateMachine === undefined) throw new Error(`no state machine of the default workflow in ${outdir}: synthesize again (npx cdktf synth)`);
   const api = SynthesizedStack.fromOutdir(outdir, STACK_IDS.api);
   const others = Object.fromEntries(Object.entries(stateMachines).map(([name, machine]) => [name, machine.arn]));
-  return { region, stateMachine, stateMachines, ...synthesizedApis(api, stateMachine.arn, others) };
+  return { region, stateMachine, stateMachines, runner, ...synthesizedApis(api, stateMachine.arn, others, runner?.arn) };
 }
+
+/** The WebSocket API's endpoint, as the local gateway gives it to the templates (the runner posts result frames there). */
+export const LOCAL_WEBSOCKET_ENDPOINT = "wss://local.execute-api.localhost";
 
 /**
  * The two APIs of a synthesized api stack, their templates evaluated as Terraform would hand them to
- * AWS, with `stateMachineArn` as the default workflow's ARN the workflow stack's state holds, and
- * `workflowArns` the others', by workflow name.
+ * AWS, with `stateMachineArn` as the default workflow's ARN the workflow stack's state holds,
+ * `workflowArns` the others', by workflow name, and `runnerArn` the runner's (by default, the name
+ * the api stack's placeholder gives it, in the state machine's region and account).
  */
 export function synthesizedApis(
   api: SynthesizedStack,
   stateMachineArn: string,
   workflowArns: Readonly<Record<string, string>> = {},
+  runnerArn?: string,
 ): Pick<SynthesizedApp, "websocket" | "rest"> {
-  const values = {
+  const runnerLocal = workflowOutputLocal(WORKFLOW_OUTPUTS.runnerArn);
+  const runnerPlaceholder = /:stateMachine:([^"]+)"\)\}$/.exec(String(api.json.locals?.[runnerLocal] ?? ""))?.[1];
+  const runner = runnerArn ?? (runnerPlaceholder === undefined ? undefined : stateMachineArn.replace(/[^:]+$/, runnerPlaceholder));
+  const wsApi = api.resources("aws_apigatewayv2_api")[0];
+  const values: Record<string, string> = {
     [`local.${workflowOutputLocal(WORKFLOW_OUTPUTS.stateMachineArn)}`]: stateMachineArn,
     ...Object.fromEntries(Object.entries(workflowArns).map(([name, arn]) => [`local.${workflowArnLocal(name)}`, arn])),
+    ...(runner === undefined ? {} : { [`local.${runnerLocal}`]: runner }),
+    ...(wsApi === undefined ? {} : { [`aws_apigatewayv2_api.${wsApi.logicalId}.api_endpoint`]: LOCAL_WEBSOCKET_ENDPOINT }),
   };
+  // The api stack's own locals built from those (the runner's execution ARN prefix), as Terraform evaluates them.
+  for (let added = true; added; ) {
+    added = false;
+    for (const [name, expression] of Object.entries((api.json.locals ?? {}) as Record<string, string>)) {
+      if (`local.${name}` in values) continue;
+      try {
+        values[`local.${name}`] = evaluateTerraformString(expression, values);
+        added = true;
+      } catch {
+        // Not evaluable locally (a remote state, a for expression), or not yet: its parts come first.
+      }
+    }
+  }
   const evaluate = (text: string) => evaluateTerraformString(text, values);
   const evaluateAll = (templates: Record<string, string> = {}) => Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, evaluate(v)]));
+  const actionOf = (uri: string): StepFunctionsAction => {
+    const action = /:states:action\/(\w+)$/.exec(uri)?.[1];
+    if (action !== "StartSyncExecution" && action !== "StartExecution" && action !== "DescribeExecution") {
+      throw new Error(`an integration with a Step Functions action the local gateway does not serve: ${uri}`);
+    }
+    return action;
+  };
 
   // WebSocket: each two-way route (an AWS integration), by route key.
   const wsIntegrations = new Map(
     api
       .resources("aws_apigatewayv2_integration", (r) => r.integration_type === "AWS")
-      .map((r) => [`integrations/\${aws_apigatewayv2_integration.${r.logicalId}.id}`, r.props]),
+      .map((r) => [`integrations/\${aws_apigatewayv2_integration.${r.logicalId}.id}`, { ...r.props, logicalId: r.logicalId }]),
   );
   const wsRoutes = new Map(
     api
@@ -203,11 +269,17 @@ export function synthesizedApis(
   );
   const wsIntegration = wsRoutes.get("$default");
   if (wsIntegration === undefined) throw new Error("no WebSocket $default route in the synthesized api stack");
+  const wsResponseTemplate = (integration: Json): string | undefined => {
+    const response = api.resources(
+      "aws_apigatewayv2_integration_response",
+      (r) => r.integration_id === `\${aws_apigatewayv2_integration.${integration.logicalId}.id}`,
+    )[0];
+    const template = response?.props.response_templates?.$default;
+    return template === undefined ? undefined : evaluate(template);
+  };
   const connect = api.resources("aws_apigatewayv2_route", (r) => r.route_key === "$connect")[0]?.props;
   const connectIntegration = api.resources("aws_apigatewayv2_integration", (r) => r.integration_type === "MOCK")[0]?.props;
   const wsStage = api.only("aws_apigatewayv2_stage").props;
-  const postMethods = api.resources("aws_api_gateway_method", (r) => r.http_method === "POST");
-  const optionsMethod = api.resources("aws_api_gateway_method", (r) => r.http_method === "OPTIONS")[0];
   const responsesOf = (method: SynthesizedResource) =>
     api
       .resources("aws_api_gateway_integration_response", (r) => r.http_method === `\${aws_api_gateway_method.${method.logicalId}.http_method}`)
@@ -218,21 +290,47 @@ export function synthesizedApis(
         headers: fixedHeaders(props.response_parameters),
       }));
 
-  // REST: each POST method, by resource path, with its integration and integration responses.
-  const pathParts = new Map(
-    api.resources("aws_api_gateway_resource").map((r) => [`\${aws_api_gateway_resource.${r.logicalId}.id}`, r.props.path_part as string]),
-  );
-  const methods: Record<string, SynthesizedRestMethod & { integration: Json; method: Json }> = {};
-  for (const post of postMethods) {
-    const resourceId: string = post.props.resource_id;
+  // REST: each method, by HTTP method and resource path, with its integration and integration responses.
+  const resources = new Map(api.resources("aws_api_gateway_resource").map((r) => [`\${aws_api_gateway_resource.${r.logicalId}.id}`, r.props]));
+  const pathOf = (resourceId: string): string => {
+    const resource = resources.get(resourceId);
+    if (resource === undefined) return "/";
+    const parent = pathOf(resource.parent_id);
+    return `${parent === "/" ? "" : parent}/${resource.path_part}`;
+  };
+  const routes: Record<string, SynthesizedRestRoute & { method: Json }> = {};
+  const preflights: Record<string, IntegrationResponse> = {};
+  for (const method of api.resources("aws_api_gateway_method")) {
+    const resourceId: string = method.props.resource_id;
+    const resourcePath = pathOf(resourceId);
+    if (method.props.http_method === "OPTIONS") {
+      preflights[resourcePath] = responsesOf(method)[0];
+      continue;
+    }
     const integration = api.only("aws_api_gateway_integration", (r) => r.resource_id === resourceId && r.type !== "MOCK").props;
-    const resourcePath = pathParts.has(resourceId) ? `/${pathParts.get(resourceId)}` : "/";
-    methods[resourcePath] = { method: post.props, integration, requestTemplates: evaluateAll(integration.request_templates), responses: responsesOf(post) };
+    routes[`${method.props.http_method} ${resourcePath}`] = {
+      method: method.props,
+      action: actionOf(integration.uri),
+      integrationTimeoutMs: integration.timeout_milliseconds ?? INTEGRATION_TIMEOUT_MS,
+      apiKeyRequired: method.props.api_key_required === true,
+      passthroughBehavior: integration.passthrough_behavior ?? "WHEN_NO_MATCH",
+      requestTemplates: evaluateAll(integration.request_templates),
+      responses: responsesOf(method),
+    };
   }
-  const root = methods["/"];
+  const root = routes["POST /"];
   if (root === undefined) throw new Error("no REST POST / in the synthesized api stack");
+  const posts = Object.entries(routes)
+    .filter(([key]) => key.startsWith("POST "))
+    .map(([key, route]) => [key.slice("POST ".length), route] as const)
+    .sort(([a], [b]) => (a === "/" ? -1 : b === "/" ? 1 : 0));
   const methodSettings = api.only("aws_api_gateway_method_settings").props.settings;
   const plan = api.only("aws_api_gateway_usage_plan").props;
+  const routeOf = (integration: Json): SynthesizedWebSocketRoute => ({
+    action: actionOf(integration.integration_uri),
+    requestTemplate: evaluate(integration.request_templates.$default),
+    responseTemplate: wsResponseTemplate(integration),
+  });
 
   return {
     websocket: {
@@ -241,6 +339,8 @@ export function synthesizedApis(
       actions: Object.fromEntries(
         [...wsRoutes].filter(([key]) => key !== "$default").map(([key, integration]) => [key, evaluate(integration.request_templates.$default)]),
       ),
+      routes: Object.fromEntries([...wsRoutes].map(([key, integration]) => [key, routeOf(integration)])),
+      endpoint: LOCAL_WEBSOCKET_ENDPOINT.replace(/^wss:\/\//, ""),
       connectTemplate: connectIntegration && evaluate(connectIntegration.request_templates.$default),
       integrationTimeoutMs: wsIntegration.timeout_milliseconds ?? INTEGRATION_TIMEOUT_MS,
       connectAuth: !connect ? "NONE" : connect.authorization_type === "AWS_IAM" ? "AWS_IAM" : connect.api_key_required ? "API_KEY" : "NONE",
@@ -248,7 +348,7 @@ export function synthesizedApis(
     },
     rest: {
       stage: api.only("aws_api_gateway_stage").props.stage_name,
-      apiKeyRequired: root.method.api_key_required === true,
+      apiKeyRequired: root.apiKeyRequired,
       auth: {
         authorization: root.method.authorization ?? "NONE",
         userPoolArns:
@@ -257,19 +357,17 @@ export function synthesizedApis(
         scopes: root.method.authorization_scopes ?? [],
       },
       validateBody: api.only("aws_api_gateway_request_validator").props.validate_request_body === true,
-      passthroughBehavior: root.integration.passthrough_behavior ?? "WHEN_NO_MATCH",
+      passthroughBehavior: root.passthroughBehavior,
       requestTemplates: root.requestTemplates,
-      integrationTimeoutMs: root.integration.timeout_milliseconds ?? INTEGRATION_TIMEOUT_MS,
+      integrationTimeoutMs: root.integrationTimeoutMs,
       responses: root.responses,
-      preflight: optionsMethod && responsesOf(optionsMethod)[0],
+      preflight: preflights["/"],
+      preflights,
       gatewayResponseHeaders: Object.fromEntries(
         api.resources("aws_api_gateway_gateway_response").map(({ props }) => [props.response_type, fixedHeaders(props.response_parameters, "gatewayresponse")]),
       ),
-      methods: Object.fromEntries(
-        Object.entries(methods)
-          .sort(([a], [b]) => (a === "/" ? -1 : b === "/" ? 1 : 0))
-          .map(([resourcePath, { requestTemplates, responses }]) => [resourcePath, { requestTemplates, responses }]),
-      ),
+      methods: Object.fromEntries(posts.map(([resourcePath, { requestTemplates, responses }]) => [resourcePath, { requestTemplates, responses }])),
+      routes: Object.fromEntries(Object.entries(routes).map(([key, { method: _method, ...route }]) => [key, route])),
       throttle: { rateLimit: methodSettings.throttling_rate_limit, burstLimit: methodSettings.throttling_burst_limit },
       usagePlan: {
         throttle: { rateLimit: plan.throttle_settings.rate_limit, burstLimit: plan.throttle_settings.burst_limit },

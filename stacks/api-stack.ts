@@ -1,5 +1,8 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { TerraformOutput } from "cdktf";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Fn, TerraformLocal, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { StepgateConfig } from "./config/load";
 import { DEFAULT_WORKFLOW } from "./config/names";
@@ -8,7 +11,8 @@ import { Monitoring } from "./constructs/monitoring";
 import { CustomDomains } from "./constructs/custom-domains";
 import { RestApi } from "./constructs/rest-api";
 import { RestWaf } from "./constructs/rest-waf";
-import { StartSyncExecutionRole, startSyncExecutionUri } from "./constructs/start-sync-execution-role";
+import type { AsyncRunner, WorkflowRoute } from "./constructs/stage";
+import { StartSyncExecutionRole, startSyncExecutionUri, stepFunctionsActionUri } from "./constructs/start-sync-execution-role";
 import { UsagePlan } from "./constructs/usage-plan";
 import { WebSocketApi } from "./constructs/websocket-api";
 import type { StackId } from "./stack-ids";
@@ -46,13 +50,28 @@ export class ApiStack extends StepgateStack {
     // looks it up. Until the workflow is applied (a first plan on a new backend), a placeholder in
     // account 000000000000 stands in, plainly visible in the plan, which only a review may make.
     const workflowState = readWorkflowState(this, config);
-    const { stateMachineArn, stateMachineArns: workflows } = workflowState;
+    const { stateMachineArn, runnerArn } = workflowState;
+    const isAsync = (name: string) => config.workflows.some((w) => w.name === name && w.async);
+    const workflows: WorkflowRoute[] = workflowState.stateMachineArns.map((w) => (isAsync(w.name) ? { ...w, async: true } : w));
     const partition = new DataAwsPartition(this, "partition");
     const integrationUri = startSyncExecutionUri(partition.partition, config.region);
+    const runner: AsyncRunner | undefined =
+      runnerArn === undefined
+        ? undefined
+        : {
+            stateMachineArn: runnerArn,
+            // A Standard execution's ARN is its state machine's, execution: for stateMachine:, then its name.
+            executionArnPrefix: new TerraformLocal(this, "runner_execution_arn_prefix", `${Fn.replace(runnerArn, ":stateMachine:", ":execution:")}:`).asString,
+            startExecutionUri: stepFunctionsActionUri(partition.partition, config.region, "StartExecution"),
+            describeExecutionUri: stepFunctionsActionUri(partition.partition, config.region, "DescribeExecution"),
+          };
 
+    // API Gateway starts the synchronous workflows itself, and the async ones through the runner only.
+    const defaultAsync = isAsync(config.workflows[0].name);
     const role = new StartSyncExecutionRole(this, "start_sync_execution", {
       name: names.startSyncExecutionRole,
-      stateMachineArns: [stateMachineArn, ...workflows.map((w) => w.stateMachineArn)],
+      stateMachineArns: [...(defaultAsync ? [] : [stateMachineArn]), ...workflows.filter((w) => !w.async).map((w) => w.stateMachineArn)],
+      runner,
     });
     // The policy that names every state machine: refused while one is a placeholder.
     refuseApplyBeforeWorkflow(this, workflowState, role.policy);
@@ -60,6 +79,8 @@ export class ApiStack extends StepgateStack {
       integrationUri,
       credentialsArn: role.role.arn,
       stateMachineArn,
+      async: defaultAsync || undefined,
+      runner,
       workflows,
       logRetentionDays: config.logRetentionDays,
       logKmsKeyId: this.logsKmsKeyArn,
@@ -90,8 +111,10 @@ export class ApiStack extends StepgateStack {
       },
       rateLimit: config.restRateLimit,
       burstLimit: config.restBurstLimit,
+      timeoutMs: config.restTimeoutMs,
       accessLogGroupName: names.restAccessLogGroup,
     });
+    if (runner) this.allowRunnerToReply(config, partition.partition);
 
     const stages = [{ apiId: this.restApi.api.id, stage: this.restApi.stage.stageName }];
     if (config.wsConnectAuth === "API_KEY") {
@@ -130,21 +153,43 @@ export class ApiStack extends StepgateStack {
     });
 
     if (config.monitoring === "on") {
-      this.monitor(config, [{ name: DEFAULT_WORKFLOW, arn: stateMachineArn }, ...workflows.map((w) => ({ name: w.name, arn: w.stateMachineArn }))]);
+      this.monitor(config, [{ name: DEFAULT_WORKFLOW, arn: stateMachineArn }, ...workflows.map((w) => ({ name: w.name, arn: w.stateMachineArn }))], runnerArn);
     }
   }
 
+  /**
+   * The runner's role may post result frames to this API's stage, and to no other: the grant is
+   * here, as only this stack knows the WebSocket API (the workflow stack, which made the role, is
+   * applied first and never reads this one).
+   */
+  private allowRunnerToReply(config: StepgateConfig, partition: string): void {
+    const account = new DataAwsCallerIdentity(this, "account");
+    const reply = new DataAwsIamPolicyDocument(this, "runner_reply_permissions", {
+      statement: [
+        {
+          effect: "Allow",
+          actions: ["execute-api:ManageConnections"],
+          resources: [
+            `arn:${partition}:execute-api:${config.region}:${account.accountId}:${this.webSocketApi.api.id}/${this.webSocketApi.stage.name}/POST/@connections/*`,
+          ],
+        },
+      ],
+    });
+    new IamRolePolicy(this, "runner_reply", { name: `reply-over-${config.names.websocketApi}`, role: config.names.runnerRole, policy: reply.json });
+  }
+
   /** The dashboard and alarms (STEPGATE_MONITORING), and the topic they notify. */
-  private monitor(config: StepgateConfig, stateMachines: ReadonlyArray<{ name: string; arn: string }>): void {
+  private monitor(config: StepgateConfig, stateMachines: ReadonlyArray<{ name: string; arn: string }>, runnerArn: string | undefined): void {
     const topicArn =
       config.alarmTopicArn ??
       new AlarmTopic(this, "alarm_topic", { name: config.names.alarmTopic, region: config.region, emails: config.alarmEmails }).topic.arn;
     const monitoring = new Monitoring(this, "monitoring", {
       name: config.names.dashboard,
       region: config.region,
-      rest: { apiName: config.names.restApi, stage: config.restStage, url: this.restApi.stage.invokeUrl },
+      rest: { apiName: config.names.restApi, stage: config.restStage, url: this.restApi.stage.invokeUrl, timeoutMs: config.restTimeoutMs },
       webSocket: { apiId: this.webSocketApi.api.id, stage: config.wsStage, url: this.webSocketApi.stage.invokeUrl },
       stateMachines,
+      runner: runnerArn === undefined ? undefined : { name: config.names.runnerStateMachine, arn: runnerArn },
       thresholds: {
         rest5xx: config.alarmRest5xx,
         restLatencyP99Ms: config.alarmRestLatencyP99Ms,

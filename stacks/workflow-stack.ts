@@ -2,12 +2,13 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { StepgateConfig, Workflow } from "./config/load";
+import { Runner } from "./constructs/runner";
+import { stateMachineRole } from "./constructs/state-machine-role";
 import { terraformLiteral } from "./constructs/template-file";
 import type { StackId } from "./stack-ids";
 import { StepgateStack } from "./stepgate-stack";
@@ -20,6 +21,8 @@ export const WORKFLOW_OUTPUTS = {
   logGroupName: "log_group_name",
   /** A map from workflow name to state machine ARN, the default one under `workflow`. */
   stateMachineArns: "state_machine_arns",
+  /** The runner of async workflows (STEPGATE_ASYNC_WORKFLOWS), when there are any. */
+  runnerArn: "runner_arn",
 } as const;
 
 export interface WorkflowStackProps {
@@ -27,15 +30,18 @@ export interface WorkflowStackProps {
 }
 
 /**
- * The Step Functions Express state machines, each with its role and its logs: the default workflow
- * in the stack's own scope (its addresses as they always were), each other one in a scope of its
- * own, `workflow_<name>`.
+ * The Step Functions state machines (Express, or Standard where STEPGATE_STANDARD_WORKFLOWS says),
+ * each with its role and its logs: the default workflow in the stack's own scope (its addresses as
+ * they always were), each other one in a scope of its own, `workflow_<name>`; and, when any
+ * workflow is async, the runner that starts them, in the scope `runner`.
  */
 export class WorkflowStack extends StepgateStack {
   /** The default workflow's state machine. */
   readonly stateMachine: SfnStateMachine;
   /** Every workflow's state machine, by workflow name, the default first. */
   readonly stateMachines: ReadonlyMap<string, SfnStateMachine>;
+  /** The runner of async workflows, when any workflow is async. */
+  readonly runner?: Runner;
 
   constructor(scope: Construct, id: StackId, { config }: WorkflowStackProps) {
     super(scope, id, { config });
@@ -44,16 +50,32 @@ export class WorkflowStack extends StepgateStack {
     const [main, ...extras] = config.workflows;
     const shared: Shared = { config, accountId: account.accountId, partition: partition.partition, logsKmsKeyArn: this.logsKmsKeyArn };
 
-    const first = expressWorkflow(this, main, shared);
+    const first = workflowStateMachine(this, main, shared);
     this.stateMachine = first.stateMachine;
     const machines = new Map([[main.name, first.stateMachine]]);
     for (const workflow of extras) {
       machines.set(
         workflow.name,
-        expressWorkflow(new Construct(this, workflowScopeId(workflow.name)), workflow, { ...shared, permissions: first.permissions }).stateMachine,
+        workflowStateMachine(new Construct(this, workflowScopeId(workflow.name)), workflow, { ...shared, permissions: first.permissions }).stateMachine,
       );
     }
     this.stateMachines = machines;
+
+    const asyncWorkflows = config.workflows.filter((w) => w.async);
+    if (asyncWorkflows.length > 0) {
+      this.runner = new Runner(this, "runner", {
+        names: { stateMachine: config.names.runnerStateMachine, role: config.names.runnerRole, logGroup: config.names.runnerLogGroup },
+        workflows: asyncWorkflows.map((w) => ({ stateMachineName: w.names.stateMachine, stateMachineArn: (machines.get(w.name) as SfnStateMachine).arn })),
+        region: config.region,
+        accountId: shared.accountId,
+        partition: shared.partition,
+        logLevel: config.logLevel,
+        logExecutionData: config.logExecutionData,
+        logRetentionDays: config.logRetentionDays,
+        logKmsKeyId: this.logsKmsKeyArn,
+        logsAndTracing: first.permissions,
+      });
+    }
 
     new TerraformOutput(this, WORKFLOW_OUTPUTS.stateMachineArn, {
       value: this.stateMachine.arn,
@@ -75,6 +97,12 @@ export class WorkflowStack extends StepgateStack {
       value: Object.fromEntries([...machines].map(([name, machine]) => [name, machine.arn])),
       description: "ARN of every Express state machine, by workflow name (the default one is workflow)",
     });
+    if (this.runner) {
+      new TerraformOutput(this, WORKFLOW_OUTPUTS.runnerArn, {
+        value: this.runner.stateMachine.arn,
+        description: "ARN of the Standard state machine that runs the async workflows",
+      });
+    }
   }
 }
 
@@ -93,7 +121,7 @@ interface Shared {
 }
 
 /** One workflow's state machine, role and log group, with the ids they have always had in `scope`. */
-function expressWorkflow(scope: Construct, workflow: Workflow, shared: Shared) {
+function workflowStateMachine(scope: Construct, workflow: Workflow, shared: Shared) {
   const { config, names } = { config: shared.config, names: workflow.names };
   const logGroup = new CloudwatchLogGroup(scope, "log_group", {
     name: names.stateMachineLogGroup,
@@ -101,28 +129,12 @@ function expressWorkflow(scope: Construct, workflow: Workflow, shared: Shared) {
     kmsKeyId: shared.logsKmsKeyArn,
   });
 
-  // Confused-deputy protection: Step Functions may assume the role only for this account's
-  // state machine of this name.
-  const assumeRole = new DataAwsIamPolicyDocument(scope, "assume_role", {
-    statement: [
-      {
-        effect: "Allow",
-        actions: ["sts:AssumeRole"],
-        principals: [{ type: "Service", identifiers: ["states.amazonaws.com"] }],
-        condition: [
-          { test: "StringEquals", variable: "aws:SourceAccount", values: [shared.accountId] },
-          {
-            test: "ArnLike",
-            variable: "aws:SourceArn",
-            values: [`arn:${shared.partition}:states:${config.region}:${shared.accountId}:stateMachine:${names.stateMachine}`],
-          },
-        ],
-      },
-    ],
-  });
-  const role = new IamRole(scope, "role", {
+  const role = stateMachineRole(scope, {
     name: names.stateMachineRole,
-    assumeRolePolicy: assumeRole.json,
+    stateMachineName: names.stateMachine,
+    accountId: shared.accountId,
+    partition: shared.partition,
+    region: config.region,
   });
 
   // Log delivery and X-Ray actions do not support resource-level permissions: AWS documents
@@ -162,7 +174,8 @@ function expressWorkflow(scope: Construct, workflow: Workflow, shared: Shared) {
 
   const stateMachine = new SfnStateMachine(scope, "state_machine", {
     name: names.stateMachine,
-    type: "EXPRESS",
+    // STANDARD replaces the state machine (its type cannot change in place): docs/long-running-workflows.md says so.
+    type: workflow.type,
     roleArn: role.arn,
     definition: terraformLiteral(workflow.definition),
     loggingConfiguration: {

@@ -13,6 +13,8 @@ export interface WorkflowState {
   readonly stateMachineArn: string;
   /** Every other workflow's state machine, by name, in the order of the settings. */
   readonly stateMachineArns: ReadonlyArray<{ readonly name: string; readonly stateMachineArn: string }>;
+  /** The runner of async workflows, when any workflow is async. */
+  readonly runnerArn?: string;
   /**
    * A Terraform expression: the names of the workflows whose state machine is still the placeholder
    * (the workflow stack not applied, or applied before they were added), in the order of the settings.
@@ -63,17 +65,21 @@ export function readWorkflowState(stack: TerraformStack, config: StepgateConfig)
     ).asString,
   }));
   const stateMachineArn = output(WORKFLOW_OUTPUTS.stateMachineArn, placeholder);
+  // A workflow state written before the first async workflow has no runner: its placeholder stands in.
+  const hasRunner = config.workflows.some((w) => w.async);
+  const runnerArn = hasRunner ? output(WORKFLOW_OUTPUTS.runnerArn, placeholderOf(config.names.runnerStateMachine)) : undefined;
   // By the locals' names, not the tokens above: the list reads plainly in the synthesized JSON.
   const locals = [
     { name: config.workflows[0].name, local: workflowOutputLocal(WORKFLOW_OUTPUTS.stateMachineArn) },
     ...config.workflows.slice(1).map(({ name }) => ({ name, local: workflowArnLocal(name) })),
+    ...(hasRunner ? [{ name: config.names.runnerStateMachine, local: workflowOutputLocal(WORKFLOW_OUTPUTS.runnerArn) }] : []),
   ];
   const notApplied = new TerraformLocal(
     stack,
     WORKFLOWS_NOT_APPLIED_LOCAL,
     `\${[for w in [${locals.map((w) => `{ name = "${w.name}", arn = local.${w.local} }`).join(", ")}] : w.name if startswith(w.arn, "${placeholderOf("")}")]}`,
   );
-  return { stateMachineArn, stateMachineArns, notApplied: `local.${notApplied.friendlyUniqueId}` };
+  return { stateMachineArn, stateMachineArns, runnerArn, notApplied: `local.${notApplied.friendlyUniqueId}` };
 }
 
 /**

@@ -18,6 +18,24 @@ export async function post(target: { restUrl: string }, body: string, headers: R
   return { status: response.status, body: parseBody(response.status, await response.text()) };
 }
 
+/** A REST GET (GET /executions/<id>); the answer's body must be JSON. */
+export async function get(url: string, headers: Record<string, string>, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Answer> {
+  const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+  return { status: response.status, body: parseBody(response.status, await response.text()) };
+}
+
+/** A REST POST to an async workflow: the answer, and its Location header (where to GET the execution). */
+export async function postAsync(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<{ answer: Answer; location?: string }> {
+  const response = await fetch(url, { method: "POST", body, headers, signal: AbortSignal.timeout(timeoutMs) });
+  const answer = { status: response.status, body: parseBody(response.status, await response.text()) };
+  return { answer, location: response.headers.get("location") ?? undefined };
+}
+
 /**
  * A REST POST with exactly these headers: fetch adds `content-type: text/plain` to a string body,
  * node's http adds none.

@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
 import type { LocalGatewayOptions } from "../local/gateway";
 import { SETTINGS } from "../stacks/config/settings";
-import { type Answer, connect, post, postExactly, within } from "./clients";
+import { DEFAULT_WORKFLOW } from "../stacks/config/names";
+import { type Answer, connect, get, post, postAsync, postExactly, within } from "./clients";
 
 /**
  * What stepgate promises its clients, one source for three uses: the docs' tables (checked
@@ -17,7 +18,9 @@ export interface Target {
   /** `https://...` or `http://...`, with the stage: POST JSON here. */
   readonly restUrl: string;
   readonly apiKey: string;
-  /** How long to wait for an answer, a reply or a close. */
+  /** Another key of the usage plan, which must not read the first key's async executions. @default not checked */
+  readonly secondApiKey?: string;
+  /** How long to wait for an answer, a reply or a close (an async execution: for its end). */
   readonly timeoutMs: number;
 }
 
@@ -628,5 +631,203 @@ export const BAD_REQUESTS: readonly BadRequest[] = [
     next: "the connection stays open",
     options: { waitScale: 1, integrationTimeoutMs: 200 },
     notVerified: "needs a workflow past 29 s",
+  },
+];
+
+/**
+ * The client contract of async workflows (STEPGATE_ASYNC_WORKFLOWS, docs/long-running-workflows.md):
+ * what a client receives, as data, for the local tests, `npm run verify` and the docs.
+ */
+export const ASYNC_CONTRACT = {
+  /** An execution's id: the request's id, as stepgate names executions. */
+  executionId: /^[A-Za-z0-9_-]{1,80}$/,
+  /** WebSocket: the frame a message to an async workflow gets at once. */
+  ackFrame: (executionId: string) => ({ executionId, status: "RUNNING" }),
+  /**
+   * WebSocket: the frame that follows when the execution ends, a synchronous reply's fields for the
+   * same outcome: `output` (the same JSON text) when it SUCCEEDED, else `error` and `cause`.
+   */
+  resultFrame: (executionId: string, outcome: Outcome) => ({ executionId, ...outcome }),
+  /** WebSocket: the frame instead of a result over a frame's 128 KB. */
+  tooLargeError: "stepgate.ResultTooLarge",
+  /** REST: a POST to an async workflow, answered at once. */
+  accepted: { status: 202, body: (executionId: string) => ({ executionId }) },
+  /** REST: where to read it, on the same stage as the POST (`stagePath`: `/<stage>`, or "" on a custom domain). */
+  location: (stagePath: string, executionId: string) => `${stagePath}/executions/${executionId}`,
+  /** REST: GET /executions/<id> while it runs. */
+  running: { status: 202, body: (executionId: string) => ({ executionId, status: "RUNNING" }) },
+  /** REST: GET /executions/<id> once it ended: the synchronous POST's status for the outcome (its body too). */
+  endedStatus: { SUCCEEDED: 200, FAILED: 500, ABORTED: 500, TIMED_OUT: 504 } as Readonly<Record<Outcome["status"], number>>,
+  /** REST: an unknown id, a malformed one, or another caller's execution: word for word the same. */
+  notFound: { status: 404, body: (id: string) => ({ error: "ExecutionNotFound", cause: `No execution of yours has the id "${id}"` }) },
+} as const;
+
+/** How an execution ended, in a synchronous reply's fields. */
+export type Outcome =
+  | { readonly status: "SUCCEEDED"; readonly output: string }
+  | { readonly status: "FAILED" | "TIMED_OUT" | "ABORTED"; readonly error: string; readonly cause: string };
+
+/** A row of the async contract (docs/bad-requests.md's "Long-running workflows"), with how verify checks it. */
+export interface AsyncRow {
+  readonly name: string;
+  readonly answer: string;
+  readonly next: string;
+  /** How verify checks it on an async workflow, when it can (else the local tests prove it alone). */
+  readonly probe?: (workflow: string) => Probe;
+  /** Why `npm run verify` does not run the row, when it has no probe. */
+  readonly notVerified?: string;
+}
+
+/** The message verify and the local tests send an async workflow: the walkthrough's, with the workflow's action. */
+export function asyncMessage(workflow: string): string {
+  return workflow === DEFAULT_WORKFLOW ? WALKTHROUGH_MESSAGE : JSON.stringify({ action: workflow, ...JSON.parse(WALKTHROUGH_MESSAGE) });
+}
+
+/** The REST URL of a workflow's POST: the stage's for the default one, `<stage>/<name>` for another. */
+export function workflowUrl(restUrl: string, workflow: string): string {
+  return workflow === DEFAULT_WORKFLOW ? restUrl : `${restUrl.replace(/\/$/, "")}/${workflow}`;
+}
+
+/** How often verify reads an async execution until it ends: each GET is a request of the usage plan. */
+export const POLL_INTERVAL_MS = 1000;
+
+/** The two frames of one message, in the order they came (the result may come first: read `status`); the frames of other messages are left. */
+async function framesOf(client: ReturnType<typeof connect>, waitMs: number): Promise<{ ack: Record<string, unknown>; result: Record<string, unknown> }> {
+  const frames: Array<Record<string, unknown>> = [];
+  const deadline = Date.now() + waitMs;
+  while (frames.length < 2) {
+    const frame = JSON.parse(unthrottledReply(await client.next(Math.max(1, deadline - Date.now()))));
+    frames.push(frame);
+    // A refusal (not JSON, throttled...) is a reply of its own: nothing follows it.
+    if (frames.length === 1 && frame.executionId === undefined) return { ack: frame, result: {} };
+  }
+  const ack = frames.find((f) => f.status === "RUNNING") ?? frames[0];
+  return { ack, result: frames.find((f) => f !== ack) ?? {} };
+}
+
+/** Checks a result frame's fields against the contract: a synchronous reply's for its status. */
+function checkOutcome(e: Expectations, what: string, outcome: Record<string, unknown>): void {
+  const status = String(outcome.status);
+  if (status === "SUCCEEDED") {
+    e.equal(`${what}'s fields`, Object.keys(outcome).sort(), ["executionId", "output", "status"]);
+    e.that(typeof outcome.output === "string", `${what}: output is not JSON text`);
+  } else {
+    e.that(["FAILED", "TIMED_OUT", "ABORTED"].includes(status), `${what}: status ${JSON.stringify(outcome.status)}`);
+    e.equal(`${what}'s fields`, Object.keys(outcome).sort(), ["cause", "error", "executionId", "status"]);
+  }
+}
+
+/** GETs a Location until the execution ends (202 RUNNING meanwhile), at most until `deadline`. */
+async function pollUntilEnded(url: string, key: string, deadline: number): Promise<{ answer: Answer; polls: number }> {
+  for (let polls = 1; ; polls++) {
+    const answer = unthrottled(await get(url, { "x-api-key": key }, Math.max(1, deadline - Date.now())));
+    if (answer.status !== ASYNC_CONTRACT.running.status || Date.now() + POLL_INTERVAL_MS > deadline) return { answer, polls };
+    await sleep(POLL_INTERVAL_MS);
+  }
+}
+
+export const ASYNC_ROWS: readonly AsyncRow[] = [
+  {
+    name: "WebSocket: a message to an async workflow",
+    answer:
+      'at once `{"executionId": "<id>", "status": "RUNNING"}`; at the end, `{"executionId": "<id>", "status": ...}` with a synchronous reply\'s `output`, or `error` and `cause`',
+    next: "each message in flight gets its own pair, told apart by `executionId`",
+    probe: (workflow) => ({
+      when: "default",
+      executions: 2,
+      expected: "RUNNING, then the result frame, one executionId",
+      run: (t) =>
+        observe(async (e, latencies) => {
+          const client = connect(t.websocketUrl, wsHeaders(t), t.timeoutMs);
+          try {
+            await client.opened;
+            client.socket.send(asyncMessage(workflow));
+            const { ack, result } = await timed(latencies, () => framesOf(client, t.timeoutMs));
+            const id = String(ack.executionId ?? "");
+            e.that(ASYNC_CONTRACT.executionId.test(id), `the acknowledgement has no executionId: ${clip(JSON.stringify(ack), 80)}`);
+            e.equal("the acknowledgement", ack, ASYNC_CONTRACT.ackFrame(id));
+            e.equal("the result frame's executionId", result.executionId, id);
+            checkOutcome(e, "the result frame", result);
+            return `RUNNING, then ${String(result.status ?? "nothing")}`;
+          } finally {
+            client.socket.close();
+          }
+        }),
+    }),
+  },
+  {
+    name: "REST: a POST to an async workflow",
+    answer: '202 `{"executionId": "<id>"}`, `Location: /<stage>/executions/<id>`',
+    next: "`GET` the Location: 202 `RUNNING` until the end, then what a synchronous `POST` answers (200 with the output, 500, 504)",
+    probe: (workflow) => ({
+      when: "default",
+      executions: 2,
+      expected: "202 with Location; GET 202 RUNNING..., then 200; again 200",
+      run: (t) =>
+        observe(async (e, latencies) => {
+          const deadline = Date.now() + t.timeoutMs;
+          const { answer, location } = await timed(latencies, () => postAsync(workflowUrl(t.restUrl, workflow), WALKTHROUGH_BODY, json(t.apiKey), t.timeoutMs));
+          const id = String(answer.body.executionId ?? "");
+          e.that(ASYNC_CONTRACT.executionId.test(id), `no executionId: ${clip(short(unthrottled(answer)), 80)}`);
+          e.equal("the POST's answer", answer, { status: ASYNC_CONTRACT.accepted.status, body: ASYNC_CONTRACT.accepted.body(id) });
+          const stagePath = new URL(t.restUrl).pathname.replace(/\/$/, "");
+          e.equal("Location", location, ASYNC_CONTRACT.location(stagePath, id));
+          if (location === undefined || e.problems.length > 0) return clip(short(answer), 50);
+          const url = new URL(location, t.restUrl).toString();
+          const { answer: ended, polls } = await pollUntilEnded(url, t.apiKey, deadline);
+          e.equal("the answer once it ended", ended.status, ASYNC_CONTRACT.endedStatus.SUCCEEDED);
+          const again = unthrottled(await get(url, { "x-api-key": t.apiKey }, t.timeoutMs));
+          e.equal("a GET after the end", again, ended);
+          return `202, Location; ${polls} GET, then ${ended.status}; again ${again.status}`;
+        }),
+    }),
+  },
+  {
+    name: "REST: `GET /executions/<id>` with another API key, an unknown id or a malformed one",
+    answer: '404 `{"error": "ExecutionNotFound", "cause": "No execution of yours has the id \\"<id>\\""}`, the same for all three',
+    next: "the owner's key reads it",
+    probe: (workflow) => ({
+      when: "default",
+      executions: 2,
+      expected: "404 ExecutionNotFound for each; the owner reads it",
+      run: (t) =>
+        observe(async (e, latencies) => {
+          const executions = new URL(ASYNC_CONTRACT.location(new URL(t.restUrl).pathname.replace(/\/$/, ""), ""), t.restUrl).toString();
+          const notFound = async (id: string, key: string) => {
+            const answer = unthrottled(await get(`${executions}${encodeURIComponent(id)}`, { "x-api-key": key }, t.timeoutMs));
+            e.equal(`GET of ${JSON.stringify(id)}`, answer, { status: ASYNC_CONTRACT.notFound.status, body: ASYNC_CONTRACT.notFound.body(id) });
+            return answer.status;
+          };
+          const statuses = [await timed(latencies, () => notFound("nosuchexecution0", t.apiKey)), await notFound("not.an-id", t.apiKey)];
+          if (t.secondApiKey === undefined) return `${statuses.join(", ")}; another key not checked`;
+          const { answer } = await postAsync(workflowUrl(t.restUrl, workflow), WALKTHROUGH_BODY, json(t.apiKey), t.timeoutMs);
+          const id = String(unthrottled(answer).body.executionId ?? "");
+          e.that(ASYNC_CONTRACT.executionId.test(id), `the POST did not start an execution: ${clip(short(answer), 60)}`);
+          statuses.push(await notFound(id, t.secondApiKey));
+          const owner = unthrottled(await get(`${executions}${id}`, { "x-api-key": t.apiKey }, t.timeoutMs));
+          e.that(owner.status !== ASYNC_CONTRACT.notFound.status, "its owner's key does not read it either");
+          return `${statuses.join(", ")}; the owner ${owner.status}`;
+        }),
+    }),
+  },
+  {
+    name: "WebSocket: a message that is not JSON, to an async workflow",
+    answer:
+      'the acknowledgement, then the result frame `{"executionId": "<id>", "status": "FAILED", "error": "...InvalidExecutionInput...", "cause": ...}`: Step Functions refuses the text when the runner starts the workflow',
+    next: "the workflow never runs, and the runner does not count it as its own fault; the connection stays open",
+    notVerified:
+      "only the default workflow can be sent text that is not JSON (a named workflow's route needs its action, which only JSON has): proved by the local tests",
+  },
+  {
+    name: "WebSocket: a result over 128 KB",
+    answer: '`{"executionId": "<id>", "status": ..., "error": "stepgate.ResultTooLarge", "cause": ...}` instead of the result',
+    next: "REST reads the result, with the credentials that started it",
+    notVerified: DEPENDS_ON_THE_WORKFLOW,
+  },
+  {
+    name: "WebSocket: a client that left before the end",
+    answer: "nothing: the runner's post answers 410, and it ends there, without retrying or counting a failure",
+    next: "REST reads the result with the same API key (`STEPGATE_WS_CONNECT_AUTH=API_KEY`) or IAM principal; with `NONE`, nobody",
+    notVerified: "proved by the local tests: a deployment shows it only in the runner's logs",
   },
 ];

@@ -3,7 +3,7 @@ import { DEFAULT_WORKFLOW, workflowNameRefusal } from "../stacks/config/names";
 import { API_GATEWAY_KEY } from "../stacks/config/parsers";
 import { DEFAULT_TIMEOUT_MS } from "./clients";
 import { apiStackDir, type Endpoints, readOutputs, readWorkflowNames } from "./outputs";
-import { BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS, type Walkthrough, workflowWalkthroughs } from "./promises";
+import { ASYNC_ROWS, BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS, type Walkthrough, workflowWalkthroughs } from "./promises";
 
 /**
  * `npm run verify`: checks a live stepgate from outside, as a client would. Every walkthrough and
@@ -12,12 +12,16 @@ import { BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS, 
  * API key appears whole in what it prints, `<api key>` stands instead.
  */
 
-export const USAGE = `usage: npm run verify -- [--rest-url URL --ws-url URL --api-key KEY] [--workflows a,b] [--all] [--samples N] [--timeout MS]
+export const USAGE = `usage: npm run verify -- [--rest-url URL --ws-url URL --api-key KEY] [--workflows a,b] [--async-workflows a,b] [--second-api-key KEY]
+                     [--all] [--samples N] [--timeout MS]
 
 Without the three flags, the URLs and the key come from the api stack's Terraform outputs
 (terraform -chdir=<CDKTF_OUTDIR or cdktf.out>/stacks/api output -json).
   --workflows    the workflows besides the default one (STEPGATE_WORKFLOWS; workflow is always checked), each route checked once
                  (default: the workflow stack's output state_machine_arns, when the outputs are read)
+  --async-workflows  the async workflows (STEPGATE_ASYNC_WORKFLOWS) whose async rows to check: the acknowledgement and the
+                 result frame, 202 then GET to 200, 404 for an unknown or malformed id
+  --second-api-key   another key of the usage plan: the async rows check that it cannot read the first key's execution (404)
   --all          also the rows that cost quota or time (the REST and WebSocket throttles)
   --samples N    requests per walkthrough, for the latency summary (default 5, 1 to 20)
   --timeout MS   how long to wait for an answer, a reply or a close (default ${DEFAULT_TIMEOUT_MS})`;
@@ -29,6 +33,10 @@ export interface Options {
   readonly timeoutMs: number;
   /** The workflows besides the default, from --workflows; undefined when not given. */
   readonly workflows?: readonly string[];
+  /** The async workflows whose async rows run, from --async-workflows (`workflow` is the default one). */
+  readonly asyncWorkflows?: readonly string[];
+  /** Another API key, from --second-api-key. */
+  readonly secondApiKey?: string;
 }
 
 export class UsageError extends Error {
@@ -46,6 +54,8 @@ export function parseArgs(argv: readonly string[]): Options {
   let samples = 5;
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   let workflows: string[] | undefined;
+  let asyncWorkflows: string[] | undefined;
+  let secondApiKey: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -61,11 +71,23 @@ export function parseArgs(argv: readonly string[]): Options {
     };
     if (flag === "--rest-url") endpoints.restUrl = value();
     else if (flag === "--ws-url") endpoints.websocketUrl = value();
-    else if (flag === "--api-key") {
-      endpoints.apiKey = value();
+    else if (flag === "--api-key" || flag === "--second-api-key") {
+      const key = value();
       // Its value is never repeated: it may be a real key, cut short.
-      if (API_GATEWAY_KEY.parse(endpoints.apiKey) === undefined)
-        throw new UsageError(`--api-key takes ${API_GATEWAY_KEY.accepts}: API Gateway could not have issued this one`, { showUsage: false });
+      if (API_GATEWAY_KEY.parse(key) === undefined)
+        throw new UsageError(`${flag} takes ${API_GATEWAY_KEY.accepts}: API Gateway could not have issued this one`, { showUsage: false });
+      if (flag === "--api-key") endpoints.apiKey = key;
+      else secondApiKey = key;
+    } else if (flag === "--async-workflows") {
+      asyncWorkflows = value()
+        .split(",")
+        .map((w) => w.trim());
+      // The default workflow may be async too: its name is `workflow`, as in STEPGATE_ASYNC_WORKFLOWS.
+      const refusal = asyncWorkflows
+        .filter((w) => w !== DEFAULT_WORKFLOW)
+        .map(workflowNameRefusal)
+        .find((r) => r !== undefined);
+      if (refusal !== undefined) throw new UsageError(`--async-workflows takes workflow names separated by commas: ${refusal}`);
     } else if (flag === "--all") all = true;
     else if (flag === "--workflows") {
       workflows = value()
@@ -88,7 +110,16 @@ export function parseArgs(argv: readonly string[]): Options {
   ] as const) {
     if (url !== undefined && !URL.canParse(url)) throw new UsageError(`${name} is not a URL`);
   }
-  return { endpoints, all, samples, timeoutMs, workflows };
+  if (secondApiKey !== undefined && secondApiKey === endpoints.apiKey) throw new UsageError("--second-api-key is the same key as --api-key");
+  return {
+    endpoints,
+    all,
+    samples,
+    timeoutMs,
+    workflows,
+    ...(asyncWorkflows === undefined ? {} : { asyncWorkflows }),
+    ...(secondApiKey === undefined ? {} : { secondApiKey }),
+  };
 }
 
 export interface Row {
@@ -107,18 +138,41 @@ export function percentile(values: readonly number[], p: number): number | undef
 }
 
 /** How many Express executions a run starts, about: each one is paid. */
-export function executionsPerRun(options: Pick<Options, "all" | "samples" | "workflows">): number {
+export function executionsPerRun(options: Pick<Options, "all" | "samples" | "workflows" | "asyncWorkflows">): number {
+  const asyncOnes = (options.asyncWorkflows ?? []).flatMap(asyncProbes).reduce((sum, row) => sum + row.probe.executions, 0);
+  // With the default workflow async, only the async rows run.
+  if (options.asyncWorkflows?.includes(DEFAULT_WORKFLOW)) return asyncOnes;
   const probes: Probe[] = BAD_REQUESTS.flatMap((r) => (r.probe && (r.probe.when === "default" || options.all) ? [r.probe] : []));
-  // Each other workflow's two routes run once each.
-  return WALKTHROUGHS.length * options.samples + 2 * (options.workflows?.length ?? 0) + probes.reduce((sum, p) => sum + p.executions, 0);
+  // Each other synchronous workflow's two routes run once each.
+  return WALKTHROUGHS.length * options.samples + 2 * synchronous(options).length + probes.reduce((sum, p) => sum + p.executions, 0) + asyncOnes;
+}
+
+/** The other workflows answered synchronously: an async one's routes are checked by the async rows instead. */
+function synchronous(options: Pick<Options, "workflows" | "asyncWorkflows">): readonly string[] {
+  return (options.workflows ?? []).filter((name) => !options.asyncWorkflows?.includes(name));
+}
+
+/** The async rows verify runs on an async workflow, each named after it. */
+function asyncProbes(workflow: string): Array<{ name: string; probe: Probe }> {
+  return ASYNC_ROWS.flatMap((row) => (row.probe ? [{ name: `${row.name} (${workflow})`, probe: row.probe(workflow) }] : []));
 }
 
 /** Runs the rows: the walkthroughs (WebSocket and REST side by side, each request after the other), then the bad requests, at once. */
-export async function verify(target: Target, options: Pick<Options, "all" | "samples" | "workflows">): Promise<Row[]> {
+export async function verify(target: Target, options: Pick<Options, "all" | "samples" | "workflows" | "asyncWorkflows">): Promise<Row[]> {
+  const skipped = (reason: string): Observation => ({ result: "skip", got: `not run: ${reason}`, problems: [], latenciesMs: [] });
+  // Every walkthrough and bad request expects the default workflow to answer in the request.
+  if (options.asyncWorkflows?.includes(DEFAULT_WORKFLOW)) {
+    const reason = skipped(DEFAULT_ASYNC);
+    return [
+      ...WALKTHROUGHS.map((w): Row => ({ name: w.name, expected: w.probe.expected, observation: reason, walkthrough: true })),
+      ...BAD_REQUESTS.map((r): Row => ({ name: r.name, expected: r.probe?.expected ?? clip(stripTicks(r.answer)), observation: reason, walkthrough: false })),
+      ...(await asyncRows(target, options)),
+    ];
+  }
   const walk = (w: Walkthrough, samples: number) => ({ w, samples });
   const all = [
     ...WALKTHROUGHS.map((w) => walk(w, options.samples)),
-    ...(options.workflows ?? []).flatMap((name) => workflowWalkthroughs(name).map((w) => walk(w, 1))),
+    ...synchronous(options).flatMap((name) => workflowWalkthroughs(name).map((w) => walk(w, 1))),
   ];
   const walkthroughs = await Promise.all(
     all.map(async ({ w, samples }): Promise<Row> => {
@@ -134,7 +188,6 @@ export async function verify(target: Target, options: Pick<Options, "all" | "sam
     }),
   );
   const costly = new Set(BAD_REQUESTS.filter((r) => r.probe?.when === "all").map((r) => r.name));
-  const skipped = (reason: string): Observation => ({ result: "skip", got: `not run: ${reason}`, problems: [], latenciesMs: [] });
   const run = (names: Set<string>) =>
     Promise.all(
       BAD_REQUESTS.filter((r) => names.has(r.name)).map(async (r): Promise<Row> => {
@@ -154,7 +207,19 @@ export async function verify(target: Target, options: Pick<Options, "all" | "sam
   }
   const order = BAD_REQUESTS.map((r) => r.name);
   const bad = [...cheap, ...expensive].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-  return [...walkthroughs, ...bad];
+  return [...walkthroughs, ...bad, ...(await asyncRows(target, options))];
+}
+
+/** Why the synchronous rows are not run when the default workflow is async. */
+const DEFAULT_ASYNC = "the default workflow is async (its async rows check it)";
+
+/** The async rows, each workflow's one after the other: a run's requests stay few at once. */
+async function asyncRows(target: Target, options: Pick<Options, "asyncWorkflows">): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const { name, probe } of (options.asyncWorkflows ?? []).flatMap(asyncProbes)) {
+    rows.push({ name, expected: probe.expected, observation: await probe.run(target), walkthrough: false });
+  }
+  return rows;
 }
 
 const stripTicks = (text: string) => text.replaceAll("`", "");
@@ -192,13 +257,13 @@ export function summaryLine(rows: readonly Row[]): string {
  * The line with the key replaced by `<api key>` where it appears whole: not as the start, end or
  * middle of a longer run of letters and digits (a word that only contains it is another word).
  */
-export function redact(line: string, key: string): string {
+export function redact(line: string, key: string, stand = "<api key>"): string {
   if (key === "") return line;
   const alnum = /[A-Za-z0-9]/;
   const before = alnum.test(key[0]) ? "(?<![A-Za-z0-9])" : "";
   const after = alnum.test(key[key.length - 1]) ? "(?![A-Za-z0-9])" : "";
   const escaped = key.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
-  return line.replace(new RegExp(`${before}${escaped}${after}`, "g"), "<api key>");
+  return line.replace(new RegExp(`${before}${escaped}${after}`, "g"), stand);
 }
 
 /** The CLI; returns the exit code: 0 every row passed, 1 a row failed or was throttled, 2 it could not run. */
@@ -207,8 +272,10 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   const at = argv.indexOf("--api-key");
   // A value API Gateway could not have issued is refused, and no message repeats a flag's value.
   let key = API_GATEWAY_KEY.parse(at >= 0 ? (argv[at + 1] ?? "") : "") ?? "";
-  // Every line goes through here: nothing printed holds the key's value.
-  const print = (line: string) => out(redact(line, key));
+  const atSecond = argv.indexOf("--second-api-key");
+  const secondKey = API_GATEWAY_KEY.parse(atSecond >= 0 ? (argv[atSecond + 1] ?? "") : "") ?? "";
+  // Every line goes through here: nothing printed holds either key's value.
+  const print = (line: string) => out(redact(redact(line, key), secondKey, "<second api key>"));
   try {
     const options = parseArgs(argv);
     const given = options.endpoints;
@@ -230,9 +297,10 @@ export async function main(argv: readonly string[], out: (line: string) => void 
       }
     }
     key = endpoints.apiKey;
-    const target: Target = { ...endpoints, timeoutMs: options.timeoutMs };
+    const target: Target = { ...endpoints, timeoutMs: options.timeoutMs, ...(options.secondApiKey ? { secondApiKey: options.secondApiKey } : {}) };
     const run = { ...options, workflows };
-    const others = workflows?.length ? `; workflows ${workflows.join(", ")}` : "";
+    const asyncOnes = options.asyncWorkflows?.length ? `; async ${options.asyncWorkflows.join(", ")}` : "";
+    const others = `${workflows?.length ? `; workflows ${workflows.join(", ")}` : ""}${asyncOnes}`;
     print(`verifying REST ${target.restUrl} and WebSocket ${target.websocketUrl}${others} (about ${executionsPerRun(run)} Express executions)`);
     const rows = await verify(target, run);
     for (const line of formatTable(rows)) print(line);

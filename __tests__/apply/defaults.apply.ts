@@ -5,14 +5,14 @@ import { describeApplied } from "../support/apply";
 import { address, synthesizeToFolder } from "../support/stacks";
 import { temporaryFolder } from "../support/temporary-folders";
 
-/** The template a test changes (by a comment line at its end), or none. */
+/** The template a test changes (by a comment line at the end of what it is part of), or none. */
 let mockChangedTemplate: string | undefined;
 jest.mock("../../stacks/constructs/template-file", () => {
   const actual = jest.requireActual("../../stacks/constructs/template-file");
   return {
     ...actual,
-    templateFile: (file: string, values?: Record<string, string>) =>
-      actual.templateFile(file, values) + (file === mockChangedTemplate ? "\n## changed by a test" : ""),
+    templateFile: (files: string | string[], values?: Record<string, string>) =>
+      actual.templateFile(files, values) + ([files].flat().includes(mockChangedTemplate as string) ? "\n## changed by a test" : ""),
   };
 });
 

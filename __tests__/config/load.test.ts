@@ -182,7 +182,8 @@ describe("loadConfig", () => {
   });
 
   it("derives every name from the prefix", () => {
-    expect(Object.values(resourceNames("abc")).filter((name) => !/(^|[-/])abc([-/]|$)/.test(name))).toEqual([]);
+    // The runner's names separate the prefix with "_", which no workflow's name has (names.ts).
+    expect(Object.values(resourceNames("abc")).filter((name) => !/(^|[-/])abc([-/_]|$)/.test(name))).toEqual([]);
   });
 
   it("names the definition file, resolved from the project folder, in each of its problems", () => {
@@ -236,6 +237,8 @@ describe("loadConfig", () => {
           definitionPath: "templates/workflow.asl.json",
           definition: config.definition,
           names: { stateMachine: "stepgate-workflow", stateMachineRole: "stepgate-workflow", stateMachineLogGroup: "/aws/vendedlogs/states/stepgate-workflow" },
+          async: false,
+          type: "EXPRESS",
         },
       ]);
     });
@@ -322,6 +325,84 @@ describe("loadConfig", () => {
         "STEPGATE_WORKFLOWS: 300 workflows, at most 298: a WebSocket API has at most 300 routes, $default and $connect included",
         "STEPGATE_WORKFLOWS: 300 workflows, at most 299: a REST API has at most 300 resources, the root included",
         expect.stringContaining("too many for the API Gateway role's policy"),
+      ]);
+    });
+  });
+
+  describe("STEPGATE_ASYNC_WORKFLOWS and STEPGATE_STANDARD_WORKFLOWS", () => {
+    const seed = "templates/workflow.asl.json";
+    const waitsForAJob = () =>
+      definitionFile({
+        StartAt: "Job",
+        States: { Job: { Type: "Task", Resource: "arn:aws:states:::glue:startJobRun.sync", Parameters: { JobName: "j" }, End: true } },
+      });
+
+    it("answers every workflow synchronously on Express by default", () => {
+      expect(load({ STEPGATE_WORKFLOWS: `orders=${seed}` }).workflows.map((w) => [w.name, w.async, w.type])).toEqual([
+        ["workflow", false, "EXPRESS"],
+        ["orders", false, "EXPRESS"],
+      ]);
+    });
+
+    it("makes the named workflows async, and the named async ones Standard", () => {
+      const config = load({
+        STEPGATE_WORKFLOWS: `orders=${seed},batch=${seed},quick=${seed}`,
+        STEPGATE_ASYNC_WORKFLOWS: "workflow, batch,orders",
+        STEPGATE_STANDARD_WORKFLOWS: "batch",
+      });
+      expect(config.workflows.map((w) => [w.name, w.async, w.type])).toEqual([
+        ["workflow", true, "EXPRESS"],
+        ["orders", true, "EXPRESS"],
+        ["batch", true, "STANDARD"],
+        ["quick", false, "EXPRESS"],
+      ]);
+    });
+
+    it("lets a Standard workflow wait for a job (.sync), which an Express one cannot", () => {
+      const file = waitsForAJob();
+      expect(load({ STEPGATE_WORKFLOWS: `batch=${file}`, STEPGATE_ASYNC_WORKFLOWS: "batch", STEPGATE_STANDARD_WORKFLOWS: "batch" }).workflows[1].type).toBe(
+        "STANDARD",
+      );
+      expect(problems({ STEPGATE_WORKFLOWS: `batch=${file}`, STEPGATE_ASYNC_WORKFLOWS: "batch" })).toEqual([
+        expect.stringMatching(/^STEPGATE_WORKFLOWS \(batch: .*\) at \$\.States\["Job"\]\.Resource: .* waits for a job to complete \(\.sync\)/),
+      ]);
+    });
+
+    it("refuses, one line each and all at once: an unknown workflow, a Standard one that is not async, a workflow named executions", () => {
+      expect(
+        problems({
+          STEPGATE_WORKFLOWS: `executions=${seed},batch=${seed}`,
+          STEPGATE_ASYNC_WORKFLOWS: "workflow,nope",
+          STEPGATE_STANDARD_WORKFLOWS: "batch,other",
+        }),
+      ).toEqual([
+        "STEPGATE_WORKFLOWS (executions, from environment): with STEPGATE_ASYNC_WORKFLOWS, GET /executions/<id> reads async executions: choose another name",
+        "STEPGATE_ASYNC_WORKFLOWS (nope, from environment): no such workflow; the workflows are workflow, executions, batch (STEPGATE_WORKFLOWS adds others)",
+        "STEPGATE_STANDARD_WORKFLOWS (other, from environment): no such workflow; the workflows are workflow, executions, batch (STEPGATE_WORKFLOWS adds others)",
+        "STEPGATE_STANDARD_WORKFLOWS (batch, from environment): a Standard workflow must be async too, as StartSyncExecution starts Express workflows only: add it to STEPGATE_ASYNC_WORKFLOWS",
+      ]);
+    });
+
+    it.each([["workflow,workflow"], ["Orders"], [","]])("refuses %j, saying what it accepts", (value) => {
+      expect(problems({ STEPGATE_ASYNC_WORKFLOWS: value })).toEqual([
+        `STEPGATE_ASYNC_WORKFLOWS=${JSON.stringify(value)} (from environment): expected ${SETTINGS.asyncWorkflows.accepts}`,
+      ]);
+    });
+
+    it("keeps a workflow named executions while no workflow is async", () => {
+      expect(load({ STEPGATE_WORKFLOWS: `executions=${seed}` }).workflows.map((w) => w.name)).toEqual(["workflow", "executions"]);
+    });
+  });
+
+  describe("STEPGATE_REST_TIMEOUT_MS", () => {
+    it("is 29 s by default, and takes 50 ms to Express's 5 minutes", () => {
+      expect(load().restTimeoutMs).toBe(29000);
+      expect([load({ STEPGATE_REST_TIMEOUT_MS: "50" }).restTimeoutMs, load({ STEPGATE_REST_TIMEOUT_MS: "300000" }).restTimeoutMs]).toEqual([50, 300000]);
+    });
+
+    it.each([["49"], ["300001"], ["1.5"], ["29 s"]])("refuses %j, saying what it accepts", (value) => {
+      expect(problems({ STEPGATE_REST_TIMEOUT_MS: value })).toEqual([
+        `STEPGATE_REST_TIMEOUT_MS=${JSON.stringify(value)} (from environment): expected ${SETTINGS.restTimeoutMs.accepts}`,
       ]);
     });
   });

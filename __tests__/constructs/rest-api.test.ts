@@ -9,7 +9,7 @@ import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { TerraformLocal } from "cdktf";
 import { REST_METHOD_STATUS_CODES, RestApi, type RestApiProps } from "../../stacks/constructs/rest-api";
-import { address, API_PROPS, only, redeploymentTrigger, resources, synthScope } from "../support/stacks";
+import { address, API_PROPS, only, RUNNER_PROPS, redeploymentTrigger, resources, synthScope } from "../support/stacks";
 
 const synth = (props: Partial<RestApiProps> = {}) => synthScope((scope) => new RestApi(scope, "rest", { ...API_PROPS, ...props }));
 const trigger = (synthesized: string) => redeploymentTrigger(synthesized, "aws_api_gateway_deployment");
@@ -263,6 +263,76 @@ describe("RestApi", () => {
       const moved = synth({ workflows: [{ name: "orders", stateMachineArn: `${workflows[0].stateMachineArn}-v2` }] });
       expect(trigger(moved).digest).not.toBe(trigger(several).digest);
       expect(trigger(synth({ workflows })).digest).toBe(trigger(several).digest);
+    });
+  });
+
+  describe("with async workflows", () => {
+    const runner = RUNNER_PROPS;
+    const workflows = [{ name: "orders", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test-orders", async: true }];
+    const withAsync = synth({ workflows, runner, timeoutMs: 120_000 });
+    const ordersResource = address(withAsync, "aws_api_gateway_resource", (r) => r.path_part === "orders");
+    const idResource = address(withAsync, "aws_api_gateway_resource", (r) => r.path_part === "{id}");
+    const integrationOf = (resourceId: string) => only(withAsync, "aws_api_gateway_integration", (r) => r.resource_id === resourceId).props;
+
+    it("starts the runner on POST /<name>, with the same key, validator and model; the synchronous POST / as it was but for its timeout", () => {
+      expect(integrationOf(`\${${ordersResource}.id}`)).toMatchObject({
+        uri: runner.startExecutionUri,
+        credentials: API_PROPS.credentialsArn,
+        timeout_milliseconds: 29000,
+      });
+      expect(integrationOf(`\${${ordersResource}.id}`).request_templates["application/json"]).toContain(`"stateMachineArn": "${runner.stateMachineArn}"`);
+      expect(integrationOf(`\${${api}.root_resource_id}`)).toMatchObject({ uri: API_PROPS.integrationUri, timeout_milliseconds: 120000 });
+      expect(withAsync).toHaveResourceWithProperties(ApiGatewayMethod, {
+        resource_id: `\${${ordersResource}.id}`,
+        http_method: "POST",
+        api_key_required: true,
+        request_validator_id: `\${${address(synthesized, "aws_api_gateway_request_validator")}.id}`,
+      });
+    });
+
+    it("declares 202 with its Location header on the async POST, beside the synchronous POST's statuses", () => {
+      const declared = resources(withAsync, "aws_api_gateway_method_response").filter((r) => r.logicalId.startsWith("rest_workflow_orders_"));
+      expect(declared.map((r) => r.props.status_code).sort()).toEqual(["200", "202", "400", "429", "500", "502", "504"]);
+      expect(declared.find((r) => r.props.status_code === "202")?.props.response_parameters).toEqual({ "method.response.header.Location": true });
+    });
+
+    it("reads executions on GET /executions/{id}: the POSTs' authorization and key, DescribeExecution through the same role", () => {
+      expect(withAsync).toHaveResourceWithProperties(ApiGatewayMethod, {
+        resource_id: `\${${idResource}.id}`,
+        http_method: "GET",
+        authorization: "NONE",
+        api_key_required: true,
+        request_parameters: { "method.request.path.id": true },
+      });
+      expect(only(withAsync, "aws_api_gateway_resource", (r) => r.path_part === "executions").props.parent_id).toBe(`\${${api}.root_resource_id}`);
+      expect(integrationOf(`\${${idResource}.id}`)).toMatchObject({
+        type: "AWS",
+        integration_http_method: "POST",
+        uri: runner.describeExecutionUri,
+        credentials: API_PROPS.credentialsArn,
+        passthrough_behavior: "WHEN_NO_TEMPLATES",
+      });
+    });
+
+    it("redeploys when the executions' resources change", () => {
+      const dependsOn: string[] = resources(withAsync, "aws_api_gateway_deployment")[0].props.depends_on;
+      expect(dependsOn).toEqual(expect.arrayContaining([idResource, address(withAsync, "aws_api_gateway_method", (m) => m.http_method === "GET")]));
+      expect(trigger(synth({ workflows, runner: { ...runner, stateMachineArn: `${runner.stateMachineArn}-v2` } })).digest).not.toBe(
+        trigger(synth({ workflows, runner })).digest,
+      );
+    });
+
+    it("has no GET /executions while no workflow is async, and refuses an async route without a runner", () => {
+      expect(resources(synth({ workflows: [{ ...workflows[0], async: false }], runner }), "aws_api_gateway_resource").map((r) => r.props.path_part)).toEqual([
+        "orders",
+      ]);
+      expect(() => synth({ workflows })).toThrow("orders is async, but the API has no runner");
+    });
+
+    it("answers the executions' preflight with GET, with CORS", () => {
+      const cors = synth({ workflows, runner, corsOrigins: ["https://app.example.com"] });
+      const preflight = resources(cors, "aws_api_gateway_integration_response").find((r) => r.logicalId.startsWith("rest_cors_executions_"));
+      expect(preflight?.props.response_parameters["method.response.header.Access-Control-Allow-Methods"]).toBe("'OPTIONS,GET'");
     });
   });
 });

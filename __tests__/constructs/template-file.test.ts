@@ -29,10 +29,19 @@ describe("mappingTemplate", () => {
 
   it("has every template in templates/ as plain files", () => {
     expect(fs.readdirSync(TEMPLATES_DIR).sort()).toEqual([
+      "rest-async-accepted.vtl",
+      "rest-async-request.vtl",
       "rest-cors-origin.vtl",
       "rest-error-response.vtl",
+      "rest-execution-error-response.vtl",
+      "rest-execution-input.vtl",
+      "rest-execution-request.vtl",
+      "rest-execution-response.vtl",
       "rest-request.vtl",
       "rest-response.vtl",
+      "runner.asl.json",
+      "websocket-async-accepted.vtl",
+      "websocket-async-request.vtl",
       "websocket-connect.vtl",
       "websocket-request.vtl",
       "workflow.asl.json",

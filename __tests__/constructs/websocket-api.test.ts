@@ -8,7 +8,7 @@ import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { TerraformLocal } from "cdktf";
 import { WebSocketApi, type WebSocketApiProps } from "../../stacks/constructs/websocket-api";
-import { address, API_PROPS, only, redeploymentTrigger, resources, synthScope } from "../support/stacks";
+import { address, API_PROPS, only, RUNNER_PROPS, redeploymentTrigger, resources, synthScope } from "../support/stacks";
 
 const synth = (props: Partial<WebSocketApiProps> = {}) => synthScope((scope) => new WebSocketApi(scope, "websocket", { ...API_PROPS, ...props }));
 const trigger = (synthesized: string) => redeploymentTrigger(synthesized, "aws_apigatewayv2_deployment");
@@ -216,6 +216,53 @@ describe("WebSocketApi", () => {
         [api, ...websocketAddresses(several, ["aws_apigatewayv2_integration", "aws_apigatewayv2_route"])].map((a) => `${a}.id`).sort(),
       );
       expect(trigger(several).digest).not.toBe(trigger(synthesized).digest);
+    });
+  });
+
+  describe("with async workflows", () => {
+    const runner = RUNNER_PROPS;
+    const workflows = [
+      { name: "orders", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test-orders", async: true },
+      { name: "quick", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test-quick" },
+    ];
+    const withAsync = synth({ workflows, runner });
+    const integrationFor = (routeKey: string) => {
+      const route = resources(withAsync, "aws_apigatewayv2_route").find((r) => r.props.route_key === routeKey);
+      return resources(withAsync, "aws_apigatewayv2_integration").find(
+        (i) => route?.props.target === `integrations/\${aws_apigatewayv2_integration.${i.logicalId}.id}`,
+      );
+    };
+
+    it("starts the runner for an async workflow's action, and answers with the acknowledgement template", () => {
+      const integration = integrationFor("orders");
+      expect(integration?.props).toMatchObject({
+        integration_type: "AWS",
+        integration_uri: runner.startExecutionUri,
+        credentials_arn: API_PROPS.credentialsArn,
+      });
+      expect(integration?.props.request_templates.$default).toContain(`"stateMachineArn": "${runner.stateMachineArn}"`);
+      expect(integration?.props.request_templates.$default).toContain(`,"stateMachineArn":"${workflows[0].stateMachineArn}","owner":`);
+      expect(withAsync).toHaveResourceWithProperties(Apigatewayv2IntegrationResponse, {
+        integration_id: `\${aws_apigatewayv2_integration.${integration?.logicalId}.id}`,
+        integration_response_key: "$default",
+        template_selection_expression: "\\$default",
+        response_templates: { $default: expect.stringContaining('"status":"RUNNING"') },
+      });
+    });
+
+    it("replies to the API's own host: its endpoint without wss://", () => {
+      const api = address(withAsync, "aws_apigatewayv2_api");
+      expect(integrationFor("orders")?.props.request_templates.$default).toContain(`"endpoint":"\${replace(${api}.api_endpoint, "wss://", "")}"`);
+    });
+
+    it("leaves the synchronous routes as they were: StartSyncExecution, no response template", () => {
+      for (const key of ["$default", "quick"]) {
+        expect(integrationFor(key)?.props.integration_uri).toBe(API_PROPS.integrationUri);
+        const response = resources(withAsync, "aws_apigatewayv2_integration_response").find(
+          (r) => r.props.integration_id === `\${aws_apigatewayv2_integration.${integrationFor(key)?.logicalId}.id}`,
+        );
+        expect(response?.props.response_templates).toBeUndefined();
+      }
     });
   });
 });

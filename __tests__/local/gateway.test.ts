@@ -88,6 +88,18 @@ describe("the local gateway", () => {
       });
     });
 
+    it("waits for a synchronous workflow as long as the synthesized integration timeout (STEPGATE_REST_TIMEOUT_MS), then answers 504", async () => {
+      const slow = definitionFile({ StartAt: "W", States: { W: { Type: "Wait", Seconds: 5, End: true } } });
+      const outdir = synthesizeToFolder({ STEPGATE_DEFINITION: slow, STEPGATE_REST_TIMEOUT_MS: "300" });
+      const timed = await startLocalGateway({ outdir, wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: 1 });
+      gateways.push(timed);
+      const started = Date.now();
+      const response = await fetch(timed.restUrl, { method: "POST", headers: JSON_WITH_KEY, body: "{}" });
+      expect([response.status, await response.json()]).toEqual([504, { message: "Endpoint request timed out" }]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+      expect(Date.now() - started).toBeLessThan(3000);
+    });
+
     it("answers 403 Missing Authentication Token off the API's one method, as API Gateway does", async () => {
       const response = await fetch(echo.restUrl.replace(/\/api\/$/, "/api/other"), { method: "POST", headers: JSON_WITH_KEY, body: "{}" });
       expect(response.status).toBe(403);

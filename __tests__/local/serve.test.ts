@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_DIR } from "../support/stacks";
+import { definitionFile, PROJECT_DIR } from "../support/stacks";
 import { temporaryFolder } from "../support/temporary-folders";
 
 jest.setTimeout(60_000);
@@ -53,6 +53,32 @@ describe("npm run local (local/serve.ts)", () => {
     // Nothing answers any more: the server went with npm, not on under another parent.
     for (const url of [restUrl, wsUrl.replace("ws:", "http:")]) {
       await expect(fetch(url, { method: "POST" })).rejects.toMatchObject({ cause: { code: "ECONNREFUSED" } });
+    }
+  });
+
+  it("serves async workflows (STEPGATE_ASYNC_WORKFLOWS), their Wait states scaled by STEPGATE_LOCAL_WAIT_SCALE", async () => {
+    // A workflow that waits 40 s, past any synchronous integration; a hundredth of it is 400 ms.
+    const slow = definitionFile({ StartAt: "W", States: { W: { Type: "Wait", Seconds: 40, End: true } } });
+    const run = npmRunLocal({ STEPGATE_DEFINITION: slow, STEPGATE_ASYNC_WORKFLOWS: "workflow", STEPGATE_LOCAL_WAIT_SCALE: "0.01" });
+    try {
+      await run.ready;
+      const out = run.output();
+      const restUrl = out.match(/POST (http:\/\/127\.0\.0\.1:\d+\/api\/)/)?.[1] ?? "";
+      const apiKey = out.match(/API key: +(\S+)/)?.[1] ?? "";
+      expect(out).toContain(`  async:     workflow: a RUNNING frame, then the result frame; REST 202, then GET ${restUrl}executions/<id>`);
+      const headers = { "x-api-key": apiKey, "content-type": "application/json" };
+      const response = await fetch(restUrl, { method: "POST", headers, body: '{"a":1}' });
+      expect(response.status).toBe(202);
+      const location = new URL(response.headers.get("location") ?? "", restUrl).toString();
+      let answer = await fetch(location, { headers });
+      for (let i = 0; answer.status === 202 && i < 50; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        answer = await fetch(location, { headers });
+      }
+      expect([answer.status, ((await answer.json()) as { data?: unknown }).data]).toEqual([200, { a: 1 }]);
+    } finally {
+      run.npm.kill("SIGTERM");
+      await run.exited;
     }
   });
 

@@ -79,7 +79,7 @@ describe("LocalStepFunctions.startSyncExecution", () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
     const before = timers();
     sfn.close();
-    expect((await running).body).toMatchObject({ status: "FAILED" });
+    expect((await running).body).toMatchObject({ status: "ABORTED" });
     expect(timers()).toBe(before - 1);
   });
 });

@@ -14,7 +14,9 @@ describe("readSynthesizedApp", () => {
       arn: "arn:aws:states:us-east-1:123456789012:stateMachine:stepgate-workflow",
       name: "stepgate-workflow",
       definition: seed,
+      type: "EXPRESS",
     });
+    expect(app.runner).toBeUndefined();
   });
 
   it("reads the WebSocket API: template with the state machine's ARN filled in, $connect, throttling, timeout", () => {
@@ -22,6 +24,8 @@ describe("readSynthesizedApp", () => {
       stage: "api",
       requestTemplate: expect.stringContaining(`"stateMachineArn": "${app.stateMachine.arn}"`),
       actions: {},
+      routes: { $default: { action: "StartSyncExecution", requestTemplate: app.websocket.requestTemplate, responseTemplate: undefined } },
+      endpoint: "local.execute-api.localhost",
       connectTemplate: expect.stringContaining('{"statusCode": 200}'),
       integrationTimeoutMs: 29000,
       connectAuth: "API_KEY",
@@ -56,8 +60,8 @@ describe("readSynthesizedApp", () => {
     expect(several.stateMachine.arn).toBe(arn("workflow"));
     expect(several.stateMachines).toEqual({
       workflow: several.stateMachine,
-      orders: { arn: arn("orders"), name: "stepgate-orders", definition: orders },
-      refunds: { arn: arn("refunds"), name: "stepgate-refunds", definition: refunds },
+      orders: { arn: arn("orders"), name: "stepgate-orders", definition: orders, type: "EXPRESS" },
+      refunds: { arn: arn("refunds"), name: "stepgate-refunds", definition: refunds, type: "EXPRESS" },
     });
     expect(Object.keys(several.rest.methods)).toEqual(["/", "/orders", "/refunds"]);
     expect(Object.keys(several.websocket.actions).sort()).toEqual(["orders", "refunds"]);
@@ -68,6 +72,42 @@ describe("readSynthesizedApp", () => {
       expect(several.websocket.actions[name]).toBe(several.websocket.requestTemplate.replace(arn("workflow"), arn(name)));
     }
     expect(several.rest.methods["/"]).toEqual({ requestTemplates: several.rest.requestTemplates, responses: several.rest.responses });
+  });
+
+  it("reads the runner and the async routes: StartExecution of the runner, the acknowledgement, GET /executions/{id}", () => {
+    const slow = { StartAt: "W", States: { W: { Type: "Wait", Seconds: 40, End: true } } };
+    const env = {
+      STEPGATE_WORKFLOWS: `slow=${definitionFile(slow)}`,
+      STEPGATE_ASYNC_WORKFLOWS: "slow",
+      STEPGATE_STANDARD_WORKFLOWS: "slow",
+      STEPGATE_REST_TIMEOUT_MS: "1000",
+    };
+    const async = readSynthesizedApp(synthesizeToFolder(env));
+    const runner = "arn:aws:states:us-east-1:123456789012:stateMachine:stepgate_runner";
+    expect(async.runner).toMatchObject({ arn: runner, name: "stepgate_runner", type: "STANDARD" });
+    expect(async.runner?.definition).toEqual(JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "templates/runner.asl.json"), "utf8")));
+    // The runner is no workflow: the workflows are the default one and slow.
+    expect(Object.keys(async.stateMachines)).toEqual(["workflow", "slow"]);
+    expect(async.stateMachines.slow).toMatchObject({ type: "STANDARD", definition: slow });
+    expect(async.websocket.routes.slow).toEqual({ action: "StartExecution", requestTemplate: expect.any(String), responseTemplate: expect.any(String) });
+    expect(async.websocket.routes.slow.requestTemplate).toContain(`"stateMachineArn": "${runner}"`);
+    expect(async.websocket.routes.slow.requestTemplate).toContain('"endpoint":"local.execute-api.localhost"');
+    expect(async.websocket.routes.$default.action).toBe("StartSyncExecution");
+    expect(Object.keys(async.rest.routes).sort()).toEqual(["GET /executions/{id}", "POST /", "POST /slow"]);
+    expect(async.rest.routes["POST /slow"]).toMatchObject({ action: "StartExecution", integrationTimeoutMs: 29000, apiKeyRequired: true });
+    // STEPGATE_REST_TIMEOUT_MS: the synchronous workflows' integration waits that long.
+    expect(async.rest.routes["POST /"]).toMatchObject({ action: "StartSyncExecution", integrationTimeoutMs: 1000 });
+    const get = async.rest.routes["GET /executions/{id}"];
+    expect(get).toMatchObject({ action: "DescribeExecution", apiKeyRequired: true, passthroughBehavior: "WHEN_NO_TEMPLATES" });
+    expect(get.requestTemplates["application/json"]).toContain(`${runner.replace(":stateMachine:", ":execution:")}:$id`);
+    expect(get.responses.map((r) => [r.selectionPattern, r.statusCode])).toEqual([
+      [undefined, 200],
+      ["4\\d{2}", 404],
+      ["5\\d{2}", 502],
+    ]);
+    for (const template of [...Object.values(async.websocket.routes).map((r) => r.requestTemplate), ...Object.values(get.requestTemplates)]) {
+      expect(template).not.toContain("${");
+    }
   });
 
   it("says to synthesize first when there is nothing to read", () => {

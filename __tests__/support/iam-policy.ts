@@ -8,8 +8,12 @@ import type { Json } from "../../local/synthesized";
  */
 
 export interface PolicyRequest {
-  /** `AWS` (an account's root or a role's ARN) or `Service` (a service principal). */
-  readonly principal: { readonly type: "AWS" | "Service"; readonly id: string };
+  /**
+   * `AWS` (an account's root or a role's ARN) or `Service` (a service principal), for a resource
+   * policy (a key's, a topic's), whose statements name their principals.
+   * @default none: the document is an identity policy (a role's), whose statements name none
+   */
+  readonly principal?: { readonly type: "AWS" | "Service"; readonly id: string };
   readonly action: string;
   readonly resource: string;
   /** The request's condition keys, e.g. `kms:EncryptionContext:aws:logs:arn`. */
@@ -48,8 +52,10 @@ const OPERATORS: Record<string, (pattern: string, value: string) => boolean> = {
 function matches(statement: Json, request: PolicyRequest): boolean {
   for (const field of Object.keys(statement)) if (!STATEMENT_FIELDS.has(field)) throw new Error(`the evaluator does not judge ${field}`);
   const principals = (statement.principals ?? []) as Array<{ type: string; identifiers: string[] }>;
-  if (principals.length === 0) throw new Error(`statement ${statement.sid ?? "?"} names no principal (a key policy must)`);
-  const principal = principals.some((p) => p.type === request.principal.type && p.identifiers.some((id) => id === "*" || id === request.principal.id));
+  const asked = request.principal;
+  if (asked === undefined && principals.length > 0) throw new Error(`statement ${statement.sid ?? "?"} names a principal (an identity policy names none)`);
+  if (asked !== undefined && principals.length === 0) throw new Error(`statement ${statement.sid ?? "?"} names no principal (a key policy must)`);
+  const principal = asked === undefined || principals.some((p) => p.type === asked.type && p.identifiers.some((id) => id === "*" || id === asked.id));
   const action = (statement.actions as string[]).some((a) => wildcard(a, request.action, true));
   const resource = (statement.resources as string[]).some((r) => wildcard(r, request.resource));
   const conditions = ((statement.condition ?? []) as Array<{ test: string; variable: string; values: string[] }>).every((c) => {

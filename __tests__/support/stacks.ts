@@ -6,7 +6,7 @@ import { ApiGatewayAccountStack } from "../../stacks/api-gateway-account-stack";
 import { ApiStack } from "../../stacks/api-stack";
 import { loadConfig, type StepgateConfig } from "../../stacks/config/load";
 import { WorkflowStack } from "../../stacks/workflow-stack";
-import type { StartSyncExecutionApiProps } from "../../stacks/constructs/stage";
+import type { AsyncRunner, StartSyncExecutionApiProps } from "../../stacks/constructs/stage";
 import { type Json, type SynthesizedResource, SynthesizedStack } from "../../local/synthesized";
 import { temporaryFolder } from "./temporary-folders";
 
@@ -100,6 +100,14 @@ export const API_PROPS: StartSyncExecutionApiProps = {
   burstLimit: 20,
   accessLogGroupName: "/test/access",
   logRetentionDays: 30,
+};
+
+/** What a construct test gives an API construct with async workflows: a runner that exists already. */
+export const RUNNER_PROPS: AsyncRunner = {
+  stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test_runner",
+  executionArnPrefix: "arn:aws:states:us-east-1:123456789012:execution:test_runner:",
+  startExecutionUri: "arn:aws:apigateway:us-east-1:states:action/StartExecution",
+  describeExecutionUri: "arn:aws:apigateway:us-east-1:states:action/DescribeExecution",
 };
 
 /** Synthesizes every stack into `<root>/cdktf.out` (root: a new temporary folder by default), as `cdktf synth` would; returns cdktf.out. */

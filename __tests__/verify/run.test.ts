@@ -5,12 +5,12 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { WebSocketServer } from "ws";
 import { type LocalGateway, startLocalGateway } from "../../local/gateway";
-import { BAD_REQUESTS, THROTTLED, WALKTHROUGHS } from "../../verify/promises";
+import { ASYNC_CONTRACT, ASYNC_ROWS, BAD_REQUESTS, THROTTLED, WALKTHROUGHS } from "../../verify/promises";
 import { executionsPerRun, main, parseArgs, percentile, redact, UsageError } from "../../verify/run";
 import { LOCAL_SETTINGS } from "../../local/settings";
 import { ConfigError } from "../../stacks/config/load";
 import { workflowNameRefusal } from "../../stacks/config/names";
-import { configWith, PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
+import { configWith, definitionFile, PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
 import { temporaryFolder } from "../support/temporary-folders";
 
 /** `npm run verify`, run as users run it, against the local gateway and against a stand-in that answers wrongly. */
@@ -242,6 +242,93 @@ describe("npm run verify with several workflows (STEPGATE_WORKFLOWS)", () => {
   });
 });
 
+describe("npm run verify with async workflows (--async-workflows, --second-api-key)", () => {
+  const SECOND = "second-key-0123456789abcdefghij";
+  const VERIFIED = ASYNC_ROWS.filter((r) => r.probe).map((r) => r.name);
+  /** Each async row of a workflow: its line in the table. */
+  const asyncLines = (stdout: string, workflow: string) =>
+    Object.fromEntries(VERIFIED.map((name) => [name, stdout.split("\n").find((l) => l.startsWith(`${name} (${workflow})  `)) ?? "missing"]));
+
+  it("passes each async row of each async workflow against npm run local, counted in the executions, and prints neither key", async () => {
+    // slow waits 40 s (0.4 s at this scale); the default workflow stays synchronous, as verify's other rows expect.
+    const slow = definitionFile({ StartAt: "W", States: { W: { Type: "Wait", Seconds: 40, End: true } } });
+    const outdir = synthesizeToFolder({ STEPGATE_WORKFLOWS: `slow=${slow}`, STEPGATE_ASYNC_WORKFLOWS: "slow" });
+    const gateway = await startLocalGateway({ outdir, wsPort: 0, httpPort: 0, apiKey: KEY, otherApiKeys: [SECOND], waitScale: 0.01 });
+    try {
+      const run = await npmRunVerify([...flags(gateway), "--samples", "1", "--workflows", "slow", "--async-workflows", "slow", "--second-api-key", SECOND]);
+      expect([run.code, run.stderr]).toEqual([0, ""]);
+      for (const [name, line] of Object.entries(asyncLines(run.stdout, "slow")))
+        expect([name, line]).toEqual([name, expect.stringMatching(/ {2}pass {2,}\d+ ms$/)]);
+      // The other key, an unknown and a malformed id: 404 each; the owner reads it (202 while it runs, 200 once it ended).
+      expect(asyncLines(run.stdout, "slow")[VERIFIED[2]]).toMatch(/ 404, 404, 404; the owner 20[02] /);
+      expect(run.stdout).toContain("; workflows slow; async slow (about ");
+      expect(run.stdout).toContain(`(about ${executionsPerRun({ all: false, samples: 1, workflows: ["slow"], asyncWorkflows: ["slow"] })} Express executions)`);
+      expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
+      expect(`${run.stdout}${run.stderr}`).not.toContain(SECOND);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("with the default workflow async, runs its async rows only: every other row expects a synchronous default workflow", async () => {
+    const outdir = synthesizeToFolder({ STEPGATE_ASYNC_WORKFLOWS: "workflow" });
+    const gateway = await startLocalGateway({ outdir, wsPort: 0, httpPort: 0, apiKey: KEY, otherApiKeys: [SECOND], waitScale: 0.01 });
+    try {
+      const lines: string[] = [];
+      const argv = [...flags(gateway), "--async-workflows", "workflow", "--second-api-key", SECOND];
+      expect(await main(argv, (line) => lines.push(line))).toBe(0);
+      const stdout = lines.join("\n");
+      for (const [name, line] of Object.entries(asyncLines(stdout, "workflow")))
+        expect([name, line]).toEqual([name, expect.stringMatching(/ {2}pass {2,}\d+ ms$/)]);
+      const others = Object.values(results(stdout));
+      expect(new Set(others)).toEqual(new Set(["skip"]));
+      expect(stdout).toContain("not run: the default workflow is async (its async rows check it)");
+      expect(stdout).toMatch(new RegExp(`^OK: ${VERIFIED.length} passed, 0 failed, ${others.length} not run; `, "m"));
+      expect(stdout).toContain(`(about ${executionsPerRun({ all: false, samples: 5, asyncWorkflows: ["workflow"] })} Express executions)`);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("fails the rows whose promise a deployment breaks: a result frame that never comes, another key reading the execution", async () => {
+    // A stand-in that starts executions as AWS would, but sends no result frame and answers any key's GET.
+    let executions = 0;
+    const rest = http.createServer((req, res) =>
+      req.resume().on("end", () => {
+        const send = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+          res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+        const id = /^\/api\/executions\/(.*)$/.exec(req.url ?? "")?.[1];
+        if (req.method === "POST") {
+          const started = `exec${++executions}`;
+          return send(202, ASYNC_CONTRACT.accepted.body(started), { location: ASYNC_CONTRACT.location("/api", started) });
+        }
+        if (id !== undefined && /^exec\d+$/.test(id)) return send(200, { data: "anyone's" });
+        return send(404, ASYNC_CONTRACT.notFound.body(decodeURIComponent(id ?? "")));
+      }),
+    );
+    const ws = new WebSocketServer({ host: "127.0.0.1", port: 0, path: "/api" });
+    ws.on("connection", (socket) => socket.on("message", () => socket.send(JSON.stringify(ASYNC_CONTRACT.ackFrame(`exec${++executions}`)))));
+    const { target, close } = await listening(rest, ws);
+    try {
+      const lines: string[] = [];
+      const argv = [...flags(target), "--samples", "1", "--timeout", "1500", "--async-workflows", "orders", "--second-api-key", SECOND];
+      expect(await main(argv, (line) => lines.push(line))).toBe(1);
+      const stdout = lines.join("\n");
+      const byRow = asyncLines(stdout, "orders");
+      expect(byRow["WebSocket: a message to an async workflow"]).toMatch(/ {2}fail {2,}(\d+ ms|-)$/);
+      expect(byRow["REST: a POST to an async workflow"]).toMatch(/ {2}pass {2,}\d+ ms$/);
+      expect(byRow["REST: `GET /executions/<id>` with another API key, an unknown id or a malformed one"]).toMatch(/ {2}fail {2,}\d+ ms$/);
+      expect(stdout).toContain("  WebSocket: a message to an async workflow (orders): error: no reply within");
+      expect(stdout).toMatch(
+        / {2}REST: `GET \/executions\/<id>` with another API key, an unknown id or a malformed one \(orders\): GET of "exec\d+": expected \{"status":404/,
+      );
+      expect(stdout).not.toContain(SECOND);
+    } finally {
+      await close();
+    }
+  });
+});
+
 describe("npm run verify when the limits are met (repeated runs spend them, as clients do)", () => {
   /** The rows a default run runs, each with its result and the lines below the table that name it. */
   const ran = (stdout: string) =>
@@ -451,6 +538,24 @@ describe("verify's arguments and numbers", () => {
   it("takes p50 and p95 by nearest rank", () => {
     const values = Array.from({ length: 20 }, (_, i) => 20 - i);
     expect([percentile(values, 50), percentile(values, 95), percentile([7], 95), percentile([], 50)]).toEqual([10, 19, 7, undefined]);
+  });
+
+  it("takes --async-workflows (the default workflow's name included) and --second-api-key, refusing a bad name or the same key twice", () => {
+    const second = "second-key-0123456789abcdefghij";
+    expect(parseArgs(["--async-workflows", "workflow,orders", "--second-api-key", second, "--api-key", KEY])).toMatchObject({
+      asyncWorkflows: ["workflow", "orders"],
+      secondApiKey: second,
+    });
+    // A second key API Gateway could not have issued is refused as the first is, without the usage or the value.
+    expect(() => parseArgs(["--second-api-key", "k2"])).toThrow("--second-api-key takes ");
+    expect(() => parseArgs(["--async-workflows", "Orders"])).toThrow(UsageError);
+    expect(() => parseArgs(["--second-api-key"])).toThrow("--second-api-key needs a value");
+    expect(() => parseArgs(["--api-key", "same-key-0123456789abc", "--second-api-key", "same-key-0123456789abc"])).toThrow(
+      "--second-api-key is the same key as --api-key",
+    );
+    // Each async workflow's rows add their executions.
+    const per = ASYNC_ROWS.flatMap((r) => (r.probe ? [r.probe("x").executions] : [])).reduce((a, b) => a + b, 0);
+    expect(executionsPerRun({ all: false, samples: 5, asyncWorkflows: ["a", "b"] }) - executionsPerRun({ all: false, samples: 5 })).toBe(2 * per);
   });
 
   it("counts each other workflow's two routes as one execution each", () => {

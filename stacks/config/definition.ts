@@ -17,7 +17,15 @@ export interface LoadedDefinition {
   readonly problems: readonly string[];
 }
 
-export function loadDefinition(file: string): LoadedDefinition {
+export interface LoadDefinitionOptions {
+  /**
+   * The state machine's type: a Standard one may run what an Express one cannot (.sync, callbacks, activities).
+   * @default "EXPRESS"
+   */
+  readonly type?: "EXPRESS" | "STANDARD";
+}
+
+export function loadDefinition(file: string, { type = "EXPRESS" }: LoadDefinitionOptions = {}): LoadedDefinition {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -39,7 +47,7 @@ export function loadDefinition(file: string): LoadedDefinition {
   if (fields.problems.length > 0 || errors.length > 0) {
     return { problems: [...fields.problems.map((problem) => ` at ${problem}`), ...errors.map((error) => `: not valid Amazon States Language: ${error}`)] };
   }
-  const unsupported = expressIncompatibilities(parsed);
+  const unsupported = type === "EXPRESS" ? expressIncompatibilities(parsed) : [];
   if (unsupported.length > 0) return { problems: unsupported.map((problem) => ` at ${problem}`) };
   return { definition: compact, problems: [] };
 }

@@ -41,6 +41,13 @@ export interface Workflow {
   /** The definition, validated and serialized compactly. */
   readonly definition: string;
   readonly names: WorkflowNames;
+  /**
+   * Answered asynchronously (STEPGATE_ASYNC_WORKFLOWS): started through the runner, its result
+   * pushed over the WebSocket and polled over REST; else StartSyncExecution, as always.
+   */
+  readonly async: boolean;
+  /** The state machine's type: STANDARD only for an async workflow in STEPGATE_STANDARD_WORKFLOWS. */
+  readonly type: "EXPRESS" | "STANDARD";
 }
 
 /**
@@ -132,7 +139,7 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
     );
   }
   const definitionFile = path.resolve(projectDir, values.definitionPath);
-  const loaded = loadDefinition(definitionFile);
+  const loaded = loadDefinition(definitionFile, { type: values.standardWorkflows.includes(DEFAULT_WORKFLOW) ? "STANDARD" : "EXPRESS" });
   problems.push(...loaded.problems.map((problem) => `${SETTINGS.definitionPath.name} (${definitionFile})${problem}`));
   if (values.alarmEmails !== undefined && values.alarmTopicArn !== undefined) {
     problems.push(
@@ -144,21 +151,63 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
   problems.push(...backend.problems);
   problems.push(...edgeProblems(values, sourceOf, invalid));
 
+  const modes = workflowModes(values, [DEFAULT_WORKFLOW, ...extras.map((w) => w.name)], sourceOf, problems);
+
   if (problems.length > 0) throw new ConfigError(inTableOrder(problems));
   const names = resourceNames(values.prefix);
   const definition = loaded.definition ?? "";
-  const main: Workflow = { name: DEFAULT_WORKFLOW, definitionPath: values.definitionPath, definition, names: workflowNames(values.prefix, DEFAULT_WORKFLOW) };
-  return { ...values, definition, state: backend.state, names, workflows: [main, ...extras] };
+  const main = { name: DEFAULT_WORKFLOW, definitionPath: values.definitionPath, definition, names: workflowNames(values.prefix, DEFAULT_WORKFLOW) };
+  const workflows = [main, ...extras].map((w): Workflow => ({ ...w, ...modes(w.name) }));
+  return { ...values, definition, state: backend.state, names, workflows };
+}
+
+/** The path under which REST callers read async executions: no workflow may take it as its own. */
+export const EXECUTIONS_PATH = "executions";
+
+/**
+ * How each workflow is answered (STEPGATE_ASYNC_WORKFLOWS) and its state machine's type
+ * (STEPGATE_STANDARD_WORKFLOWS); every problem with them goes to `problems`, one a line.
+ */
+function workflowModes(
+  values: Settings,
+  known: readonly string[],
+  sourceOf: (name: string) => string,
+  problems: string[],
+): (workflow: string) => Pick<Workflow, "async" | "type"> {
+  const { asyncWorkflows: asyncSetting, standardWorkflows: standardSetting, extraWorkflows } = SETTINGS;
+  const at = (setting: string, name: string) => `${setting} (${name}, from ${sourceOf(setting)})`;
+  for (const [setting, list] of [
+    [asyncSetting.name, values.asyncWorkflows],
+    [standardSetting.name, values.standardWorkflows],
+  ] as const) {
+    for (const name of list.filter((n) => !known.includes(n))) {
+      problems.push(`${at(setting, name)}: no such workflow; the workflows are ${known.join(", ")} (${extraWorkflows.name} adds others)`);
+    }
+  }
+  for (const name of values.standardWorkflows.filter((n) => known.includes(n) && !values.asyncWorkflows.includes(n))) {
+    problems.push(
+      `${at(standardSetting.name, name)}: a Standard workflow must be async too, as StartSyncExecution starts Express workflows only: add it to ${asyncSetting.name}`,
+    );
+  }
+  if (values.asyncWorkflows.length > 0 && known.includes(EXECUTIONS_PATH)) {
+    problems.push(
+      `${at(extraWorkflows.name, EXECUTIONS_PATH)}: with ${asyncSetting.name}, GET /${EXECUTIONS_PATH}/<id> reads async executions: choose another name`,
+    );
+  }
+  return (workflow) => ({
+    async: values.asyncWorkflows.includes(workflow),
+    type: values.standardWorkflows.includes(workflow) ? "STANDARD" : "EXPRESS",
+  });
 }
 
 /** STEPGATE_WORKFLOWS' workflows, each definition loaded; every problem with them goes to `problems`, one a line. */
-function extraWorkflows(values: Settings, projectDir: string, prefixInvalid: boolean, source: string, problems: string[]): Workflow[] {
+function extraWorkflows(values: Settings, projectDir: string, prefixInvalid: boolean, source: string, problems: string[]): Omit<Workflow, "async" | "type">[] {
   const { name: setting } = SETTINGS.extraWorkflows;
   const pairs = values.extraWorkflows;
   const at = (name: string) => `${setting} (${name}, from ${source})`;
   const maxLength = maxWorkflowNameLength(values.prefix);
   const seen = new Set<string>();
-  const workflows: Workflow[] = [];
+  const workflows: Omit<Workflow, "async" | "type">[] = [];
   for (const [name, definitionPath] of pairs) {
     const refusal = workflowNameRefusal(name);
     if (refusal !== undefined && name === DEFAULT_WORKFLOW) {
@@ -175,7 +224,7 @@ function extraWorkflows(values: Settings, projectDir: string, prefixInvalid: boo
     if (seen.has(name)) continue;
     seen.add(name);
     const file = path.resolve(projectDir, definitionPath);
-    const loaded = loadDefinition(file);
+    const loaded = loadDefinition(file, { type: values.standardWorkflows.includes(name) ? "STANDARD" : "EXPRESS" });
     problems.push(...loaded.problems.map((problem) => `${setting} (${name}: ${file})${problem}`));
     workflows.push({ name, definitionPath, definition: loaded.definition ?? "", names: workflowNames(values.prefix, name) });
   }

@@ -12,6 +12,10 @@ export interface ResourceNames {
   readonly restAccessLogGroup: string;
   readonly dashboard: string;
   readonly alarmTopic: string;
+  /** The runner of async workflows: `_`, which no workflow's name has, keeps it apart from theirs. */
+  readonly runnerStateMachine: string;
+  readonly runnerRole: string;
+  readonly runnerLogGroup: string;
 }
 
 /** The name of the default workflow, which STEPGATE_DEFINITION defines: reserved. */
@@ -64,6 +68,9 @@ export function resourceNames(prefix: string): ResourceNames {
     restAccessLogGroup: `/aws/apigateway/${prefix}-rest/access`,
     dashboard: prefix,
     alarmTopic: `${prefix}-alarms`,
+    runnerStateMachine: `${prefix}_runner`,
+    runnerRole: `${prefix}_runner`,
+    runnerLogGroup: `/aws/vendedlogs/states/${prefix}_runner`,
   };
 }
 
@@ -80,6 +87,9 @@ const NAME_LIMITS: Record<keyof ResourceNames, number> = {
   restAccessLogGroup: 512,
   dashboard: 255,
   alarmTopic: 256,
+  runnerStateMachine: 80,
+  runnerRole: 64,
+  runnerLogGroup: 512,
 };
 
 /** The longest prefix whose every derived name fits its AWS limit. */

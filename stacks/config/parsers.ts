@@ -24,6 +24,13 @@ export const wholeNumberAtLeastOne: Parser<number> = (raw) => {
   return /^\s*\d+\s*$/.test(raw) && Number.isSafeInteger(n) && n >= 1 ? n : undefined;
 };
 
+export const wholeNumberBetween =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    const n = Number(raw);
+    return /^\s*\d+\s*$/.test(raw) && n >= min && n <= max ? n : undefined;
+  };
+
 export const port: Parser<number> = (raw) => {
   const n = Number(raw);
   return /^\s*\d+\s*$/.test(raw) && n <= 65535 ? n : undefined;

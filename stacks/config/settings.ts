@@ -20,8 +20,13 @@ import {
   tags,
   WAF_WEB_ACL_ARN,
   wholeNumberAtLeastOne,
+  wholeNumberBetween,
   WORKSPACE,
 } from "./parsers";
+import { WORKFLOW_NAME } from "./names";
+
+/** An Express execution's longest run, 5 minutes: no synchronous integration waits longer. */
+export const MAX_EXPRESS_MS = 300_000;
 
 /**
  * stepgate's settings, our `variables.tf`: each entry is the one place that knows a setting's name,
@@ -106,6 +111,24 @@ export const SETTINGS = {
     description: "Workflows besides the default one: each its own state machine <prefix>-<name>, started by POST /<name> and WebSocket action <name>",
     parse: namedPaths,
   }),
+  asyncWorkflows: setting({
+    name: "STEPGATE_ASYNC_WORKFLOWS",
+    default: [],
+    shownDefault: "(none)",
+    accepts: "workflow names separated by commas (workflow is the default one; the others as STEPGATE_WORKFLOWS names them)",
+    description:
+      "Workflows answered asynchronously, past API Gateway's 29 s: WebSocket an acknowledgement frame, then the result frame; REST 202, then GET /executions/<id> (docs/long-running-workflows.md)",
+    parse: listOf(WORKFLOW_NAME),
+  }),
+  standardWorkflows: setting({
+    name: "STEPGATE_STANDARD_WORKFLOWS",
+    default: [],
+    shownDefault: "(none)",
+    accepts: "names of async workflows (STEPGATE_ASYNC_WORKFLOWS) separated by commas",
+    description:
+      "Workflows whose state machine is Standard (up to a year) instead of Express (up to 5 minutes); changing a workflow's type replaces its state machine",
+    parse: listOf(WORKFLOW_NAME),
+  }),
   logLevel: setting({
     name: "STEPGATE_LOG_LEVEL",
     default: "ERROR",
@@ -182,6 +205,13 @@ export const SETTINGS = {
     accepts: "a whole number of at least 1",
     description: "REST throttling (stage and usage plan): burst",
     parse: wholeNumberAtLeastOne,
+  }),
+  restTimeoutMs: setting({
+    name: "STEPGATE_REST_TIMEOUT_MS",
+    default: 29000,
+    accepts: `a whole number of milliseconds from 50 to ${MAX_EXPRESS_MS} (above 29000 only for a Regional REST API whose integration timeout quota AWS raised)`,
+    description: "REST integration timeout of the synchronous workflows (WebSocket integrations stay at 29 s, which AWS never raises)",
+    parse: wholeNumberBetween(50, MAX_EXPRESS_MS),
   }),
   quotaLimit: setting({
     name: "STEPGATE_QUOTA_LIMIT",

@@ -61,6 +61,11 @@ export class RestAuth extends Construct {
   };
   /** Values of the request template's placeholders: the API key's id, and the caller's identity. */
   readonly templateValues: { readonly API_KEY_ID: string; readonly CALLER: string };
+  /**
+   * Who owns an async execution (a VTL string): the API key while one is required, else the Cognito
+   * user or the IAM principal. GET /executions/<id> answers only the caller that owns the execution.
+   */
+  readonly owner: string;
 
   constructor(scope: Construct, id: string, props: RestAuthProps) {
     super(scope, id);
@@ -87,5 +92,10 @@ export class RestAuth extends Construct {
     }
     // Without a key, $context.identity.apiKeyId may be null, which would break the concatenation.
     this.templateValues = { API_KEY_ID: apiKeyRequired ? "$context.identity.apiKeyId" : '"$!context.identity.apiKeyId"', CALLER: CALLER_FIELDS[mode] };
+    this.owner = apiKeyRequired
+      ? '"key:$!context.identity.apiKeyId"'
+      : mode === "COGNITO"
+        ? '"cognito:$!context.authorizer.claims.sub"'
+        : '"iam:$!context.identity.userArn"';
   }
 }

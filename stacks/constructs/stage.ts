@@ -25,6 +25,16 @@ export interface StartSyncExecutionApiProps {
    * @default none
    */
   readonly workflows?: readonly WorkflowRoute[];
+  /**
+   * Whether the default workflow (`stateMachineArn`) is async: started through `runner`.
+   * @default false
+   */
+  readonly async?: boolean;
+  /**
+   * The runner of async workflows, required when any is async.
+   * @default none: every workflow is synchronous
+   */
+  readonly runner?: AsyncRunner;
   /** Stage throttling: steady-state requests (WebSocket: messages) per second. */
   readonly rateLimit: number;
   /** Stage throttling: burst. */
@@ -50,6 +60,29 @@ export interface WorkflowRoute {
   /** The workflow's name: the REST path part and the WebSocket action. */
   readonly name: string;
   readonly stateMachineArn: string;
+  /**
+   * Whether it is async: started through the runner.
+   * @default false
+   */
+  readonly async?: boolean;
+}
+
+/** What an API needs to start async workflows through the runner (stacks/constructs/runner.ts). */
+export interface AsyncRunner {
+  /** ARN of the runner's state machine. */
+  readonly stateMachineArn: string;
+  /** Its executions' ARN but for their names, `arn:...:execution:<runner>:`: GET /executions/{id} appends the id. */
+  readonly executionArnPrefix: string;
+  /** URI of the StartExecution integration (see `stepFunctionsActionUri`). */
+  readonly startExecutionUri: string;
+  /** URI of the DescribeExecution integration, which REST's GET /executions/{id} reads the runner's executions with. */
+  readonly describeExecutionUri: string;
+}
+
+/** The runner of an async route; throws when the API was given none (a programming error). */
+export function runnerOf(props: { readonly runner?: AsyncRunner }, route: string): AsyncRunner {
+  if (props.runner === undefined) throw new Error(`${route} is async, but the API has no runner`);
+  return props.runner;
 }
 
 /** The scope of a workflow's route in an API: its resources' addresses start with it. */

@@ -11,11 +11,21 @@ export function startSyncExecutionUri(partition: string, region: string): string
   return `arn:${partition}:apigateway:${region}:states:action/StartSyncExecution`;
 }
 
+/** The URI of an API Gateway AWS-service integration with a Step Functions action (StartExecution, DescribeExecution). */
+export function stepFunctionsActionUri(partition: string, region: string, action: "StartExecution" | "DescribeExecution"): string {
+  return `arn:${partition}:apigateway:${region}:states:action/${action}`;
+}
+
 export interface StartSyncExecutionRoleProps {
   /** Name of the IAM role. */
   readonly name: string;
-  /** ARNs of the state machines the role may start, and no other. */
+  /** ARNs of the state machines the role may start synchronously, and no other. */
   readonly stateMachineArns: readonly string[];
+  /**
+   * The runner of async workflows: the role may start it, and read its executions, too.
+   * @default none: no workflow is async
+   */
+  readonly runner?: { readonly stateMachineArn: string; readonly executionArnPrefix: string };
 }
 
 /**
@@ -49,6 +59,12 @@ export class StartSyncExecutionRole extends Construct {
           actions: ["states:StartSyncExecution"],
           resources: [...props.stateMachineArns],
         },
+        ...(props.runner === undefined
+          ? []
+          : [
+              { effect: "Allow", actions: ["states:StartExecution"], resources: [props.runner.stateMachineArn] },
+              { effect: "Allow", actions: ["states:DescribeExecution"], resources: [`${props.runner.executionArnPrefix}*`] },
+            ]),
       ],
     });
     this.policy = new IamRolePolicy(this, "policy", {

@@ -46,13 +46,21 @@ export function terraformStringParts(text: string): TerraformStringPart[] {
   return parts;
 }
 
+/** The text of `templates/<file>`, as written. */
+export function templateText(file: string): string {
+  return fs.readFileSync(path.join(TEMPLATES_DIR, file), "utf8");
+}
+
 /**
- * Reads `templates/<file>`, escapes it for Terraform and fills its `%NAME%` placeholders with
- * `values` (which may be Terraform references, such as a state machine ARN). A placeholder without
- * a value, or a value without a placeholder, is a programming error and throws.
+ * Reads `templates/<file>` (or several, one after the other: a template made of shared parts),
+ * escapes it for Terraform and fills its `%NAME%` placeholders with `values` (which may be
+ * Terraform references, such as a state machine ARN). A placeholder without a value, or a value
+ * without a placeholder, is a programming error and throws.
  */
-export function templateFile(file: string, values: Readonly<Record<string, string>> = {}): string {
-  const text = terraformLiteral(fs.readFileSync(path.join(TEMPLATES_DIR, file), "utf8"));
+export function templateFile(files: string | readonly string[], values: Readonly<Record<string, string>> = {}): string {
+  const parts = typeof files === "string" ? [files] : files;
+  const file = parts.join(" + ");
+  const text = terraformLiteral(parts.map(templateText).join(""));
   const unused = new Set(Object.keys(values));
   const filled = text.replace(/%([A-Z][A-Z0-9_]*)%/g, (_match, name: string) => {
     if (!(name in values)) throw new Error(`templates/${file}: no value for placeholder %${name}%`);

@@ -7,7 +7,8 @@ import { Apigatewayv2RouteResponse } from "@cdktf/provider-aws/lib/apigatewayv2-
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, type StartSyncExecutionApiProps, stageLogGroups, workflowRouteScopeId } from "./stage";
+import { Fn } from "cdktf";
+import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, runnerOf, type StartSyncExecutionApiProps, stageLogGroups, workflowRouteScopeId } from "./stage";
 import { templateFile } from "./template-file";
 
 /** How a client must authorize the WebSocket `$connect` request. */
@@ -30,6 +31,17 @@ const ROUTE_SELECTION_EXPRESSION = "$request.body.action";
 export const WEBSOCKET_API_KEY_SELECTION_EXPRESSION = "$request.header.x-api-key";
 
 /**
+ * Who owns an async execution started over the WebSocket (a VTL string): the API key or the IAM
+ * principal that $connect checked, which REST's GET /executions/<id> also knows a caller by; with
+ * no $connect authorization, the connection alone, which no REST caller is.
+ */
+const OWNERS: Readonly<Record<ConnectAuth, string>> = {
+  NONE: '"connection:$!context.connectionId"',
+  API_KEY: '"key:$!context.identity.apiKeyId"',
+  AWS_IAM: '"iam:$!context.identity.userArn"',
+};
+
+/**
  * A WebSocket API whose `$default` route starts a synchronous Express execution with each message
  * and sends the StartSyncExecution result back on the same connection (a two-way route); a message
  * whose JSON has `"action": "<name>"` goes to the route of that name among `workflows`, alike.
@@ -49,15 +61,16 @@ export class WebSocketApi extends Construct {
       apiKeySelectionExpression: connectAuth === "API_KEY" ? WEBSOCKET_API_KEY_SELECTION_EXPRESSION : undefined,
     });
 
+    const route = { apiId: this.api.id, props, endpoint: Fn.replace(this.api.apiEndpoint, "wss://", ""), owner: OWNERS[connectAuth] };
     const shapers: TerraformResource[] = twoWayRoute(this, "default_", {
-      apiId: this.api.id,
+      ...route,
       routeKey: "$default",
       stateMachineArn: props.stateMachineArn,
-      props,
+      async: props.async ?? false,
     });
     for (const workflow of props.workflows ?? []) {
       const scope = new Construct(this, workflowRouteScopeId(workflow.name));
-      shapers.push(...twoWayRoute(scope, "", { apiId: this.api.id, routeKey: workflow.name, stateMachineArn: workflow.stateMachineArn, props }));
+      shapers.push(...twoWayRoute(scope, "", { ...route, routeKey: workflow.name, stateMachineArn: workflow.stateMachineArn, async: workflow.async ?? false }));
     }
 
     if (connectAuth !== "NONE") {
@@ -121,35 +134,59 @@ export class WebSocketApi extends Construct {
   }
 }
 
+interface TwoWayRoute {
+  readonly apiId: string;
+  readonly routeKey: string;
+  readonly stateMachineArn: string;
+  /** Started through the runner: an acknowledgement frame now, the result frame from the runner. */
+  readonly async: boolean;
+  /** The API's host, where the runner posts result frames. */
+  readonly endpoint: string;
+  /** Who owns an async execution (see OWNERS). */
+  readonly owner: string;
+  readonly props: WebSocketApiProps;
+}
+
 /**
- * A two-way route whose messages each start a synchronous Express execution, the message as its
- * input, the StartSyncExecution result sent back on the connection: its integration, integration
- * response, route and route response, with ids `<idPrefix>integration`... in `scope`. Returns them,
- * for the deployment's trigger.
+ * A two-way route whose messages each start an execution, the message as its input: a synchronous
+ * Express execution whose StartSyncExecution result is sent back on the connection, or, async, the
+ * runner's, whose acknowledgement is sent back and which sends the result itself. Its integration,
+ * integration response, route and route response, with ids `<idPrefix>integration`... in `scope`.
+ * Returns them, for the deployment's trigger.
  */
 function twoWayRoute(
   scope: Construct,
   idPrefix: string,
-  { apiId, routeKey, stateMachineArn, props }: { apiId: string; routeKey: string; stateMachineArn: string; props: WebSocketApiProps },
+  { apiId, routeKey, stateMachineArn, async, endpoint, owner, props }: TwoWayRoute,
 ): TerraformResource[] {
+  const runner = async ? runnerOf(props, routeKey) : undefined;
+  // A literal "$default" key: unescaped, "$default" would be read as a selection expression.
+  const templateSelectionExpression = "\\$default";
   const integration = new Apigatewayv2Integration(scope, `${idPrefix}integration`, {
     apiId,
     integrationType: "AWS",
     integrationMethod: "POST",
-    integrationUri: props.integrationUri,
+    integrationUri: runner?.startExecutionUri ?? props.integrationUri,
     credentialsArn: props.credentialsArn,
     timeoutMilliseconds: INTEGRATION_TIMEOUT_MS,
-    // A literal "$default" key: unescaped, "$default" would be read as a selection expression.
-    templateSelectionExpression: "\\$default",
+    templateSelectionExpression,
     requestTemplates: {
-      $default: templateFile("websocket-request.vtl", { STATE_MACHINE_ARN: stateMachineArn }),
+      $default: runner
+        ? templateFile("websocket-async-request.vtl", {
+            STATE_MACHINE_ARN: stateMachineArn,
+            OWNER: owner,
+            ENDPOINT: endpoint,
+            RUNNER_ARN: runner.stateMachineArn,
+          })
+        : templateFile("websocket-request.vtl", { STATE_MACHINE_ARN: stateMachineArn }),
     },
   });
-  // No response template: the client receives the StartSyncExecution result as is.
+  // Synchronous: no response template, the client receives the StartSyncExecution result as is.
   const integrationResponse = new Apigatewayv2IntegrationResponse(scope, `${idPrefix}integration_response`, {
     apiId,
     integrationId: integration.id,
     integrationResponseKey: "$default",
+    ...(runner ? { templateSelectionExpression, responseTemplates: { $default: templateFile("websocket-async-accepted.vtl") } } : {}),
   });
   const route = new Apigatewayv2Route(scope, `${idPrefix}route`, {
     apiId,
