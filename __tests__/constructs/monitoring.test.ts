@@ -20,6 +20,16 @@ const PROPS: MonitoringProps = {
   thresholds: { rest5xx: 5, restLatencyP99Ms: 25000, webSocketErrors: 4, executionsFailed: 3, executionsTimedOut: 2, throttled: 1 },
   topicArn: "arn:aws:sns:eu-west-1:123456789012:test-alarms",
 };
+
+/** What every alarm has: missing data not breaching, one 5-minute period, the topic told when it fires and when it recovers. */
+const EVERY_ALARM = {
+  treat_missing_data: "notBreaching",
+  comparison_operator: "GreaterThanOrEqualToThreshold",
+  period: 300,
+  evaluation_periods: 1,
+  alarm_actions: [PROPS.topicArn],
+  ok_actions: [PROPS.topicArn],
+};
 const synthesized = synthScope((scope) => new Monitoring(scope, "monitoring", PROPS));
 const dashboard = JSON.parse(only(synthesized, "aws_cloudwatch_dashboard").props.dashboard_body);
 const alarms = resources(synthesized, "aws_cloudwatch_metric_alarm").map((r) => r.props);
@@ -124,16 +134,7 @@ describe("Monitoring", () => {
   });
 
   it("treats missing data as not breaching, and notifies the topic when an alarm fires and when it recovers", () => {
-    for (const a of alarms) {
-      expect(a).toMatchObject({
-        treat_missing_data: "notBreaching",
-        comparison_operator: "GreaterThanOrEqualToThreshold",
-        period: 300,
-        evaluation_periods: 1,
-        alarm_actions: [PROPS.topicArn],
-        ok_actions: [PROPS.topicArn],
-      });
-    }
+    for (const a of alarms) expect(a).toMatchObject(EVERY_ALARM);
   });
 });
 
@@ -250,16 +251,7 @@ describe("Monitoring, with the runner of async workflows", () => {
   });
 
   it("treats missing data as not breaching (no failed delivery, no data), and notifies the topic as every alarm does", () => {
-    for (const a of runnerAlarms) {
-      expect(a).toMatchObject({
-        treat_missing_data: "notBreaching",
-        comparison_operator: "GreaterThanOrEqualToThreshold",
-        period: 300,
-        evaluation_periods: 1,
-        alarm_actions: [PROPS.topicArn],
-        ok_actions: [PROPS.topicArn],
-      });
-    }
+    for (const a of runnerAlarms) expect(a).toMatchObject(EVERY_ALARM);
   });
 
   it("adds nothing of the runner without one: no runner's graph, alarm or text", () => {
