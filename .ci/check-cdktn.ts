@@ -52,11 +52,19 @@ export const USAGE = `usage: npm run check:cdktn [-- --switch-only DIR | --clean
 const SKIP = new Set(["node_modules", "cdktf.out", ".git", ".terraform"]);
 
 /**
+ * The environment of the check's git commands: without the variables that point git at another
+ * repository (a git hook sets GIT_DIR, GIT_INDEX_FILE...), so that each acts on the folder it runs in.
+ */
+export function gitEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|COMMON_DIR|PREFIX)$/.test(name)));
+}
+
+/**
  * The files the check copies, relative paths: those git tracks in `dir` (as the working tree holds
  * them), so an untracked file of the user's (a scratch file, a local state) never reaches the copy.
  */
 export function trackedFiles(dir: string): string[] {
-  const r = spawnSync("git", ["ls-files", "-z", "--cached"], { cwd: dir, encoding: "utf8", maxBuffer: 64 << 20 });
+  const r = spawnSync("git", ["ls-files", "-z", "--cached"], { cwd: dir, env: gitEnv(), encoding: "utf8", maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`git ls-files failed in ${dir} (the check copies the files git tracks): ${r.stderr?.trim() || r.error?.message}`);
   // A tracked file deleted in the working tree is not copied.
   return r.stdout.split("\0").filter((file) => file !== "" && fs.existsSync(path.join(dir, file)));
@@ -76,7 +84,7 @@ export function copyProject(from: string, to: string): void {
     ["init", "-q"],
     ["add", "-A"],
   ]) {
-    const r = spawnSync("git", args, { cwd: to, encoding: "utf8" });
+    const r = spawnSync("git", args, { cwd: to, env: gitEnv(), encoding: "utf8" });
     if (r.status !== 0) throw new Error(`git ${args.join(" ")} failed in ${to}: ${r.stderr?.trim() || r.error?.message}`);
   }
 }

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { copyProject, trackedFiles } from "../.ci/check-cdktn";
+import { copyProject, gitEnv, trackedFiles } from "../.ci/check-cdktn";
 import { PROJECT_DIR } from "./support/stacks";
 import { temporaryFolder } from "./support/temporary-folders";
 
@@ -93,5 +93,24 @@ describe("npm run check:cdktn: its cache", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^usage: npm run check:cdktn \[-- --switch-only DIR \| --clean-cache \| --help\]/);
     expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+});
+
+describe("npm run check:cdktn: its git commands", () => {
+  it("act on the folder they run in, whatever repository the caller's environment names (a git hook sets GIT_DIR)", () => {
+    const env = { PATH: "/bin", GIT_DIR: "/elsewhere/.git", GIT_WORK_TREE: "/elsewhere", GIT_INDEX_FILE: "/elsewhere/.git/index", GIT_AUTHOR_NAME: "kept" };
+    expect(gitEnv(env)).toEqual({ PATH: "/bin", GIT_AUTHOR_NAME: "kept" });
+    const dir = temporaryFolder("tracked");
+    execFileSync("git", ["init", "-q"], { cwd: dir, stdio: "ignore" });
+    fs.writeFileSync(path.join(dir, "main.ts"), "x");
+    execFileSync("git", ["add", "."], { cwd: dir, stdio: "ignore" });
+    const saved = process.env.GIT_DIR;
+    process.env.GIT_DIR = path.join(temporaryFolder("other"), ".git");
+    try {
+      expect(trackedFiles(dir)).toEqual(["main.ts"]);
+    } finally {
+      if (saved === undefined) delete process.env.GIT_DIR;
+      else process.env.GIT_DIR = saved;
+    }
   });
 });
