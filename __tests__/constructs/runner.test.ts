@@ -188,6 +188,17 @@ describe("the api stack's grants for async workflows, judged as IAM judges a req
     });
   });
 
+  it("names a resource in every statement of API Gateway's role when every workflow is async (IAM refuses one without)", () => {
+    const allAsync = new SynthesizedStack(synthApi(configWith({ STEPGATE_ASYNC_WORKFLOWS: "workflow" })));
+    const policy = allAsync.only("aws_iam_role_policy", (p) => p.name === "start-sync-execution");
+    const id = /^\$\{data\.aws_iam_policy_document\.(\w+)\.json\}$/.exec(policy.props.policy)?.[1];
+    const statements = allAsync.resources("aws_iam_policy_document", () => true, "data").find((d) => d.logicalId === id)?.props.statement as Json[];
+    expect(statements.map((s) => [s.actions, s.resources.length])).toEqual([
+      [["states:StartExecution"], 1],
+      [["states:DescribeExecution"], 1],
+    ]);
+  });
+
   it("refuses the apply while the workflow state has no runner yet, naming it", () => {
     expect(stack.json.locals.workflows_not_applied).toContain('{ name = "stepgate_runner", arn = local.workflow_runner_arn }');
     expect(stack.json.locals.workflow_runner_arn).toBe(

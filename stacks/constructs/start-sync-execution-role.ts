@@ -54,11 +54,8 @@ export class StartSyncExecutionRole extends Construct {
     this.role = new IamRole(this, "role", { name: props.name, assumeRolePolicy: assumeRole.json });
     const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
       statement: [
-        {
-          effect: "Allow",
-          actions: ["states:StartSyncExecution"],
-          resources: [...props.stateMachineArns],
-        },
+        // None when every workflow is async: IAM refuses a statement without a resource.
+        ...(props.stateMachineArns.length === 0 ? [] : [{ effect: "Allow", actions: ["states:StartSyncExecution"], resources: [...props.stateMachineArns] }]),
         ...(props.runner === undefined
           ? []
           : [
