@@ -64,8 +64,8 @@ describeApplied("the defaults, through drift, resources deleted behind Terraform
    * held, and besides only the `byHand` parts a fault made (Terraform never knew them: not
    * stepgate's to remove).
    */
-  async function heal(byHand: string[] = []): Promise<void> {
-    for (const id of [STACK_IDS.workflow, STACK_IDS.api]) await stacks()[id].apply();
+  async function heal(byHand: string[] = [], ids: string[] = [STACK_IDS.workflow, STACK_IDS.api]): Promise<void> {
+    for (const id of ids) await stacks()[id].apply();
     expect(await plans()).toEqual({ workflow: {}, api: {} });
     expect(await held(applied())).toEqual({ inventory: clean.inventory, parts: [...clean.parts, ...byHand].sort() });
   }
@@ -181,8 +181,8 @@ describeApplied("the defaults, through drift, resources deleted behind Terraform
   describe("a cancelled apply", () => {
     it("api applied from nothing and interrupted (SIGINT, as Ctrl-C or a cancelled CI job) once resources exist: Terraform stops, keeping what it made in its state", async () => {
       const api = stacks()[STACK_IDS.api];
+      const total = Object.keys(await stateOf(api)).filter((a) => !a.startsWith("data.")).length;
       await api.destroy();
-      const total = (await api.planChanges(true)).json?.resource_changes?.filter((c) => c.mode === "managed").length ?? 0;
       const run = await api.applyInterrupted("SIGINT", (out) => (out.match(/Creation complete after/g) ?? []).length >= 10);
       expect(run.ended).not.toBe("exit 0");
       expect(`${run.stdout}${run.stderr}`).toMatch(/Interrupt received/);
@@ -192,7 +192,7 @@ describeApplied("the defaults, through drift, resources deleted behind Terraform
     });
 
     it("the next apply converges: then nothing to change, and nothing more than the clean apply held", async () => {
-      await heal();
+      await heal([], [STACK_IDS.api]);
     });
   });
 });

@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { STACK_IDS } from "../../stacks/stack-ids";
 import { type Applied, describeApplied, emulatorHolds } from "../support/apply";
 
@@ -172,24 +174,24 @@ describeApplied(
         const { stacks, aws, regions } = applied();
         const api = stacks[STACK_IDS.api];
         await api.terraform("force-unlock", "-force", lockId);
-        // Import what the plan would create but exists, until nothing more is found: an imported
-        // API gives its parts' plans the API's id.
-        const imported: string[] = [];
-        for (;;) {
+        // An import block for each resource the plan would create but that exists, until nothing
+        // more is found (an API imported gives its parts' plans the API's id); then one apply
+        // imports them all and makes the rest.
+        const imports = path.join(api.dir, "imports.tf.json");
+        const found = new Map<string, { type: string; id: string }>();
+        for (let more = true; more; ) {
+          fs.writeFileSync(imports, JSON.stringify(found.size ? { import: [...found].map(([to, { id }]) => ({ to, id })) } : {}));
           const planned = (await api.planChanges(true)).json?.resource_changes ?? [];
-          const creates = planned.filter((c) => c.mode === "managed" && c.change.actions.join() === "create");
-          let found = 0;
-          for (const c of creates) {
+          more = false;
+          for (const c of planned.filter((c) => c.mode === "managed" && c.change.actions.join() === "create" && !found.has(c.address))) {
             const id = await existingId(aws, regions[0], c.type, c.change.after as Record<string, string>);
-            if (id === undefined) continue;
-            await api.terraform("import", "-input=false", "-no-color", c.address, id);
-            imported.push(c.type);
-            found++;
+            if (id !== undefined) found.set(c.address, { type: c.type, id });
+            more ||= id !== undefined;
           }
-          if (found === 0) break;
         }
-        expect(imported).toEqual(expect.arrayContaining(["aws_api_gateway_rest_api", "aws_apigatewayv2_api"]));
+        expect([...found.values()].map((f) => f.type)).toEqual(expect.arrayContaining(["aws_api_gateway_rest_api", "aws_apigatewayv2_api"]));
         await api.apply();
+        fs.rmSync(imports);
         expect((await api.planChanges()).exitCode).toBe(0);
         expect(await stateObjects(applied())).toEqual([API_STATE, "teams/payments/workflow.tfstate"]);
         expect(await held(applied())).toEqual(clean);
