@@ -428,7 +428,7 @@ async function main(): Promise<void> {
   const plans = stats[TEST_TERRAFORM];
   if (plans) budgets.push([`npm run test:terraform (cold) <= 120 s (${plans.wallSeconds.median.toFixed(1)} s)`, plans.wallSeconds.median <= 120]);
   const apply = stats[TEST_APPLY];
-  if (apply) budgets.push([`npm run test:apply (cold) <= 480 s (${apply.wallSeconds.median.toFixed(1)} s)`, apply.wallSeconds.median <= 480]);
+  if (apply) budgets.push([`npm run test:apply (cold) <= 720 s (${apply.wallSeconds.median.toFixed(1)} s)`, apply.wallSeconds.median <= 720]);
   const install = args.includes("--install") ? installFootprint() : undefined;
 
   const table = [

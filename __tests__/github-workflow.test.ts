@@ -18,7 +18,12 @@ interface Step {
   with?: Record<string, unknown>;
   env?: Record<string, string>;
 }
+interface Concurrency {
+  group: string;
+  "cancel-in-progress": boolean | string;
+}
 interface Job {
+  concurrency?: Concurrency;
   needs?: string;
   outputs?: Record<string, string>;
   if?: string;
@@ -30,7 +35,13 @@ interface Job {
 }
 
 const text = fs.readFileSync(path.join(PROJECT_DIR, ".github/workflows/stepgate.yml"), "utf8");
-const workflow = parse(text) as { on: Record<string, unknown>; env: Record<string, string>; permissions: Record<string, string>; jobs: Record<string, Job> };
+const workflow = parse(text) as {
+  on: Record<string, unknown>;
+  concurrency: Concurrency;
+  env: Record<string, string>;
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+};
 const { test, plan, deploy } = workflow.jobs;
 const deployPlan = workflow.jobs["deploy-plan"];
 const planStack = fs.readFileSync(path.join(PROJECT_DIR, ".ci/plan-stack"), "utf8");
@@ -43,6 +54,13 @@ describe(".github/workflows/stepgate.yml", () => {
     expect(Object.keys(workflow.on).sort()).toEqual(["pull_request", "push"]);
     expect(workflow.on.push).toEqual({ branches: ["main"] });
     expect(workflow.permissions).toEqual({ contents: "read" });
+  });
+
+  it("never cancels a deploy part-way: a newer push to main waits for the running one (only pull requests' runs are cancelled)", () => {
+    // A cancelled apply is sent SIGINT, then killed seconds later: resources made since Terraform
+    // last wrote its state are unknown to it (docs/when-a-deploy-goes-wrong.md).
+    expect(workflow.concurrency).toEqual({ group: "stepgate-${{ github.ref }}", "cancel-in-progress": "${{ github.event_name == 'pull_request' }}" });
+    for (const job of [deployPlan, deploy]) expect(job.concurrency).toEqual({ group: "stepgate-deploy", "cancel-in-progress": false });
   });
 
   it("installs, tests, checks the move to CDK Terrain and synthesizes with the project's own commands", () => {

@@ -7,6 +7,9 @@ const GREETING = { StartAt: "Greet", States: { Greet: { Type: "Pass", Result: { 
 
 // Three workflows, each with its own definition file, under another prefix, stage names, limits,
 // quota, tags and alarm thresholds; alarms mailed; CORS; REST signed with SigV4 (and the API key).
+// API Gateway throttles its management API (about ten requests a second per account): here every
+// third write to it is answered TooManyRequestsException once, from the apply to the destroy.
+const THROTTLED_EVERY = 3;
 describeApplied(
   "three workflows, alarm e-mails, CORS, REST AWS_IAM, another prefix, stages, limits, tags",
   {
@@ -31,13 +34,26 @@ describeApplied(
       STEPGATE_ALARM_EXECUTIONS_TIMED_OUT: "4",
       STEPGATE_ALARM_THROTTLED: "6",
     },
-    seed: async (_aws, root) => {
+    seed: async (aws, root) => {
+      await aws.throttleApiGateway(THROTTLED_EVERY);
       const greeting = path.join(root, "greeting.asl.json");
       fs.writeFileSync(greeting, JSON.stringify(GREETING));
       return { STEPGATE_DEFINITION: greeting, STEPGATE_WORKFLOWS: `orders=templates/workflow.asl.json,refunds=${greeting}` };
     },
   },
   (applied) => {
+    it(`applies though every ${THROTTLED_EVERY}rd write to API Gateway was answered 429 TooManyRequestsException once: each retried until it passed`, async () => {
+      const requests = await applied().aws.requests();
+      const throttled = requests.filter((r) => r.status === 429);
+      const passed = new Set(requests.filter((r) => r.status < 300).map((r) => r.digest));
+      const writes = requests.filter((r) => r.service === "apigateway" && r.method !== "GET");
+      // How many the apply met: more than none, or nothing was proven.
+      process.stderr.write(`throttled: ${throttled.length} of ${writes.length} writes to API Gateway answered 429\n`);
+      expect(throttled.length).toBeGreaterThan(0);
+      expect(throttled.every((r) => r.service === "apigateway" && r.method !== "GET")).toBe(true);
+      expect(throttled.filter((r) => !passed.has(r.digest))).toEqual([]);
+    });
+
     it("makes a state machine per workflow, each with its own definition", async () => {
       const { aws, outputs } = applied();
       const { state_machine_arns } = (await outputs("workflow")) as { state_machine_arns: Record<string, string> };

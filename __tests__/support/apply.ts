@@ -27,6 +27,23 @@ export interface Applied {
 }
 
 /**
+ * What the emulator holds of the applied variant, listed through its API: every resource
+ * (Emulator.inventory) and its parts (Emulator.parts), with the ids AWS made for the APIs and the
+ * KMS keys put as placeholders, so two applies of the same synth list the same lines. An orphan
+ * or a duplicate an interrupted apply left still shows: as a line more.
+ */
+export async function emulatorHolds({ aws, regions }: Applied): Promise<{ inventory: string[]; parts: string[] }> {
+  const ids: Array<[string, string]> = [];
+  for (const region of regions) {
+    for (const api of (await aws.call("apigateway", "get_rest_apis", {}, region)).items) ids.push([api.id, `<id of ${api.name}>`]);
+    for (const api of (await aws.call("apigatewayv2", "get_apis", {}, region)).Items) ids.push([api.ApiId, `<id of ${api.Name}>`]);
+  }
+  const placed = (lines: string[]) =>
+    lines.map((line) => ids.reduce((l, [id, name]) => l.split(id).join(name), line).replace(/:key\/[0-9a-f-]{36}/, ":key/<id>")).sort();
+  return { inventory: placed(await aws.inventory(regions)), parts: placed(await aws.parts(regions)) };
+}
+
+/**
  * The apply test of a variant: workflow (and apigw-account) applied, then api; every stack planned
  * again, with nothing to change; api destroyed, then the others; and the emulator then holds, by
  * its own API, what it held before the apply. `checks` adds tests that read the applied state.

@@ -44,10 +44,36 @@ export interface Emulator {
   call(service: string, operation: string, params?: Json, region?: string): Promise<Json>;
   /** What the emulator holds of every kind of resource stepgate makes, in these regions and the global services: "kind id" lines, sorted. */
   inventory(regions: readonly string[]): Promise<string[]>;
+  /**
+   * The parts of what stepgate makes that come back without a name of their own (deployments,
+   * stages, routes, integrations, methods; roles' inline policies), without the ids AWS
+   * makes: "kind api what" lines, sorted, duplicates kept. With inventory(), what an orphan or a
+   * duplicate left by a failed or interrupted apply would show in.
+   */
+  parts(regions: readonly string[]): Promise<string[]>;
   /** What moto wrote to stderr (its tracebacks), for a failure's message. */
   log(): string;
+  /** Every request the emulator has answered, in order (./emulator/moto_server.py, Faults). */
+  requests(): Promise<EmulatorRequest[]>;
+  /** From now on every `every`-th write to API Gateway's management API is answered 429 TooManyRequestsException, each request once at most; 0 stops. */
+  throttleApiGateway(every: number): Promise<void>;
   /** Ends the server and waits until it is gone. */
   stop(): Promise<void>;
+}
+
+/** One request the emulator answered. */
+export interface EmulatorRequest {
+  /** The service its signature names ("apigateway", "kms"...). */
+  readonly service: string;
+  /** The operation, for the JSON and query protocols ("CreateAlias"); empty for REST ones, which method and path say. */
+  readonly operation: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  /** How long the emulator took to answer. */
+  readonly ms: number;
+  /** Of the method, path, query and body: the same request sent twice has the same digest. */
+  readonly digest: string;
 }
 
 /** Starts moto's server on a free port of 127.0.0.1; resolves once it answers. */
@@ -72,7 +98,13 @@ export async function startEmulator(): Promise<Emulator> {
     url,
     call: async (service, operation, params = {}, region = "us-east-1") => (await aws({ calls: [{ service, operation, params, region }] }))[0],
     inventory: async (regions) => (await aws({ inventory: regions })) as string[],
+    parts: async (regions) => (await aws({ parts: regions })) as string[],
     log: () => server.log(),
+    requests: async () => (await (await fetch(`${url}/_stepgate/requests`)).json()) as EmulatorRequest[],
+    throttleApiGateway: async (every) => {
+      const answer = await fetch(`${url}/_stepgate/throttle`, { method: "POST", body: JSON.stringify({ every }) });
+      if (!answer.ok) throw new Error(`the emulator refused to throttle: ${answer.status}`);
+    },
     stop: () => server.stop(),
   };
 }

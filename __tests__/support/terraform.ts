@@ -153,12 +153,19 @@ let stopped = false;
  * directory), then SIGKILL if it has not exited within a minute (a graceful stop took 35 s on a
  * busy machine).
  */
-function runTerraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string }> {
+function runTerraform(args: string[], cwd: string, env: NodeJS.ProcessEnv, interrupt?: Interrupt): Promise<{ stdout: string }> {
   if (stopped) return Promise.reject(new Error("not run: the test file is done"));
   const child = spawn("terraform", args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
+  let interrupted = false;
+  child.stdout.on("data", (d) => {
+    stdout += d;
+    if (interrupt && !interrupted && interrupt.when(stdout)) {
+      interrupted = true;
+      group(interrupt.signal);
+    }
+  });
   child.stderr.on("data", (d) => (stderr += d));
   const done = new Promise<{ stdout: string }>((resolve, reject) => {
     child.on("error", reject);
@@ -183,6 +190,12 @@ function runTerraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Prom
     () => running.delete(done),
   );
   return done;
+}
+
+/** A signal sent to a terraform command's process group (terraform and its providers) once `when` finds what it waits for in its output. */
+interface Interrupt {
+  readonly signal: NodeJS.Signals;
+  when(stdout: string): boolean;
 }
 
 /**
@@ -327,6 +340,20 @@ export class TerraformStackDir {
     return this.runWithProvider(["apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"], {}).then(
       (r) => ({ applied: true, stdout: r.stdout, stderr: "" }),
       (e: { stdout?: string; stderr?: string }) => ({ applied: false, stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
+    );
+  }
+
+  /**
+   * `terraform apply`, sent `signal` once `when` finds what it waits for in its output: SIGINT as
+   * Ctrl-C or a cancelled CI job sends it, SIGKILL as a runner that vanishes. It runs with its own
+   * provider in its process group (not one kept running), as a user's does, so the signal reaches
+   * the provider too. Resolves, however it ended, with what Terraform said and how it ended.
+   */
+  applyInterrupted(signal: NodeJS.Signals, when: (stdout: string) => boolean): Promise<{ stdout: string; stderr: string; ended: string }> {
+    const env = { ...baseEnv(), TF_CLI_CONFIG_FILE: this.setup.cliConfig };
+    return runTerraform(["apply", "-auto-approve", "-input=false", "-no-color"], this.dir, env, { signal, when }).then(
+      (r) => ({ stdout: r.stdout, stderr: "", ended: "exit 0" }),
+      (e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? "", stderr: e.stderr ?? "", ended: e.message }),
     );
   }
 

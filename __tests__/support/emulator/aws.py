@@ -3,7 +3,11 @@
 Reads one JSON request on standard input and writes its answer as JSON:
   {"endpoint": URL, "calls": [{"service", "operation", "params", "region"}]}: each call's answer, in order;
   {"endpoint": URL, "inventory": [region, ...]}: what the emulator holds of every kind of resource
-  stepgate makes, one "kind id" line each, sorted.
+  stepgate makes, one "kind id" line each, sorted;
+  {"endpoint": URL, "parts": [region, ...]}: the parts of what stepgate makes that Terraform
+  replaces, recreates or duplicates without a new name (the APIs' deployments, stages, routes,
+  integrations; the roles' inline policies), one line each, without the ids AWS makes, sorted,
+  duplicates kept.
 """
 
 import json
@@ -62,11 +66,47 @@ def inventory(endpoint: str, regions: list) -> list:
     return sorted(found)
 
 
+def parts(endpoint: str, regions: list) -> list:
+    found = []
+    iam = client(endpoint, "iam", "us-east-1")
+    for role in iam.list_roles()["Roles"]:
+        found += [f"iam:role-policy {role['RoleName']} {p}" for p in iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"]]
+    for region in regions:
+        v1 = client(endpoint, "apigateway", region)
+        for api in v1.get_rest_apis()["items"]:
+            name = api["name"]
+            deployments = {d["id"] for d in v1.get_deployments(restApiId=api["id"])["items"]}
+            stages = v1.get_stages(restApiId=api["id"])["item"]
+            used = {s.get("deploymentId") for s in stages}
+            found += [f"apigateway:stage {name} {s['stageName']} on {'a deployment' if s.get('deploymentId') in deployments else 'none'}" for s in stages]
+            found += [f"apigateway:deployment {name} {'staged' if d in used else 'unstaged'}" for d in deployments]
+            for resource in v1.get_resources(restApiId=api["id"])["items"]:
+                for method in resource.get("resourceMethods", {}):
+                    found.append(f"apigateway:method {name} {method} {resource['path']}")
+        v2 = client(endpoint, "apigatewayv2", region)
+        for api in v2.get_apis()["Items"]:
+            name = api["Name"]
+            integrations = {i["IntegrationId"]: i for i in v2.get_integrations(ApiId=api["ApiId"])["Items"]}
+            found += [f"apigatewayv2:integration {name} {i['IntegrationType']} {i.get('IntegrationUri', '')}" for i in integrations.values()]
+            for route in v2.get_routes(ApiId=api["ApiId"])["Items"]:
+                target = route.get("Target", "").removeprefix("integrations/")
+                # Not its route responses: moto has no GetRouteResponses.
+                found.append(f"apigatewayv2:route {name} {route['RouteKey']} to {'an integration' if target in integrations else 'none'}")
+            deployments = {d["DeploymentId"] for d in v2.get_deployments(ApiId=api["ApiId"])["Items"]}
+            stages = v2.get_stages(ApiId=api["ApiId"])["Items"]
+            used = {s.get("DeploymentId") for s in stages}
+            found += [f"apigatewayv2:stage {name} {s['StageName']} on {'a deployment' if s.get('DeploymentId') in deployments else 'none'}" for s in stages]
+            found += [f"apigatewayv2:deployment {name} {'staged' if d in used else 'unstaged'}" for d in deployments]
+    return sorted(found)
+
+
 def main() -> None:
     request = json.load(sys.stdin)
     endpoint = request["endpoint"]
     if "inventory" in request:
         answer = inventory(endpoint, request["inventory"])
+    elif "parts" in request:
+        answer = parts(endpoint, request["parts"])
     else:
         answer = []
         for call in request["calls"]:

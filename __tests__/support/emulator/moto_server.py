@@ -5,14 +5,19 @@ where moto disagrees), so it can go once moto grows. The server binds a free por
 and stops when its standard input closes (the test process ended, however it ended).
 """
 
+import hashlib
+import io
 import json
 import logging
 import os
 import random
+import re
 import string
 import sys
+import threading
+import time
 from datetime import datetime
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 # Mend: moto has AWS managed policies (AmazonAPIGatewayPushToCloudWatchLogs) only when asked to
 # load them; in AWS they always exist.
@@ -22,6 +27,8 @@ os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
 os.environ["MOTO_ACM_VALIDATION_WAIT"] = "0"
 
 from moto.apigateway import urls as apigateway_urls  # noqa: E402
+from moto.apigateway.exceptions import DeploymentNotFoundException  # noqa: E402
+from moto.apigateway.models import RestAPI  # noqa: E402
 from moto.apigateway.responses import APIGatewayResponse  # noqa: E402
 from moto.apigatewayv2 import urls as apigatewayv2_urls  # noqa: E402
 from moto.apigatewayv2.exceptions import APIGatewayV2Error, BadRequestException  # noqa: E402
@@ -30,10 +37,11 @@ from moto.apigatewayv2.responses import ApiGatewayV2Response  # noqa: E402
 from moto.core.responses import ActionResult  # noqa: E402
 from moto.core.utils import iso_8601_datetime_without_milliseconds  # noqa: E402
 from moto.route53.models import HostedZoneIdentifier  # noqa: E402
-from moto.server import ThreadedMotoServer  # noqa: E402
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 from moto.stepfunctions.responses import StepFunctionResponse  # noqa: E402
 from moto.wafv2.exceptions import WAFNonexistentItemException  # noqa: E402
 from moto.wafv2.responses import WAFV2Response  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
 
 
 # API Gateway's regional hosted zones (AWS General Reference, "Amazon API Gateway endpoints and quotas").
@@ -228,6 +236,15 @@ def mend_api_gateway() -> None:
 
     APIGatewayResponse.update_integration = update_integration
 
+    # Gap: GetDeployment of a deployment that is gone answers 500 (a KeyError), which the provider
+    # retries for many minutes. AWS: 404 NotFoundException "Invalid Deployment identifier specified".
+    def get_deployment(self, deployment_id: str):
+        if deployment_id not in self.deployments:
+            raise DeploymentNotFoundException()
+        return self.deployments[deployment_id]
+
+    RestAPI.get_deployment = get_deployment
+
 def mend_route53() -> None:
     # Gap: a new hosted zone's id is 22 random letters and digits. AWS: ids start with Z (as in
     # every example of the Route 53 API Reference, Z1D633PJN98FT9), which STEPGATE_HOSTED_ZONE_ID
@@ -254,6 +271,117 @@ def mend_wafv2() -> None:
     WAFV2Response.list_resources_for_web_acl = list_resources_for_web_acl
 
 
+class Faults:
+    """What a test asks of the server itself, under /_stepgate/ (no AWS API has that path).
+
+    GET /_stepgate/requests: every request answered so far, in order, as JSON ({"service",
+    "operation", "method", "path", "status", "ms", "digest"}): what a test counts (throttled
+    answers), and the evidence when a call seems to have been made twice (the same digest).
+    POST /_stepgate/throttle {"every": n}: from now on, every n-th write (POST, PUT, PATCH, DELETE)
+    to API Gateway's management API (v1 and v2, both signed as "apigateway") is answered as API
+    Gateway answers a caller over its quota: HTTP 429, TooManyRequestsException ("API Gateway
+    quotas": about ten requests a second per account). The same request (method, path, body) is
+    throttled once at most, so its retry passes; {"every": 0} stops.
+    """
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+        self.requests: list = []
+        self.every = 0
+        self.writes = 0
+        self.throttled: set = set()
+        # TEST_EMULATOR_REQUEST_LOG=<folder>: every request also written there, a JSON line each
+        # (emulator-<pid>.jsonl), to read after a run, whatever its end.
+        folder = os.environ.get("TEST_EMULATOR_REQUEST_LOG")
+        self.log = open(os.path.join(folder, f"emulator-{os.getpid()}.jsonl"), "a") if folder else None
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/_stepgate/"):
+            return self.control(environ, start_response, path)
+        # Read whole for its digest, then given to moto as if unread (a body without a length, a
+        # chunked one, is left to moto and not in the digest).
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        if length:
+            environ["wsgi.input"] = io.BytesIO(body)
+        method = environ["REQUEST_METHOD"]
+        service = (re.search(r"Credential=[^/]*/[^/]*/[^/]*/([^/]*)/", environ.get("HTTP_AUTHORIZATION", "")) or [None, ""])[1]
+        record = {
+            "service": service,
+            "operation": operation(environ, body),
+            "method": method,
+            "path": path,
+            "digest": hashlib.sha1(method.encode() + path.encode() + b"?" + environ.get("QUERY_STRING", "").encode() + b"\n" + body).hexdigest(),
+        }
+        started = time.monotonic()
+        answered = {}
+
+        def respond(status, headers, exc_info=None):
+            answered["status"] = int(status.split()[0])
+            return start_response(status, headers, exc_info)
+
+        if self.throttles(service, method, record["digest"]):
+            result = throttled(respond)
+        else:
+            result = self.app(environ, respond)
+        record = {**record, "status": answered.get("status"), "ms": round((time.monotonic() - started) * 1000)}
+        with self.lock:
+            self.requests.append(record)
+            if self.log:
+                self.log.write(json.dumps({"at": round(time.time(), 3), **record}) + "\n")
+                self.log.flush()
+        return result
+
+    def throttles(self, service: str, method: str, digest: str) -> bool:
+        if service != "apigateway" or method not in ("POST", "PUT", "PATCH", "DELETE"):
+            return False
+        with self.lock:
+            if not self.every:
+                return False
+            self.writes += 1
+            if self.writes % self.every or digest in self.throttled:
+                return False
+            self.throttled.add(digest)
+            return True
+
+    def control(self, environ, start_response, path: str):
+        if path == "/_stepgate/throttle" and environ["REQUEST_METHOD"] == "POST":
+            every = json.loads(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)) or b"{}").get("every", 0)
+            with self.lock:
+                self.every, self.writes = int(every), 0
+                self.throttled.clear()
+            answer = {"every": self.every}
+        elif path == "/_stepgate/requests":
+            with self.lock:
+                answer = list(self.requests)
+        else:
+            start_response("404 Not Found", [("Content-Type", "application/json")])
+            return [b"{}"]
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps(answer).encode()]
+
+
+def operation(environ, body: bytes) -> str:
+    """The AWS operation a request calls: the JSON protocols' X-Amz-Target, the query protocols' Action, else nothing (REST: method and path say it)."""
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return target.split(".")[-1]
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+    if "Action" in query:
+        return query["Action"][0]
+    if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        return parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+    return ""
+
+
+def throttled(start_response):
+    # As API Gateway answers over its quota (API Reference, "Common Errors": TooManyRequestsException, 429).
+    start_response("429 Too Many Requests", [("Content-Type", "application/json"), ("x-amzn-ErrorType", "TooManyRequestsException"), ("Retry-After", "1")])
+    return [json.dumps({"message": "Too Many Requests"}).encode()]
+
+
 def main() -> None:
     mend_step_functions()
     mend_api_gateway()
@@ -262,11 +390,11 @@ def main() -> None:
     mend_wafv2()
     # Tracebacks only, not a line per request.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    print(server.get_host_and_port()[1], flush=True)
+    server = make_server("127.0.0.1", 0, Faults(DomainDispatcherApplication(create_backend_app)), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(server.server_address[1], flush=True)
     sys.stdin.read()
-    server.stop()
+    server.shutdown()
 
 
 if __name__ == "__main__":
