@@ -32,7 +32,7 @@ from moto.apigateway.models import RestAPI  # noqa: E402
 from moto.apigateway.responses import APIGatewayResponse  # noqa: E402
 from moto.apigatewayv2 import urls as apigatewayv2_urls  # noqa: E402
 from moto.apigatewayv2.exceptions import APIGatewayV2Error, BadRequestException  # noqa: E402
-from moto.apigatewayv2.models import DomainName, Stage  # noqa: E402
+from moto.apigatewayv2.models import Api, DomainName, Stage  # noqa: E402
 from moto.apigatewayv2.responses import ApiGatewayV2Response  # noqa: E402
 from moto.core.responses import ActionResult  # noqa: E402
 from moto.core.utils import iso_8601_datetime_without_milliseconds  # noqa: E402
@@ -184,6 +184,18 @@ def mend_api_gateway_v2() -> None:
             del result["mutualTlsAuthentication"]
         return result
 
+    # Gap: CreateRoute makes a second route with a key the API has already. AWS: 409
+    # ConflictException "Route with key <key> already exists for this API" (an interrupted apply
+    # that left a route behind is told so on the next apply, which the fault tests rely on).
+    create_route = Api.create_route
+
+    def create_route_once(self, *args, **kwargs):
+        key = kwargs.get("route_key")
+        if any(route.route_key == key for route in self.routes.values()):
+            raise Conflict(f"Route with key {key} already exists for this API")
+        return create_route(self, *args, **kwargs)
+
+    Api.create_route = create_route_once
     DomainName.__init__ = domain_name_init
     DomainName.to_json = domain_name_json
     for method in (create_deployment, get_deployment, get_deployments, update_deployment, delete_deployment, update_stage):
@@ -195,6 +207,13 @@ class NotFound(APIGatewayV2Error):
 
     def __init__(self, message: str) -> None:
         super().__init__("NotFoundException", message)
+
+
+class Conflict(APIGatewayV2Error):
+    code = 409
+
+    def __init__(self, message: str) -> None:
+        super().__init__("ConflictException", message)
 
 
 
