@@ -11,8 +11,10 @@ describe("CI (.ci/run)", () => {
   const engines: string = JSON.parse(read("package.json")).engines.node;
   const useNode = read(".ci/use-node");
 
-  it("picks its Node before it installs and tests, then runs the Terraform tests, the apply tests and the check of the move to CDK Terrain", () => {
-    expect(read(".ci/run")).toMatch(/\nsource \.ci\/use-node\n(?:.*\n)*npm ci\nnpm test\nnpm run test:terraform\nnpm run test:apply\nnpm run check:cdktn\n$/);
+  it("picks its Node before it installs and tests, then runs the Terraform tests, the apply tests, the fault tests and the check of the move to CDK Terrain", () => {
+    expect(read(".ci/run")).toMatch(
+      /\nsource \.ci\/use-node\n(?:.*\n)*npm ci\nnpm test\nnpm run test:terraform\nnpm run test:apply\nnpm run test:faults\nnpm run check:cdktn\n$/,
+    );
   });
 
   it("runs the check of the move to CDK Terrain with the provider mirror the Terraform tests use", () => {
@@ -87,7 +89,7 @@ describe("package.json's test scripts", () => {
     // Jest's workers are forked with the parent's node flags, so the flag reaches every test file.
     const scripts: Record<string, string> = JSON.parse(read("package.json")).scripts;
     const runningJest = Object.entries(scripts).filter(([, command]) => /\bjest\b/.test(command));
-    expect(runningJest.map(([name]) => name)).toEqual(["test", "test:terraform", "test:apply"]);
+    expect(runningJest.map(([name]) => name)).toEqual(["test", "test:terraform", "test:apply", "test:faults"]);
     const runner = "node --disable-warning=DEP0044 node_modules/jest/bin/jest.js";
     for (const [name, command] of runningJest) {
       // The runner, and no jest started any other way.

@@ -76,7 +76,7 @@ describe("the docs", () => {
     // The two the quick start names beside it, which CI runs after it (.ci/run's order: ci.test),
     // then the proof of the move to CDK Terrain, which its page says CI runs.
     const further = [...quickStart.matchAll(/^- `(npm run test:[a-z]+)`/gm)].map((m) => m[1]);
-    expect(further).toEqual(["npm run test:terraform", "npm run test:apply"]);
+    expect(further).toEqual(["npm run test:terraform", "npm run test:apply", "npm run test:faults"]);
     expect(read("docs/cdk-terrain.md")).toMatch(/CI \(`\.ci\/run` and the GitHub workflow's test job\) runs it/);
     expect(
       read(".ci/run")
