@@ -1,0 +1,107 @@
+import { WebSocket } from "ws";
+import { type LocalGateway, startLocalGateway } from "../../local/gateway";
+import { connect, post } from "../../verify/clients";
+import { ERROR_FRAME } from "../../verify/promises";
+import { CONTRACT_CASES, workflowWithSchema } from "../support/input-contracts";
+import { synthesizeToFolder } from "../support/stacks";
+import { temporaryFolder } from "../support/temporary-folders";
+
+/**
+ * The contract table on the local gateway: each schema on a workflow of its own (the first on the
+ * default one), each body sent as a client would, the verdict API Gateway's model gives (200, or
+ * 400 with the validator's findings; on the WebSocket the execution's result, or the "Bad request
+ * body" frame on a connection that stays open).
+ */
+jest.setTimeout(60_000);
+const KEY = "test-key-0123456789abcdefghij";
+const headers = { "x-api-key": KEY, "content-type": "application/json" };
+/** The workflow of each case but the first (the default one's): the `additionalProperties: false` one allows `"action": "orders"`. */
+const NAMES = ["workflow", "enums", "nested", "arrays", "orders", "formats", "bounds"];
+const CORS = "https://app.example.com";
+
+let gateway: LocalGateway;
+beforeAll(async () => {
+  const folder = temporaryFolder("contracts");
+  const [main, ...others] = CONTRACT_CASES.map((c, i) => workflowWithSchema(folder, NAMES[i], c.schema));
+  const outdir = synthesizeToFolder({
+    STEPGATE_DEFINITION: main,
+    STEPGATE_WORKFLOWS: others.map((definition, i) => `${NAMES[i + 1]}=${definition}`).join(","),
+    STEPGATE_CORS_ORIGINS: CORS,
+    // Every body of the table, at once: no throttle in the way.
+    STEPGATE_REST_RATE_LIMIT: "1000",
+    STEPGATE_REST_BURST_LIMIT: "1000",
+    STEPGATE_WS_RATE_LIMIT: "1000",
+    STEPGATE_WS_BURST_LIMIT: "1000",
+  });
+  gateway = await startLocalGateway({ outdir, wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: 0 });
+});
+afterAll(() => gateway?.close());
+
+const rows = CONTRACT_CASES.flatMap((c, i) => [
+  ...c.valid.map((body) => [NAMES[i], c.kind, JSON.stringify(body), body, true] as const),
+  ...c.invalid.map((body) => [NAMES[i], c.kind, JSON.stringify(body), body, false] as const),
+]);
+
+describe("REST: a body its workflow's schema refuses", () => {
+  it.each(rows)("POST /%s (%s) %s: valid %s", async (name, _kind, text, _body, valid) => {
+    const url = { restUrl: `${gateway.restUrl}${name === "workflow" ? "" : name}` };
+    const answer = await post(url, text, headers);
+    if (valid) expect(answer).toMatchObject({ status: 200, body: { data: JSON.parse(text) } });
+    else expect(answer).toEqual({ status: 400, body: { message: "Invalid request body", validationErrors: expect.stringMatching(/^\[.+\]$/) } });
+  });
+
+  it("answers 400 with the BAD_REQUEST_BODY template's JSON, the findings escaped, and the CORS header", async () => {
+    const response = await fetch(`${gateway.restUrl}enums`, { method: "POST", body: '{"size": "XL", "priority": "1"}', headers: { ...headers, origin: CORS } });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("access-control-allow-origin")).toBe(CORS);
+    const body = JSON.parse(await response.text());
+    expect(body.validationErrors).toContain("/size must be equal to one of the allowed values");
+    expect(body.validationErrors).toContain("/priority");
+  });
+
+  it("answers a body that is not JSON with the same 400", async () => {
+    expect(await post(gateway, "{oops", headers)).toEqual({
+      status: 400,
+      body: { message: "Invalid request body", validationErrors: "[the body is not JSON]" },
+    });
+  });
+});
+
+describe("WebSocket: a message its workflow's schema refuses", () => {
+  // The default route takes every message; another route's messages are objects that carry its action.
+  const messages = rows.flatMap(([name, kind, _text, body, valid]) => {
+    if (name === "workflow") return [[name, kind, JSON.stringify(body), valid] as const];
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return [];
+    const withAction = { action: name, ...body };
+    return [[name, kind, JSON.stringify(withAction), valid] as const];
+  });
+
+  it.each(messages)("%s (%s) %s: valid %s", async (_name, _kind, message, valid) => {
+    const client = connect(gateway.websocketUrl);
+    try {
+      await client.opened;
+      const reply = await client.ask(message);
+      if (valid) expect(JSON.parse(reply).status).toBe("SUCCEEDED");
+      else {
+        expect(reply).toMatch(ERROR_FRAME);
+        expect(JSON.parse(reply)).toEqual({ message: "Bad request body", connectionId: expect.any(String), requestId: expect.any(String) });
+        // The connection stays open, and is served.
+        expect(client.socket.readyState).toBe(WebSocket.OPEN);
+      }
+    } finally {
+      client.socket.close();
+    }
+  });
+
+  it("keeps the connection open and serves the next message", async () => {
+    const client = connect(gateway.websocketUrl);
+    try {
+      await client.opened;
+      expect(JSON.parse(await client.ask('{"customer": 1}')).message).toBe("Bad request body");
+      expect(JSON.parse(await client.ask("not json")).message).toBe("Bad request body");
+      expect(JSON.parse(await client.ask('{"customer": "c-1", "amount": 3}')).status).toBe("SUCCEEDED");
+    } finally {
+      client.socket.close();
+    }
+  });
+});
