@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import * as fs from "node:fs";
 import * as http from "node:http";
+import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
 import { type MappingInput, type Rendered, renderVtl } from "./vtl";
@@ -16,6 +18,7 @@ import {
 import { Quota, TokenBucket } from "./throttle";
 import { apiKeyIdOf, authorizeCaller, connectIdentity, connectRefusal } from "./callers";
 import { GATEWAY_RESPONSES } from "./gateway-responses";
+import { OPENAPI_FILE } from "../stacks/openapi";
 import { BAD_REQUEST_BODY_FRAME_MESSAGE, gatewayResponseBody, InputContracts, validationErrorString } from "./input-contracts";
 
 /**
@@ -108,7 +111,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 
   const apiKeys = new Map([apiKey, ...(options.otherApiKeys ?? [])].map((key, i) => [key, apiKeyIdOf(i)]));
   const contracts = new InputContracts();
-  const restServer = http.createServer(restHandler(app, apiKeys, callIntegration, contracts, log));
+  // The OpenAPI document synth wrote beside the stacks, when it did.
+  const openApiFile = path.join(options.outdir, OPENAPI_FILE);
+  const openApi = fs.existsSync(openApiFile) ? (JSON.parse(fs.readFileSync(openApiFile, "utf8")) as Record<string, unknown>) : undefined;
+  const restServer = http.createServer(restHandler(app, apiKeys, callIntegration, contracts, log, openApi));
   restServer.keepAliveTimeout = 60_000;
   const wsServer = new WebSocketServer({
     host: HOST,
@@ -254,6 +260,7 @@ function restHandler(
   callIntegration: CallIntegration,
   contracts: InputContracts,
   log: (line: string) => void,
+  openApi?: Readonly<Record<string, unknown>>,
 ): http.RequestListener {
   const stageThrottle = new TokenBucket(app.rest.throttle.rateLimit, app.rest.throttle.burstLimit);
   // The usage plan throttles and counts each key apart.
@@ -294,6 +301,11 @@ function restHandler(
         const stage = `/${app.rest.stage}`;
         const inStage = pathname === stage || pathname.startsWith(`${stage}/`);
         const requested = inStage ? `/${pathname.slice(stage.length).replace(/^\/|\/$/g, "")}` : undefined;
+        // The REST API's OpenAPI document, its server this gateway: open to all, as a file a portal reads.
+        if (openApi !== undefined && req.method === "GET" && requested === `/${OPENAPI_FILE}`) {
+          const servers = [{ url: `http://${req.headers.host ?? HOST}${stage}`, description: "npm run local" }];
+          return reply(200, `${JSON.stringify({ ...openApi, servers }, null, 2)}\n`);
+        }
         const resource = requested === undefined ? undefined : matchResource(app.rest, requested);
         // The CORS preflight: a mock, open to all, answered by its integration response.
         const preflight = resource && app.rest.preflights[resource.resourcePath];

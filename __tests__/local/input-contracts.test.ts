@@ -1,4 +1,7 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { WebSocket } from "ws";
+import { OPENAPI_FILE } from "../../stacks/openapi";
 import { type LocalGateway, startLocalGateway } from "../../local/gateway";
 import { connect, post } from "../../verify/clients";
 import { ERROR_FRAME } from "../../verify/promises";
@@ -20,10 +23,11 @@ const NAMES = ["workflow", "enums", "nested", "arrays", "orders", "formats", "bo
 const CORS = "https://app.example.com";
 
 let gateway: LocalGateway;
+let outdir: string;
 beforeAll(async () => {
   const folder = temporaryFolder("contracts");
   const [main, ...others] = CONTRACT_CASES.map((c, i) => workflowWithSchema(folder, NAMES[i], c.schema));
-  const outdir = synthesizeToFolder({
+  outdir = synthesizeToFolder({
     STEPGATE_DEFINITION: main,
     STEPGATE_WORKFLOWS: others.map((definition, i) => `${NAMES[i + 1]}=${definition}`).join(","),
     STEPGATE_CORS_ORIGINS: CORS,
@@ -103,5 +107,16 @@ describe("WebSocket: a message its workflow's schema refuses", () => {
     } finally {
       client.socket.close();
     }
+  });
+});
+
+describe("the OpenAPI document on the local gateway", () => {
+  it("is served at <REST URL>/openapi.json, as synth wrote it, this gateway its server, without an API key", async () => {
+    const response = await fetch(`${gateway.restUrl}openapi.json`);
+    expect(response.status).toBe(200);
+    const served = JSON.parse(await response.text());
+    const written = JSON.parse(fs.readFileSync(path.join(outdir, OPENAPI_FILE), "utf8"));
+    expect(served).toEqual({ ...written, servers: [{ url: gateway.restUrl.replace(/\/$/, ""), description: "npm run local" }] });
+    expect(Object.keys(served.paths)).toEqual(["/", ...NAMES.slice(1).map((name) => `/${name}`)]);
   });
 });
