@@ -11,6 +11,7 @@ import { LOCAL_SETTINGS } from "../../local/settings";
 import { ConfigError } from "../../stacks/config/load";
 import { workflowNameRefusal } from "../../stacks/config/names";
 import { configWith, definitionFile, PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
+import { workflowWithSchema } from "../support/input-contracts";
 import { temporaryFolder } from "../support/temporary-folders";
 
 /** `npm run verify`, run as users run it, against the local gateway and against a stand-in that answers wrongly. */
@@ -68,9 +69,24 @@ describe("npm run verify against npm run local", () => {
     const skipped = Object.keys(byRow).filter((name) => byRow[name] === "skip");
     expect(skipped.sort()).toEqual([...NOT_RUN, ...COSTLY, CONNECT_AUTH].sort());
     expect(Object.entries(byRow).filter(([name, result]) => result !== "pass" && !skipped.includes(name))).toEqual([]);
-    expect(run.stdout).toMatch(/^OK: 10 passed, 0 failed, 13 not run; walkthrough latency p50 \d+ ms, p95 \d+ ms \(10 requests\)$/m);
+    expect(run.stdout).toMatch(/^OK: 10 passed, 0 failed, 15 not run; walkthrough latency p50 \d+ ms, p95 \d+ ms \(10 requests\)$/m);
     expect(run.stdout).toContain(`(about ${executionsPerRun({ all: false, samples: 5 })} Express executions)`);
     expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
+  });
+
+  it("with --openapi, sends each workflow with a schema a body and a message it refuses: 400 and the Bad request body frame, no execution", async () => {
+    // A schema the walkthroughs' bodies match: every other row passes as on a deployment without.
+    const schema = { type: "object", required: ["first_name"], properties: { first_name: { type: "string" }, action: { enum: ["orders"] } } };
+    const outdir = synthesizeToFolder({ STEPGATE_WORKFLOWS: `orders=${workflowWithSchema(temporaryFolder("verify"), "orders", schema)}` });
+    const contracts = await startLocalGateway({ outdir, wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: 0 });
+    try {
+      const run = await npmRunVerify([...flags(contracts), "--openapi", path.join(outdir, "openapi.json"), "--workflows", "orders", "--samples", "1"]);
+      expect([run.code, run.stderr, run.stdout]).toEqual([0, "", expect.stringContaining("; schemas orders (about")]);
+      const rows = ["REST: a body its workflow's schema refuses (orders)", "WebSocket: a message its workflow's schema refuses (orders)"];
+      for (const row of rows) expect(run.stdout.split("\n").find((l) => l.startsWith(`${row}  `))).toMatch(/ {2}pass {2,}\d+ ms$/);
+    } finally {
+      await contracts.close();
+    }
   });
 
   it("with --all, runs the throttles too", async () => {
@@ -78,7 +94,7 @@ describe("npm run verify against npm run local", () => {
     expect(run.code).toBe(0);
     const byRow = results(run.stdout);
     for (const name of COSTLY) expect([name, byRow[name]]).toEqual([name, "pass"]);
-    expect(run.stdout).toMatch(/^OK: 12 passed, 0 failed, 11 not run; .* \(2 requests\)$/m);
+    expect(run.stdout).toMatch(/^OK: 12 passed, 0 failed, 13 not run; .* \(2 requests\)$/m);
     expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
   });
 
@@ -356,7 +372,7 @@ describe("npm run verify when the limits are met (repeated runs spend them, as c
       }
       expect(THROTTLED.rest).toBe("throttled: wait, or raise the limits (STEPGATE_REST_RATE_LIMIT/STEPGATE_REST_BURST_LIMIT)");
       expect(THROTTLED.websocket).toBe("throttled: wait, or raise the limits (STEPGATE_WS_RATE_LIMIT/STEPGATE_WS_BURST_LIMIT)");
-      expect(run.stdout).toMatch(new RegExp(`^THROTTLED: \\d passed, 0 failed, ${throttled.length} throttled, 13 not run; `, "m"));
+      expect(run.stdout).toMatch(new RegExp(`^THROTTLED: \\d passed, 0 failed, ${throttled.length} throttled, 15 not run; `, "m"));
       expect(run.stdout + run.stderr).not.toContain(KEY);
     } finally {
       await gateway.close();
@@ -387,7 +403,7 @@ describe("npm run verify when the limits are met (repeated runs spend them, as c
       expect(stdout).toContain(`  REST: POST /orders reaches workflow orders: ${THROTTLED.stepFunctions}`);
       expect(stdout).toContain(`  WebSocket: action orders reaches workflow orders: ${THROTTLED.stepFunctions}`);
       expect(THROTTLED.quota).toBe("over the API key's quota: wait for the next period (STEPGATE_QUOTA_PERIOD), or raise STEPGATE_QUOTA_LIMIT");
-      expect(stdout).toMatch(/^THROTTLED: 0 passed, 0 failed, 12 throttled, 13 not run; /m);
+      expect(stdout).toMatch(/^THROTTLED: 0 passed, 0 failed, 12 throttled, 15 not run; /m);
       expect(stdout).not.toContain(KEY);
     } finally {
       await close();
@@ -414,7 +430,7 @@ describe("npm run verify against a stand-in that answers wrongly", () => {
       ]);
       for (const name of ["WebSocket: the seed's walkthrough", "REST: no content type", "REST: no API key"])
         expect([name, byRow[name]]).toEqual([name, "pass"]);
-      expect(run.stdout).toMatch(/^FAILED: 3 passed, 7 failed, 13 not run; /m);
+      expect(run.stdout).toMatch(/^FAILED: 3 passed, 7 failed, 15 not run; /m);
       expect(run.stdout).toContain("REST: the seed's walkthrough: the answer holds the API key's value");
       expect(run.stdout).toContain("WebSocket: a message over 128 KB: error: no close within 1500 ms");
       expect(run.stdout).toContain("Invalid request body for key <api key>");
@@ -441,7 +457,7 @@ describe("npm run verify against a stand-in that answers wrongly", () => {
       "1",
     ]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^FAILED: 0 passed, 11 failed, 12 not run; /m);
+    expect(run.stdout).toMatch(/^FAILED: 0 passed, 11 failed, 14 not run; /m);
     expect(run.stdout).toContain("REST: no API key: error: fetch failed (ECONNREFUSED)");
     expect(run.stdout).not.toContain(KEY);
   });
