@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import Ajv04 from "ajv-draft-04";
+import type Ajv04 from "ajv-draft-04";
 import type { ValidateFunction } from "ajv";
 import { DEFAULT_WORKFLOW } from "./names";
 
@@ -223,7 +223,9 @@ function escapePointer(key: string): string {
  * Gateway does not enforce draft 4's formats), keywords it does not know ignored.
  */
 function draft04(): Ajv04 {
-  return new Ajv04({ allErrors: true, validateFormats: false, strict: false, logger: false });
+  // Loaded on first use: a synth without schemas never pays for it.
+  const Ajv = (require("ajv-draft-04") as { default: typeof Ajv04 }).default;
+  return new Ajv({ allErrors: true, validateFormats: false, strict: false, logger: false });
 }
 
 /** A validator of bodies against a workflow's schema (draft 4), as API Gateway's model checks them. */
