@@ -5,7 +5,7 @@ import { OPENAPI_FILE } from "../../stacks/openapi";
 import { type LocalGateway, startLocalGateway } from "../../local/gateway";
 import { connect, post } from "../../verify/clients";
 import { ERROR_FRAME } from "../../verify/promises";
-import { CONTRACT_CASES, workflowWithSchema } from "../support/input-contracts";
+import { CONTRACT_CASES, schemaSettings, workflowWithSchema } from "../support/input-contracts";
 import { synthesizeToFolder } from "../support/stacks";
 import { temporaryFolder } from "../support/temporary-folders";
 
@@ -118,5 +118,29 @@ describe("the OpenAPI document on the local gateway", () => {
     const written = JSON.parse(fs.readFileSync(path.join(outdir, OPENAPI_FILE), "utf8"));
     expect(served).toEqual({ ...written, servers: [{ url: gateway.restUrl.replace(/\/$/, ""), description: "npm run local" }] });
     expect(Object.keys(served.paths)).toEqual(["/", ...NAMES.slice(1).map((name) => `/${name}`)]);
+  });
+});
+
+describe("an async workflow with a schema", () => {
+  let asyncGateway: LocalGateway;
+  beforeAll(async () => {
+    const env = { ...schemaSettings(temporaryFolder("contracts")), STEPGATE_ASYNC_WORKFLOWS: "orders" };
+    asyncGateway = await startLocalGateway({ outdir: synthesizeToFolder(env), wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: 0 });
+  });
+  afterAll(() => asyncGateway?.close());
+
+  it("refuses a body or a message its schema refuses before the runner starts: 400, the frame, no acknowledgement, no execution", async () => {
+    const orders = { restUrl: `${asyncGateway.restUrl}orders` };
+    expect(await post(orders, '{"id": "1"}', headers)).toMatchObject({ status: 400, body: { message: "Invalid request body" } });
+    const client = connect(asyncGateway.websocketUrl);
+    try {
+      await client.opened;
+      expect(JSON.parse(await client.ask('{"action": "orders"}')).message).toBe("Bad request body");
+    } finally {
+      client.socket.close();
+    }
+    expect(asyncGateway.runner?.executions.size).toBe(0);
+    expect(await post(orders, '{"id": 1}', headers)).toMatchObject({ status: 202, body: { executionId: expect.any(String) } });
+    expect(asyncGateway.runner?.executions.size).toBe(1);
   });
 });
