@@ -97,14 +97,16 @@ function gatewayStatuses(config: StepgateConfig): string[] {
   return [...(config.restAuth === "COGNITO" ? ["401"] : []), "403", "413", "415", "429"];
 }
 
-function responses(statuses: readonly string[], extra: Readonly<Record<string, Schema>> = {}): Record<string, Schema> {
+/** The responses of these statuses, each as ANSWERS says but where `overrides` says otherwise (a header, another body). */
+function responses(
+  statuses: readonly string[],
+  overrides: Readonly<Record<string, { description?: string; schema?: Schema; headers?: Schema }>> = {},
+): Record<string, Schema> {
   return Object.fromEntries(
-    [...new Set(statuses)]
-      .sort()
-      .map((status) => [
-        status,
-        { description: ANSWERS[status].description, ...extra[status], content: { "application/json": { schema: ANSWERS[status].schema } } },
-      ]),
+    [...new Set(statuses)].sort().map((status) => {
+      const { description, schema, headers } = { ...ANSWERS[status], ...overrides[status] };
+      return [status, { description, ...(headers ? { headers } : {}), content: { "application/json": { schema } } }];
+    }),
   );
 }
 
@@ -139,13 +141,11 @@ export function openApiDocument(config: StepgateConfig): Schema {
         operationId: "readExecution",
         summary: "Read an async execution, with the credentials that started it",
         parameters: [{ name: "id", in: "path", required: true, description: "The executionId of the 202 that started it", schema: { type: "string" } }],
-        responses: responses([...REST_EXECUTION_STATUS_CODES, ...gateway.filter((s) => s !== "413" && s !== "415")], {}),
+        // No body: no 413 or 415. RUNNING's 202 is not the POST's.
+        responses: responses([...REST_EXECUTION_STATUS_CODES, ...gateway.filter((s) => s !== "413" && s !== "415")], {
+          "202": { description: "The execution is still running: GET again later", schema: ref("ExecutionRunning") },
+        }),
       },
-    };
-    // RUNNING's 202 is not the POST's.
-    (paths[`/${EXECUTIONS_PATH_PART}/{id}`] as { get: { responses: Record<string, Schema> } }).get.responses["202"] = {
-      description: "The execution is still running",
-      content: { "application/json": { schema: ref("ExecutionRunning") } },
     };
   }
   const { schemes, requirement } = security(config);
