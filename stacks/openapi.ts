@@ -70,7 +70,7 @@ const ANSWERS: Readonly<Record<string, { description: string; schema: Schema }>>
   "202": { description: "Accepted: the execution runs; GET the Location (/executions/{id}) for its result", schema: ref("ExecutionAccepted") },
   "400": {
     description: "A bad request: a body the workflow's schema refuses or that is not JSON, or an input Step Functions refuses (over 256 KB)",
-    schema: { oneOf: [ref("InvalidRequestBody"), ref("GatewayError"), ref("ExecutionError")] },
+    schema: { anyOf: [ref("InvalidRequestBody"), ref("GatewayError"), ref("ExecutionError")] },
   },
   "401": { description: "No token, an expired one, or one not of the user pools", schema: ref("GatewayError") },
   "403": { description: "No API key, a wrong one, or (AWS_IAM) an unsigned request", schema: ref("GatewayError") },
@@ -79,16 +79,16 @@ const ANSWERS: Readonly<Record<string, { description: string; schema: Schema }>>
   "415": { description: "A content type other than application/json", schema: ref("GatewayError") },
   "429": {
     description: "Throttled (the stage, the API key's usage plan, or Step Functions), or over the key's quota",
-    schema: { oneOf: [ref("GatewayError"), ref("ExecutionError")] },
+    schema: { anyOf: [ref("GatewayError"), ref("ExecutionError")] },
   },
   "500": {
     description: "The execution failed (its error and cause), or stepgate's configuration is wrong",
-    schema: { oneOf: [ref("ExecutionError"), ref("GatewayError")] },
+    schema: { anyOf: [ref("ExecutionError"), ref("GatewayError")] },
   },
   "502": { description: "Step Functions is unavailable", schema: ref("ExecutionError") },
   "504": {
     description: "The execution timed out (States.Timeout), or ran past the integration timeout (it runs on)",
-    schema: { oneOf: [ref("ExecutionError"), ref("GatewayError")] },
+    schema: { anyOf: [ref("ExecutionError"), ref("GatewayError")] },
   },
 };
 
