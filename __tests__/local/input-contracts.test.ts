@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import Ajv2020 from "ajv/dist/2020";
 import { WebSocket } from "ws";
 import { OPENAPI_FILE } from "../../stacks/openapi";
 import { type LocalGateway, startLocalGateway } from "../../local/gateway";
@@ -118,6 +119,30 @@ describe("the OpenAPI document on the local gateway", () => {
     const written = JSON.parse(fs.readFileSync(path.join(outdir, OPENAPI_FILE), "utf8"));
     expect(served).toEqual({ ...written, servers: [{ url: gateway.restUrl.replace(/\/$/, ""), description: "npm run local" }] });
     expect(Object.keys(served.paths)).toEqual(["/", ...NAMES.slice(1).map((name) => `/${name}`)]);
+  });
+
+  it("describes the bodies the gateway answers: a 400, a 200, a 403 each match the shape the document gives their status", async () => {
+    const doc = JSON.parse(fs.readFileSync(path.join(outdir, OPENAPI_FILE), "utf8"));
+    // The whole document as one schema: each response's $refs resolve in it, as in the document.
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    ajv.addSchema({ ...doc, $id: "openapi.json" });
+    const pointer = (part: string) => part.replaceAll("~", "~0").replaceAll("/", "~1");
+    const matches = (route: string, status: number, body: unknown) =>
+      ajv.validate({ $ref: `openapi.json#/paths/${pointer(route)}/post/responses/${status}/content/${pointer("application/json")}/schema` }, body);
+    const answers = [
+      ["/", await post(gateway, "{}", headers)],
+      ["/enums", await post({ restUrl: `${gateway.restUrl}enums` }, '{"size": "M"}', headers)],
+      ["/", await post(gateway, "{oops", headers)],
+      ["/", await post(gateway, "{}", { "content-type": "application/json" })],
+    ] as const;
+    expect(answers.map(([route, a]) => [route, a.status, matches(route, a.status, a.body)])).toEqual([
+      ["/", 400, true],
+      ["/enums", 200, true],
+      ["/", 400, true],
+      ["/", 403, true],
+    ]);
+    // And it tells shapes apart: a 403 is API Gateway's {message}, never an execution's error.
+    expect(matches("/", 403, { error: "States.Runtime", cause: "x" })).toBe(false);
   });
 });
 
