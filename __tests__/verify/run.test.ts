@@ -11,7 +11,6 @@ import { LOCAL_SETTINGS } from "../../local/settings";
 import { ConfigError } from "../../stacks/config/load";
 import { workflowNameRefusal } from "../../stacks/config/names";
 import { configWith, definitionFile, PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
-import { workflowWithSchema } from "../support/input-contracts";
 import { temporaryFolder } from "../support/temporary-folders";
 
 /** `npm run verify`, run as users run it, against the local gateway and against a stand-in that answers wrongly. */
@@ -72,21 +71,6 @@ describe("npm run verify against npm run local", () => {
     expect(run.stdout).toMatch(/^OK: 10 passed, 0 failed, 15 not run; walkthrough latency p50 \d+ ms, p95 \d+ ms \(10 requests\)$/m);
     expect(run.stdout).toContain(`(about ${executionsPerRun({ all: false, samples: 5 })} Express executions)`);
     expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
-  });
-
-  it("with --openapi, sends each workflow with a schema a body and a message it refuses: 400 and the Bad request body frame, no execution", async () => {
-    // A schema the walkthroughs' bodies match: every other row passes as on a deployment without.
-    const schema = { type: "object", required: ["first_name"], properties: { first_name: { type: "string" }, action: { enum: ["orders"] } } };
-    const outdir = synthesizeToFolder({ STEPGATE_WORKFLOWS: `orders=${workflowWithSchema(temporaryFolder("verify"), "orders", schema)}` });
-    const contracts = await startLocalGateway({ outdir, wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: 0 });
-    try {
-      const run = await npmRunVerify([...flags(contracts), "--openapi", path.join(outdir, "openapi.json"), "--workflows", "orders", "--samples", "1"]);
-      expect([run.code, run.stderr, run.stdout]).toEqual([0, "", expect.stringContaining("; schemas orders (about")]);
-      const rows = ["REST: a body its workflow's schema refuses (orders)", "WebSocket: a message its workflow's schema refuses (orders)"];
-      for (const row of rows) expect(run.stdout.split("\n").find((l) => l.startsWith(`${row}  `))).toMatch(/ {2}pass {2,}\d+ ms$/);
-    } finally {
-      await contracts.close();
-    }
   });
 
   it("with --all, runs the throttles too", async () => {
