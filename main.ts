@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { ApiGatewayAccountStack } from "./stacks/api-gateway-account-stack";
 import { ApiStack } from "./stacks/api-stack";
 import { ConfigError, loadConfig, type StepgateConfig } from "./stacks/config/load";
+import { writeOpenApiDocument } from "./stacks/openapi";
 import { STACK_IDS } from "./stacks/stack-ids";
 import { WorkflowStack } from "./stacks/workflow-stack";
 
@@ -17,6 +18,8 @@ if (config.apiGatewayAccount === "managed") {
   api.addDependency(new ApiGatewayAccountStack(app, STACK_IDS.apiGatewayAccount, { config }));
 }
 app.synth();
+// The REST API's OpenAPI document, for its clients, beside the stacks.
+writeOpenApiDocument(app.outdir, config);
 
 function settingsOrExit(): StepgateConfig {
   try {

@@ -1,6 +1,8 @@
 import { Testing } from "cdktf";
 import { ApiGatewayAccountStack } from "../stacks/api-gateway-account-stack";
+import { schemaSettings } from "./support/input-contracts";
 import { configWith, parse, synthApi, synthWorkflow, testApp } from "./support/stacks";
+import { temporaryFolder } from "./support/temporary-folders";
 
 /**
  * Every resource's Terraform address, pinned. Terraform knows resources by address: a refactor
@@ -296,5 +298,22 @@ describe("Terraform addresses", () => {
       gone: [],
     });
   });
-});
 
+  it("of the input contracts' resources: schemas only add, and move or remove nothing (the workflow stack gains nothing)", () => {
+    const folder = temporaryFolder("addresses");
+    const sync = { STEPGATE_WORKFLOWS: "orders=templates/workflow.asl.json" };
+    const withSchemas = schemaSettings(folder);
+    const [before, after] = [addresses(synthApi(configWith(sync))), addresses(synthApi(configWith(withSchemas)))];
+    expect({ added: after.filter((a) => !before.includes(a)), gone: before.filter((a) => !after.includes(a)) }).toEqual({
+      added: [
+        "aws_api_gateway_gateway_response.rest_gateway_response_bad_request_body_7B4DD407",
+        "aws_api_gateway_model.rest_input_model_A32775AE",
+        "aws_api_gateway_model.rest_workflow_orders_input_model_42983775",
+        "aws_apigatewayv2_model.websocket_default_input_model_40583ABB",
+        "aws_apigatewayv2_model.websocket_workflow_orders_input_model_7EE85833",
+      ],
+      gone: [],
+    });
+    expect(addresses(synthWorkflow(configWith(withSchemas)))).toEqual(addresses(synthWorkflow(configWith(sync))));
+  });
+});

@@ -59,7 +59,7 @@ describe("main.ts (the app cdktf synth runs)", () => {
     expect([a.code, b.code]).toEqual([0, 0]);
     // Nothing on stderr: not cdktf 0.21's util.isArray deprecation either (Node 22 prints it; cdktf is final).
     expect([a.stderr, b.stderr]).toEqual(["", ""]);
-    expect(Object.keys(a.files).sort()).toEqual(["manifest.json", "stacks/api/cdk.tf.json", "stacks/workflow/cdk.tf.json"]);
+    expect(Object.keys(a.files).sort()).toEqual(["manifest.json", "openapi.json", "stacks/api/cdk.tf.json", "stacks/workflow/cdk.tf.json"]);
     expect(b.files).toEqual(a.files);
     const everything = Object.values(a.files).join("\n");
     for (const machinePath of [PROJECT_DIR, elsewhere, os.tmpdir(), os.homedir()]) expect(everything).not.toContain(machinePath);

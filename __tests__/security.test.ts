@@ -1,7 +1,9 @@
 import { Testing } from "cdktf";
 import { ApiGatewayAccountStack } from "../stacks/api-gateway-account-stack";
 import { LOG_RETENTION_DAYS } from "../stacks/config/settings";
+import { schemaSettings } from "./support/input-contracts";
 import { configWith, parse, resources, synthApi, synthWorkflow, testApp } from "./support/stacks";
+import { temporaryFolder } from "./support/temporary-folders";
 
 /**
  * The security defaults, proven over the synthesized JSON of every stack, for the default settings
@@ -37,6 +39,11 @@ const VARIANTS: Record<string, Record<string, string>> = {
     STEPGATE_STANDARD_WORKFLOWS: "orders",
   },
   "every workflow async": { STEPGATE_ASYNC_WORKFLOWS: "workflow" },
+  "input contracts (schemas), one workflow async, CORS": {
+    ...schemaSettings(temporaryFolder("security")),
+    STEPGATE_ASYNC_WORKFLOWS: "orders",
+    STEPGATE_CORS_ORIGINS: "https://app.example.com",
+  },
 };
 
 interface Statement {
@@ -183,9 +190,9 @@ describe.each(Object.entries(VARIANTS))("security, with %s", (_name, env) => {
       post.map(() => ({ COGNITO: "COGNITO_USER_POOLS", AWS_IAM: "AWS_IAM" })[env.STEPGATE_REST_AUTH ?? ""] ?? "NONE"),
     );
     for (const m of post) expect(m.api_key_required === true || m.authorization !== "NONE").toBe(true);
-    // Only the CORS preflight is open: a mock, which starts nothing.
+    // Only the CORS preflights (one a resource) are open: mocks, which start nothing.
     const open = methods.filter((m) => m.api_key_required !== true && m.authorization === "NONE");
-    expect(open.map((m) => m.http_method)).toEqual(env.STEPGATE_CORS_ORIGINS ? ["OPTIONS"] : []);
+    expect([...new Set(open.map((m) => m.http_method))]).toEqual(env.STEPGATE_CORS_ORIGINS ? ["OPTIONS"] : []);
     for (const integration of resources(stacks.api, "aws_api_gateway_integration")) {
       if (integration.props.type !== "AWS") expect(integration.props.type).toBe("MOCK");
     }

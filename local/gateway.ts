@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import * as fs from "node:fs";
 import * as http from "node:http";
+import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
 import { type MappingInput, type Rendered, renderVtl } from "./vtl";
@@ -16,6 +18,8 @@ import {
 import { Quota, TokenBucket } from "./throttle";
 import { apiKeyIdOf, authorizeCaller, connectIdentity, connectRefusal } from "./callers";
 import { GATEWAY_RESPONSES } from "./gateway-responses";
+import { OPENAPI_FILE } from "../stacks/openapi";
+import { BAD_REQUEST_BODY_FRAME_MESSAGE, gatewayResponseBody, InputContracts, validationErrorString } from "./input-contracts";
 
 /**
  * `npm run local`: the two APIs as API Gateway would run them, on loopback, from what synth wrote:
@@ -106,7 +110,11 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   };
 
   const apiKeys = new Map([apiKey, ...(options.otherApiKeys ?? [])].map((key, i) => [key, apiKeyIdOf(i)]));
-  const restServer = http.createServer(restHandler(app, apiKeys, callIntegration, log));
+  const contracts = new InputContracts();
+  // The OpenAPI document synth wrote beside the stacks, when it did.
+  const openApiFile = path.join(options.outdir, OPENAPI_FILE);
+  const openApi = fs.existsSync(openApiFile) ? (JSON.parse(fs.readFileSync(openApiFile, "utf8")) as Record<string, unknown>) : undefined;
+  const restServer = http.createServer(restHandler(app, apiKeys, callIntegration, contracts, log, openApi));
   restServer.keepAliveTimeout = 60_000;
   const wsServer = new WebSocketServer({
     host: HOST,
@@ -139,6 +147,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         isBinary ? Buffer.from(data as Buffer).toString("base64") : data.toString(),
         wsThrottle,
         callIntegration,
+        contracts,
         log,
       );
     });
@@ -194,6 +203,7 @@ async function onWebSocketMessage(
   message: string,
   throttle: TokenBucket,
   callIntegration: CallIntegration,
+  contracts: InputContracts,
   log: (line: string) => void,
 ): Promise<void> {
   const started = Date.now();
@@ -208,6 +218,10 @@ async function onWebSocketMessage(
   };
   const gatewayMessage = (m: string) => webSocketErrorFrame(m, connection.id, requestId);
   if (!throttle.take()) return send(gatewayMessage(GATEWAY_RESPONSES.throttled.message), "429");
+  // A route with a model: a message that does not match it starts nothing; the connection stays open.
+  if (route.model !== undefined && contracts.check(route.model, message) !== undefined) {
+    return send(gatewayMessage(BAD_REQUEST_BODY_FRAME_MESSAGE), "400");
+  }
   const context = {
     connectionId: connection.id,
     connectedAt: connection.connectedAt,
@@ -244,7 +258,9 @@ function restHandler(
   app: SynthesizedApp,
   apiKeys: ReadonlyMap<string, string>,
   callIntegration: CallIntegration,
+  contracts: InputContracts,
   log: (line: string) => void,
+  openApi?: Readonly<Record<string, unknown>>,
 ): http.RequestListener {
   const stageThrottle = new TokenBucket(app.rest.throttle.rateLimit, app.rest.throttle.burstLimit);
   // The usage plan throttles and counts each key apart.
@@ -285,6 +301,11 @@ function restHandler(
         const stage = `/${app.rest.stage}`;
         const inStage = pathname === stage || pathname.startsWith(`${stage}/`);
         const requested = inStage ? `/${pathname.slice(stage.length).replace(/^\/|\/$/g, "")}` : undefined;
+        // The REST API's OpenAPI document, its server this gateway: open to all, as a file a portal reads.
+        if (openApi !== undefined && req.method === "GET" && requested === `/${OPENAPI_FILE}`) {
+          const servers = [{ url: `http://${req.headers.host ?? HOST}${stage}`, description: "npm run local" }];
+          return reply(200, `${JSON.stringify({ ...openApi, servers }, null, 2)}\n`);
+        }
         const resource = requested === undefined ? undefined : matchResource(app.rest, requested);
         // The CORS preflight: a mock, open to all, answered by its integration response.
         const preflight = resource && app.rest.preflights[resource.resourcePath];
@@ -311,9 +332,17 @@ function restHandler(
           .split(";")[0]
           .trim()
           .toLowerCase();
-        // The body is validated where a model is (each POST), not on a GET.
-        if (req.method === "POST" && contentType === "application/json" && app.rest.validateBody && !isJson(body)) {
-          return gateway(GATEWAY_RESPONSES.invalidBody);
+        // The body is validated where a model is (each POST), not on a GET: against the workflow's
+        // schema (its input contract), else any JSON.
+        const findings =
+          route.model === undefined || contentType !== "application/json" || !app.rest.validateBody ? undefined : contracts.check(route.model, body);
+        if (findings !== undefined) {
+          const template = app.rest.gatewayResponseTemplates.BAD_REQUEST_BODY;
+          if (template === undefined) return gateway(GATEWAY_RESPONSES.invalidBody);
+          const { message, statusCode } = GATEWAY_RESPONSES.invalidBody;
+          return reply(statusCode, gatewayResponseBody(template, { message, validationErrorString: validationErrorString(findings) }), {
+            ...app.rest.gatewayResponseHeaders.BAD_REQUEST_BODY,
+          });
         }
         const template = route.requestTemplates[contentType];
         if (template === undefined && unsupported(route)) return gateway(GATEWAY_RESPONSES.unsupportedMediaType);
@@ -438,14 +467,5 @@ function stateMachineArnOf(request: string): string {
     return typeof arn === "string" ? arn : "";
   } catch {
     return "";
-  }
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   if (async.length > 0) {
     console.log(`  async:     ${async.join(", ")}: a RUNNING frame, then the result frame; REST 202, then GET ${gateway.restUrl}executions/<id>`);
   }
+  console.log(`  OpenAPI:   GET ${gateway.restUrl}openapi.json   (the REST API's document, as synth wrote it in cdktf.out/openapi.json)`);
   if (!settings.apiKey) console.log(`  API key:   ${gateway.apiKey}   (generated; set STEPGATE_LOCAL_API_KEY to choose one)`);
 }
 

@@ -118,8 +118,10 @@ export interface SynthesizedRestApi {
   readonly responses: ReadonlyArray<IntegrationResponse>;
   /** The `OPTIONS` preflight of the resource, when CORS is on: its mock's answer. */
   readonly preflight?: IntegrationResponse;
-  /** API Gateway's own errors, customized: headers by response type (DEFAULT_4XX, DEFAULT_5XX). */
+  /** API Gateway's own errors, customized: headers by response type (DEFAULT_4XX, DEFAULT_5XX, BAD_REQUEST_BODY). */
   readonly gatewayResponseHeaders: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** API Gateway's own errors, customized: the JSON template by response type (BAD_REQUEST_BODY, with input contracts). */
+  readonly gatewayResponseTemplates: Readonly<Record<string, string>>;
   /** Every `POST` method, `/` first, by resource path (`/`, `/<name>`): its request templates and integration responses. */
   readonly methods: Readonly<Record<string, SynthesizedRestMethod>>;
   /** Every method as API Gateway routes it, by `<HTTP method> <resource path>` (`POST /`, `GET /executions/{id}`). */
@@ -139,6 +141,8 @@ export interface SynthesizedRestMethod {
 /** A REST method with what its integration calls and how long API Gateway waits for it. */
 export interface SynthesizedRestRoute extends SynthesizedRestMethod {
   readonly action: StepFunctionsAction;
+  /** The JSON Schema of the method's request model (`application/json`), which the body validator checks; none on a GET. */
+  readonly model?: string;
   readonly integrationTimeoutMs: number;
   readonly apiKeyRequired: boolean;
   readonly passthroughBehavior: string;
@@ -146,6 +150,8 @@ export interface SynthesizedRestRoute extends SynthesizedRestMethod {
 
 export interface SynthesizedWebSocketRoute {
   readonly action: StepFunctionsAction;
+  /** The JSON Schema of the route's `$default` request model (its workflow's input contract); none: any message. */
+  readonly model?: string;
   readonly requestTemplate: string;
   /** The integration response's template: an async route's acknowledgement; none sends Step Functions' answer as it is. */
   readonly responseTemplate?: string;
@@ -267,6 +273,16 @@ export function synthesizedApis(
       .resources("aws_apigatewayv2_route", (r) => wsIntegrations.has(r.target))
       .map(({ props }) => [props.route_key as string, wsIntegrations.get(props.target) as Json]),
   );
+  // Each route's request model (`$default`), by route key: a reference to the model, whose schema it holds.
+  const modelSchemaOf = (type: string, reference: string | undefined): string | undefined => {
+    const model = reference === undefined ? undefined : api.resources(type).find((m) => reference === `\${${type}.${m.logicalId}.name}`);
+    return model === undefined ? undefined : evaluate(model.props.schema);
+  };
+  const wsModels = new Map(
+    api
+      .resources("aws_apigatewayv2_route", (r) => wsIntegrations.has(r.target))
+      .map(({ props }) => [props.route_key as string, modelSchemaOf("aws_apigatewayv2_model", props.request_models?.$default)]),
+  );
   const wsIntegration = wsRoutes.get("$default");
   if (wsIntegration === undefined) throw new Error("no WebSocket $default route in the synthesized api stack");
   const wsResponseTemplate = (integration: Json): string | undefined => {
@@ -308,8 +324,10 @@ export function synthesizedApis(
       continue;
     }
     const integration = api.only("aws_api_gateway_integration", (r) => r.resource_id === resourceId && r.type !== "MOCK").props;
+    const model = modelSchemaOf("aws_api_gateway_model", method.props.request_models?.["application/json"]);
     routes[`${method.props.http_method} ${resourcePath}`] = {
       method: method.props,
+      ...(model === undefined ? {} : { model }),
       action: actionOf(integration.uri),
       integrationTimeoutMs: integration.timeout_milliseconds ?? INTEGRATION_TIMEOUT_MS,
       apiKeyRequired: method.props.api_key_required === true,
@@ -326,8 +344,9 @@ export function synthesizedApis(
     .sort(([a], [b]) => (a === "/" ? -1 : b === "/" ? 1 : 0));
   const methodSettings = api.only("aws_api_gateway_method_settings").props.settings;
   const plan = api.only("aws_api_gateway_usage_plan").props;
-  const routeOf = (integration: Json): SynthesizedWebSocketRoute => ({
+  const routeOf = (integration: Json, model: string | undefined): SynthesizedWebSocketRoute => ({
     action: actionOf(integration.integration_uri),
+    ...(model === undefined ? {} : { model }),
     requestTemplate: evaluate(integration.request_templates.$default),
     responseTemplate: wsResponseTemplate(integration),
   });
@@ -339,7 +358,7 @@ export function synthesizedApis(
       actions: Object.fromEntries(
         [...wsRoutes].filter(([key]) => key !== "$default").map(([key, integration]) => [key, evaluate(integration.request_templates.$default)]),
       ),
-      routes: Object.fromEntries([...wsRoutes].map(([key, integration]) => [key, routeOf(integration)])),
+      routes: Object.fromEntries([...wsRoutes].map(([key, integration]) => [key, routeOf(integration, wsModels.get(key))])),
       endpoint: LOCAL_WEBSOCKET_ENDPOINT.replace(/^wss:\/\//, ""),
       connectTemplate: connectIntegration && evaluate(connectIntegration.request_templates.$default),
       integrationTimeoutMs: wsIntegration.timeout_milliseconds ?? INTEGRATION_TIMEOUT_MS,
@@ -365,6 +384,11 @@ export function synthesizedApis(
       preflights,
       gatewayResponseHeaders: Object.fromEntries(
         api.resources("aws_api_gateway_gateway_response").map(({ props }) => [props.response_type, fixedHeaders(props.response_parameters, "gatewayresponse")]),
+      ),
+      gatewayResponseTemplates: Object.fromEntries(
+        api
+          .resources("aws_api_gateway_gateway_response", (r) => r.response_templates?.["application/json"] !== undefined)
+          .map(({ props }) => [props.response_type, evaluate(props.response_templates["application/json"])]),
       ),
       methods: Object.fromEntries(posts.map(([resourcePath, { requestTemplates, responses }]) => [resourcePath, { requestTemplates, responses }])),
       routes: Object.fromEntries(Object.entries(routes).map(([key, { method: _method, ...route }]) => [key, route])),

@@ -52,7 +52,12 @@ export class ApiStack extends StepgateStack {
     const workflowState = readWorkflowState(this, config);
     const { stateMachineArn, runnerArn } = workflowState;
     const isAsync = (name: string) => config.workflows.some((w) => w.name === name && w.async);
-    const workflows: WorkflowRoute[] = workflowState.stateMachineArns.map((w) => (isAsync(w.name) ? { ...w, async: true } : w));
+    const schemaOf = (name: string) => config.workflows.find((w) => w.name === name)?.schema;
+    const workflows: WorkflowRoute[] = workflowState.stateMachineArns.map((w) => ({
+      ...w,
+      ...(isAsync(w.name) ? { async: true } : {}),
+      ...(schemaOf(w.name) === undefined ? {} : { schema: schemaOf(w.name) }),
+    }));
     const partition = new DataAwsPartition(this, "partition");
     const integrationUri = startSyncExecutionUri(partition.partition, config.region);
     const runner: AsyncRunner | undefined =
@@ -80,6 +85,7 @@ export class ApiStack extends StepgateStack {
       credentialsArn: role.role.arn,
       stateMachineArn,
       async: defaultAsync || undefined,
+      schema: config.workflows[0].schema,
       runner,
       workflows,
       logRetentionDays: config.logRetentionDays,

@@ -60,6 +60,8 @@ export interface BadRequest {
   readonly env?: Record<string, string>;
   readonly options?: Partial<Pick<LocalGatewayOptions, "waitScale" | "integrationTimeoutMs">>;
   readonly definition?: object;
+  /** The default workflow's schema (its input contract) the local test of this row needs. */
+  readonly schema?: object;
 }
 
 export interface Walkthrough {
@@ -342,15 +344,35 @@ export function workflowWalkthroughs(name: string): Walkthrough[] {
   ];
 }
 
+/**
+ * Input contracts (a workflow's schema, docs/input-contracts.md): the rows of the table, and how
+ * verify checks them on each workflow with a schema, with a body the schema refuses.
+ */
+export const CONTRACT_ROWS = {
+  rest: "REST: a body its workflow's schema refuses",
+  websocket: "WebSocket: a message its workflow's schema refuses",
+} as const;
+/** What API Gateway answers a body or message its model refuses (stepgate's BAD_REQUEST_BODY gateway response, the WebSocket frame). */
+export const CONTRACT_ANSWERS = { rest: { status: 400, message: "Invalid request body" }, websocketMessage: "Bad request body" } as const;
+/** The schema the local tests of the rows give the default workflow. */
+const CONTRACT_SCHEMA = { type: "object", required: ["first_name"], properties: { first_name: { type: "string" } } };
+/** verify runs them per workflow with a schema instead (contractProbes), from the OpenAPI document (--openapi). */
+const CONTRACT_NOT_VERIFIED = "needs a schema: run per workflow (--openapi)";
+
 export const BAD_REQUESTS: readonly BadRequest[] = [
   {
     name: "REST: a body that is not JSON",
-    answer: '400 `{"message": "Invalid request body"}`',
+    answer: '400 `{"message": "Invalid request body"}`, and `"validationErrors"` where a workflow has a schema',
     next: "served",
     probe: restRow(
       '400 {"message": "Invalid request body"}; served',
       (t) => post(t, "{oops", json(t.apiKey), t.timeoutMs),
-      (e, a) => e.equal("answer", a, { status: 400, body: { message: "Invalid request body" } }),
+      (e, a) => {
+        // With input contracts, the API's BAD_REQUEST_BODY gateway response says what the validator found.
+        const { validationErrors, ...rest } = a.body;
+        e.equal("answer", { status: a.status, body: rest }, { status: 400, body: { message: "Invalid request body" } });
+        e.that(validationErrors === undefined || typeof validationErrors === "string", "validationErrors is not a string");
+      },
     ),
   },
   {
@@ -632,7 +654,69 @@ export const BAD_REQUESTS: readonly BadRequest[] = [
     options: { waitScale: 1, integrationTimeoutMs: 200 },
     notVerified: "needs a workflow past 29 s",
   },
+  {
+    name: CONTRACT_ROWS.rest,
+    answer: '400 `{"message": "Invalid request body", "validationErrors": "[...]"}`, what the schema refuses',
+    next: "no execution starts; a body that matches is served",
+    schema: CONTRACT_SCHEMA,
+    notVerified: CONTRACT_NOT_VERIFIED,
+  },
+  {
+    name: CONTRACT_ROWS.websocket,
+    answer: '`{"message": "Bad request body", "connectionId": ..., "requestId": ...}` as the reply',
+    next: "no execution starts; the connection stays open and is served",
+    schema: CONTRACT_SCHEMA,
+    notVerified: CONTRACT_NOT_VERIFIED,
+  },
 ];
+
+/** verify's two rows of a workflow with a schema: `body` a REST body it refuses, `message` a WebSocket message it refuses (its action in it). */
+export function contractProbes(workflow: string, refused: { readonly body: string; readonly message: string }): Array<{ name: string; probe: Probe }> {
+  return [
+    {
+      name: `${CONTRACT_ROWS.rest} (${workflow})`,
+      probe: {
+        when: "default",
+        executions: 0,
+        expected: `400 {"message": "Invalid request body", ...} for ${clip(refused.body, 30)}`,
+        run: (t) =>
+          observe(async (e, latencies) => {
+            const answer = unthrottled(
+              await timed(latencies, () => post({ restUrl: workflowUrl(t.restUrl, workflow) }, refused.body, json(t.apiKey), t.timeoutMs)),
+            );
+            e.equal("status", answer.status, CONTRACT_ANSWERS.rest.status);
+            e.equal("message", answer.body.message, CONTRACT_ANSWERS.rest.message);
+            e.that(typeof answer.body.validationErrors === "string", "no validationErrors: the BAD_REQUEST_BODY gateway response is not deployed");
+            return clip(short(answer), 60);
+          }),
+      },
+    },
+    {
+      name: `${CONTRACT_ROWS.websocket} (${workflow})`,
+      probe: {
+        when: "default",
+        executions: 0,
+        expected: `{"message": "Bad request body", ...} for ${clip(refused.message, 30)}; open`,
+        run: (t) =>
+          observe(async (e, latencies) => {
+            const client = connect(t.websocketUrl, wsHeaders(t), t.timeoutMs);
+            try {
+              await client.opened;
+              const reply = unthrottledReply(await timed(latencies, () => client.ask(refused.message, t.timeoutMs)));
+              e.that(ERROR_FRAME.test(reply), `not API Gateway's error frame: ${clip(reply, 60)}`);
+              e.equal("message", (JSON.parse(reply) as { message?: unknown }).message, CONTRACT_ANSWERS.websocketMessage);
+              // A bad request leaves the connection open.
+              await sleep(200);
+              e.that(client.socket.readyState === client.socket.OPEN, "the connection closed");
+              return `${clip(reply, 45)}; ${client.socket.readyState === client.socket.OPEN ? "open" : "closed"}`;
+            } finally {
+              client.socket.close();
+            }
+          }),
+      },
+    },
+  ];
+}
 
 /**
  * The client contract of async workflows (STEPGATE_ASYNC_WORKFLOWS, docs/long-running-workflows.md):

@@ -1,9 +1,22 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { OPENAPI_FILE } from "../stacks/openapi";
 import { DEFAULT_WORKFLOW, workflowNameRefusal } from "../stacks/config/names";
 import { API_GATEWAY_KEY } from "../stacks/config/parsers";
 import { DEFAULT_TIMEOUT_MS } from "./clients";
 import { apiStackDir, type Endpoints, readOutputs, readWorkflowNames } from "./outputs";
-import { ASYNC_ROWS, BAD_REQUESTS, type Observation, type Probe, type Target, WALKTHROUGHS, type Walkthrough, workflowWalkthroughs } from "./promises";
+import { type RefusedInput, readOpenApiDocument, refusedInputs } from "./contracts";
+import {
+  ASYNC_ROWS,
+  BAD_REQUESTS,
+  contractProbes,
+  type Observation,
+  type Probe,
+  type Target,
+  WALKTHROUGHS,
+  type Walkthrough,
+  workflowWalkthroughs,
+} from "./promises";
 
 /**
  * `npm run verify`: checks a live stepgate from outside, as a client would. Every walkthrough and
@@ -13,7 +26,7 @@ import { ASYNC_ROWS, BAD_REQUESTS, type Observation, type Probe, type Target, WA
  */
 
 export const USAGE = `usage: npm run verify -- [--rest-url URL --ws-url URL --api-key KEY] [--workflows a,b] [--async-workflows a,b] [--second-api-key KEY]
-                     [--all] [--samples N] [--timeout MS]
+                     [--openapi FILE] [--all] [--samples N] [--timeout MS]
 
 Without the three flags, the URLs and the key come from the api stack's Terraform outputs
 (terraform -chdir=<CDKTF_OUTDIR or cdktf.out>/stacks/api output -json).
@@ -22,6 +35,8 @@ Without the three flags, the URLs and the key come from the api stack's Terrafor
   --async-workflows  the async workflows (STEPGATE_ASYNC_WORKFLOWS) whose async rows to check: the acknowledgement and the
                  result frame, 202 then GET to 200, 404 for an unknown or malformed id
   --second-api-key   another key of the usage plan: the async rows check that it cannot read the first key's execution (404)
+  --openapi FILE the REST API's OpenAPI document, whose workflows with a schema get a body and a message each schema refuses
+                 (default: <CDKTF_OUTDIR or cdktf.out>/openapi.json, when the outputs are read and synth wrote it)
   --all          also the rows that cost quota or time (the REST and WebSocket throttles)
   --samples N    requests per walkthrough, for the latency summary (default 5, 1 to 20)
   --timeout MS   how long to wait for an answer, a reply or a close (default ${DEFAULT_TIMEOUT_MS})`;
@@ -37,6 +52,8 @@ export interface Options {
   readonly asyncWorkflows?: readonly string[];
   /** Another API key, from --second-api-key. */
   readonly secondApiKey?: string;
+  /** The OpenAPI document, from --openapi. */
+  readonly openApi?: string;
 }
 
 export class UsageError extends Error {
@@ -56,6 +73,7 @@ export function parseArgs(argv: readonly string[]): Options {
   let workflows: string[] | undefined;
   let asyncWorkflows: string[] | undefined;
   let secondApiKey: string | undefined;
+  let openApi: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -89,6 +107,7 @@ export function parseArgs(argv: readonly string[]): Options {
         .find((r) => r !== undefined);
       if (refusal !== undefined) throw new UsageError(`--async-workflows takes workflow names separated by commas: ${refusal}`);
     } else if (flag === "--all") all = true;
+    else if (flag === "--openapi") openApi = value();
     else if (flag === "--workflows") {
       workflows = value()
         .split(",")
@@ -119,6 +138,7 @@ export function parseArgs(argv: readonly string[]): Options {
     workflows,
     ...(asyncWorkflows === undefined ? {} : { asyncWorkflows }),
     ...(secondApiKey === undefined ? {} : { secondApiKey }),
+    ...(openApi === undefined ? {} : { openApi }),
   };
 }
 
@@ -158,7 +178,10 @@ function asyncProbes(workflow: string): Array<{ name: string; probe: Probe }> {
 }
 
 /** Runs the rows: the walkthroughs (WebSocket and REST side by side, each request after the other), then the bad requests, at once. */
-export async function verify(target: Target, options: Pick<Options, "all" | "samples" | "workflows" | "asyncWorkflows">): Promise<Row[]> {
+export async function verify(
+  target: Target,
+  options: Pick<Options, "all" | "samples" | "workflows" | "asyncWorkflows"> & { readonly contracts?: readonly RefusedInput[] },
+): Promise<Row[]> {
   const skipped = (reason: string): Observation => ({ result: "skip", got: `not run: ${reason}`, problems: [], latenciesMs: [] });
   // Every walkthrough and bad request expects the default workflow to answer in the request.
   if (options.asyncWorkflows?.includes(DEFAULT_WORKFLOW)) {
@@ -166,6 +189,7 @@ export async function verify(target: Target, options: Pick<Options, "all" | "sam
     return [
       ...WALKTHROUGHS.map((w): Row => ({ name: w.name, expected: w.probe.expected, observation: reason, walkthrough: true })),
       ...BAD_REQUESTS.map((r): Row => ({ name: r.name, expected: r.probe?.expected ?? clip(stripTicks(r.answer)), observation: reason, walkthrough: false })),
+      ...(await contractRows(target, options)),
       ...(await asyncRows(target, options)),
     ];
   }
@@ -207,7 +231,15 @@ export async function verify(target: Target, options: Pick<Options, "all" | "sam
   }
   const order = BAD_REQUESTS.map((r) => r.name);
   const bad = [...cheap, ...expensive].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-  return [...walkthroughs, ...bad, ...(await asyncRows(target, options))];
+  return [...walkthroughs, ...bad, ...(await contractRows(target, options)), ...(await asyncRows(target, options))];
+}
+
+/** The input contracts' rows: each workflow with a schema, a body and a message it refuses; no execution starts. */
+async function contractRows(target: Target, options: { readonly contracts?: readonly RefusedInput[] }): Promise<Row[]> {
+  const probes = (options.contracts ?? []).flatMap((c) => contractProbes(c.workflow, c));
+  return Promise.all(
+    probes.map(async ({ name, probe }): Promise<Row> => ({ name, expected: probe.expected, observation: await probe.run(target), walkthrough: false })),
+  );
 }
 
 /** Why the synchronous rows are not run when the default workflow is async. */
@@ -297,10 +329,15 @@ export async function main(argv: readonly string[], out: (line: string) => void 
       }
     }
     key = endpoints.apiKey;
+    // The workflows with a schema: from the OpenAPI document given, else the one synth wrote beside the stacks.
+    const synthesized = given.restUrl && given.websocketUrl && given.apiKey ? undefined : path.join(path.dirname(path.dirname(apiStackDir(env))), OPENAPI_FILE);
+    const openApi = options.openApi ?? (synthesized !== undefined && fs.existsSync(synthesized) ? synthesized : undefined);
+    const contracts = openApi === undefined ? [] : refusedInputs(readOpenApiDocument(openApi));
     const target: Target = { ...endpoints, timeoutMs: options.timeoutMs, ...(options.secondApiKey ? { secondApiKey: options.secondApiKey } : {}) };
-    const run = { ...options, workflows };
+    const run = { ...options, workflows, contracts };
     const asyncOnes = options.asyncWorkflows?.length ? `; async ${options.asyncWorkflows.join(", ")}` : "";
-    const others = `${workflows?.length ? `; workflows ${workflows.join(", ")}` : ""}${asyncOnes}`;
+    const schemas = contracts.length ? `; schemas ${contracts.map((c) => c.workflow).join(", ")}` : "";
+    const others = `${workflows?.length ? `; workflows ${workflows.join(", ")}` : ""}${asyncOnes}${schemas}`;
     print(`verifying REST ${target.restUrl} and WebSocket ${target.websocketUrl}${others} (about ${executionsPerRun(run)} Express executions)`);
     const rows = await verify(target, run);
     for (const line of formatTable(rows)) print(line);

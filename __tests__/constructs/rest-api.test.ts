@@ -1,4 +1,5 @@
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
+import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
 import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
@@ -8,7 +9,7 @@ import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api"
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { TerraformLocal } from "cdktf";
-import { REST_METHOD_STATUS_CODES, RestApi, type RestApiProps } from "../../stacks/constructs/rest-api";
+import { BAD_REQUEST_BODY_TEMPLATE, REST_METHOD_STATUS_CODES, RestApi, type RestApiProps } from "../../stacks/constructs/rest-api";
 import { address, API_PROPS, only, RUNNER_PROPS, redeploymentTrigger, resources, synthScope } from "../support/stacks";
 
 const synth = (props: Partial<RestApiProps> = {}) => synthScope((scope) => new RestApi(scope, "rest", { ...API_PROPS, ...props }));
@@ -333,6 +334,76 @@ describe("RestApi", () => {
       const cors = synth({ workflows, runner, corsOrigins: ["https://app.example.com"] });
       const preflight = resources(cors, "aws_api_gateway_integration_response").find((r) => r.logicalId.startsWith("rest_cors_executions_"));
       expect(preflight?.props.response_parameters["method.response.header.Access-Control-Allow-Methods"]).toBe("'OPTIONS,GET'");
+    });
+  });
+
+  describe("with input contracts (schemas)", () => {
+    const schema = JSON.stringify({
+      type: "object",
+      required: ["id"],
+      properties: { id: { type: "integer" }, pattern: { type: "string", pattern: "^\\${x}" } },
+    });
+    const workflows = [
+      { name: "orders-eu", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test-orders-eu", schema },
+      { name: "plain", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test-plain" },
+    ];
+    const withSchemas = synth({ schema, workflows, runner: RUNNER_PROPS, async: true });
+    const model = (name: string) => address(withSchemas, "aws_api_gateway_model", (m) => m.name === name);
+    const methodOf = (resourceId: string) => only(withSchemas, "aws_api_gateway_method", (m) => m.resource_id === resourceId && m.http_method === "POST").props;
+
+    it("gives each workflow with a schema a model of it, draft 4 named, Terraform's ${ escaped", () => {
+      expect(withSchemas).toHaveResourceWithProperties(ApiGatewayModel, {
+        name: "WorkflowInput",
+        content_type: "application/json",
+        schema: JSON.stringify({ $schema: "http://json-schema.org/draft-04/schema#", ...JSON.parse(schema) }).replace("${", () => "$${"),
+      });
+      expect(withSchemas).toHaveResourceWithProperties(ApiGatewayModel, { name: "OrdersEuInput" });
+      expect(
+        resources(withSchemas, "aws_api_gateway_model")
+          .map((m) => m.props.name)
+          .sort(),
+      ).toEqual(["ExecutionData", "OrdersEuInput", "WorkflowInput"]);
+    });
+
+    it("validates each POST's body with the body validator against its workflow's model, the async POST / included; a workflow without keeps ExecutionData", () => {
+      const validator = `\${${address(withSchemas, "aws_api_gateway_request_validator")}.id}`;
+      const api = address(withSchemas, "aws_api_gateway_rest_api");
+      const orders = address(withSchemas, "aws_api_gateway_resource", (r) => r.path_part === "orders-eu");
+      const plain = address(withSchemas, "aws_api_gateway_resource", (r) => r.path_part === "plain");
+      expect(methodOf(`\${${api}.root_resource_id}`)).toMatchObject({
+        request_validator_id: validator,
+        request_models: { "application/json": `\${${model("WorkflowInput")}.name}` },
+      });
+      expect(methodOf(`\${${orders}.id}`).request_models).toEqual({ "application/json": `\${${model("OrdersEuInput")}.name}` });
+      expect(methodOf(`\${${plain}.id}`).request_models).toEqual({ "application/json": `\${${model("ExecutionData")}.name}` });
+      const get = only(withSchemas, "aws_api_gateway_method", (m) => m.http_method === "GET").props;
+      expect([get.request_models, get.request_validator_id]).toEqual([undefined, undefined]);
+    });
+
+    it("answers a body its model refuses with 400 JSON saying what is wrong (BAD_REQUEST_BODY), redeploying with it", () => {
+      expect(withSchemas).toHaveResourceWithProperties(ApiGatewayGatewayResponse, {
+        response_type: "BAD_REQUEST_BODY",
+        status_code: "400",
+        response_templates: { "application/json": BAD_REQUEST_BODY_TEMPLATE },
+      });
+      expect(BAD_REQUEST_BODY_TEMPLATE).toContain('"$context.error.validationErrorString"');
+      const shapers = only(withSchemas, "aws_api_gateway_deployment").props.depends_on as string[];
+      expect(shapers).toEqual(
+        expect.arrayContaining([address(withSchemas, "aws_api_gateway_gateway_response"), model("WorkflowInput"), model("OrdersEuInput")]),
+      );
+    });
+
+    it("carries the CORS header of the other gateway responses", () => {
+      const cors = synth({ schema, corsOrigins: ["https://app.example.com"] });
+      expect(cors).toHaveResourceWithProperties(ApiGatewayGatewayResponse, {
+        response_type: "BAD_REQUEST_BODY",
+        response_parameters: { "gatewayresponse.header.Access-Control-Allow-Origin": "'https://app.example.com'" },
+      });
+    });
+
+    it("adds nothing and changes nothing without a schema: no model of a workflow, no gateway response", () => {
+      expect(resources(synthesized, "aws_api_gateway_model")).toHaveLength(1);
+      expect(resources(synthesized, "aws_api_gateway_gateway_response")).toEqual([]);
     });
   });
 });

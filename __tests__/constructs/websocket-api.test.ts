@@ -2,12 +2,13 @@ import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2Deployment } from "@cdktf/provider-aws/lib/apigatewayv2-deployment";
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
 import { Apigatewayv2IntegrationResponse } from "@cdktf/provider-aws/lib/apigatewayv2-integration-response";
+import { Apigatewayv2Model } from "@cdktf/provider-aws/lib/apigatewayv2-model";
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2RouteResponse } from "@cdktf/provider-aws/lib/apigatewayv2-route-response";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { TerraformLocal } from "cdktf";
-import { WebSocketApi, type WebSocketApiProps } from "../../stacks/constructs/websocket-api";
+import { MODEL_SELECTION_EXPRESSION, WebSocketApi, type WebSocketApiProps } from "../../stacks/constructs/websocket-api";
 import { address, API_PROPS, only, RUNNER_PROPS, redeploymentTrigger, resources, synthScope } from "../support/stacks";
 
 const synth = (props: Partial<WebSocketApiProps> = {}) => synthScope((scope) => new WebSocketApi(scope, "websocket", { ...API_PROPS, ...props }));
@@ -263,6 +264,48 @@ describe("WebSocketApi", () => {
         );
         expect(response?.props.response_templates).toBeUndefined();
       }
+    });
+  });
+
+  describe("with input contracts (schemas)", () => {
+    const schema = JSON.stringify({ type: "object", required: ["id"], properties: { id: { type: "integer" } } });
+    const workflows = [
+      { name: "orders", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test-orders", schema },
+      { name: "plain", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:test-plain" },
+    ];
+    const withSchemas = synth({ schema, workflows });
+    const routeOf = (key: string) => only(withSchemas, "aws_apigatewayv2_route", (r) => r.route_key === key).props;
+    const model = (name: string) => address(withSchemas, "aws_apigatewayv2_model", (m) => m.name === name);
+
+    it("gives each workflow with a schema a model of it, draft 4 named", () => {
+      expect(withSchemas).toHaveResourceWithProperties(Apigatewayv2Model, {
+        name: "WorkflowInput",
+        content_type: "application/json",
+        schema: JSON.stringify({ $schema: "http://json-schema.org/draft-04/schema#", ...JSON.parse(schema) }),
+      });
+      expect(resources(withSchemas, "aws_apigatewayv2_model").map((m) => m.props.name)).toEqual(["WorkflowInput", "OrdersInput"]);
+    });
+
+    it("checks every message of its route ($default, or its action) against it: the $default model, whatever the action", () => {
+      expect(withSchemas).toHaveResourceWithProperties(Apigatewayv2Route, {
+        route_key: "$default",
+        model_selection_expression: MODEL_SELECTION_EXPRESSION,
+        request_models: { $default: `\${${model("WorkflowInput")}.name}` },
+      });
+      expect(routeOf("orders")).toMatchObject({
+        model_selection_expression: "$request.body.action",
+        request_models: { $default: `\${${model("OrdersInput")}.name}` },
+      });
+      expect([routeOf("plain").request_models, routeOf("plain").model_selection_expression]).toEqual([undefined, undefined]);
+    });
+
+    it("redeploys with the models", () => {
+      expect(only(withSchemas, "aws_apigatewayv2_deployment").props.depends_on).toEqual(expect.arrayContaining([model("WorkflowInput"), model("OrdersInput")]));
+    });
+
+    it("adds nothing without a schema", () => {
+      expect(resources(synthesized, "aws_apigatewayv2_model")).toEqual([]);
+      for (const route of resources(synthesized, "aws_apigatewayv2_route")) expect(route.props.request_models).toBeUndefined();
     });
   });
 });

@@ -1,9 +1,11 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { type LocalGateway, startLocalGateway } from "../../local/gateway";
 import { WebSocket } from "ws";
 import { connect, post } from "../../verify/clients";
-import { BAD_REQUESTS, ERROR_FRAME, FAILING_DEFINITION, type Target } from "../../verify/promises";
+import { BAD_REQUESTS, CONTRACT_ROWS, contractProbes, ERROR_FRAME, FAILING_DEFINITION, type Target } from "../../verify/promises";
 import { cognitoToken } from "../support/cognito";
-import { definitionFile, synthesizeToFolder } from "../support/stacks";
+import { definitionFile, PROJECT_DIR, synthesizeToFolder } from "../support/stacks";
 
 /**
  * The table of bad requests (docs/bad-requests.md), each row proven on the local gateway: by the probe
@@ -24,6 +26,24 @@ async function askOnOpenConnection(gateway: LocalGateway, message: string, heade
 
 /** Local-only checks: rows whose setup (a failing workflow, a tiny throttle or quota, a short timeout) only the local gateway gives. */
 const CHECKS: Record<string, (g: LocalGateway, key: string) => Promise<void>> = {
+  // The rows' schema requires a string first_name: verify's probe of the row, then a body that matches.
+  [CONTRACT_ROWS.rest]: async (g, key) => {
+    const [rest] = contractProbes("workflow", { body: '{"first_name": 1}', message: "{}" });
+    expect(await rest.probe.run(target(g))).toMatchObject({ result: "pass", problems: [] });
+    expect(await post(g, '{"first_name": 1}', json(key))).toEqual({
+      status: 400,
+      body: { message: "Invalid request body", validationErrors: "[/first_name must be string]" },
+    });
+    expect(await post(g, '{"first_name": "Jane"}', json(key))).toMatchObject({ status: 200, body: { data: { first_name: "Jane" } } });
+  },
+  [CONTRACT_ROWS.websocket]: async (g) => {
+    const [, websocket] = contractProbes("workflow", { body: "{}", message: '{"last_name": "Doe"}' });
+    expect(await websocket.probe.run(target(g))).toMatchObject({ result: "pass", problems: [] });
+    const { client, reply } = await askOnOpenConnection(g, "[]");
+    expect(reply).toEqual({ message: "Bad request body", connectionId: expect.any(String), requestId: expect.any(String) });
+    expect(JSON.parse(await client.ask('{"first_name": "Jane"}')).status).toBe("SUCCEEDED");
+    client.socket.close();
+  },
   "REST: over the throttle (stage or key)": async (g, key) => {
     const answers = await Promise.all([1, 2, 3].map(() => post(g, "{}", json(key))));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 429, 429]);
@@ -111,8 +131,12 @@ const gateways: LocalGateway[] = [];
 afterAll(() => Promise.all(gateways.map((g) => g.close())));
 
 async function gatewayFor(row: (typeof BAD_REQUESTS)[number]): Promise<LocalGateway> {
-  const env = { ...row.env, ...(row.definition ? { STEPGATE_DEFINITION: definitionFile(row.definition) } : {}) };
-  const key = JSON.stringify([row.env, row.definition]);
+  const definition = row.definition ?? (row.schema ? fs.readFileSync(path.join(PROJECT_DIR, "templates", "workflow.asl.json"), "utf8") : undefined);
+  const file = definition === undefined ? undefined : definitionFile(definition);
+  // The schema beside the definition, by the convention.
+  if (file !== undefined && row.schema) fs.writeFileSync(file.replace(/\.asl\.json$/, ".schema.json"), JSON.stringify(row.schema));
+  const env = { ...row.env, ...(file ? { STEPGATE_DEFINITION: file } : {}) };
+  const key = JSON.stringify([row.env, row.definition, row.schema]);
   if (!outdirs.has(key)) outdirs.set(key, synthesizeToFolder(env));
   const gateway = await startLocalGateway({ outdir: outdirs.get(key) as string, wsPort: 0, httpPort: 0, apiKey: KEY, waitScale: 0, ...row.options });
   gateways.push(gateway);

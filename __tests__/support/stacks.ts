@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { ApiGatewayAccountStack } from "../../stacks/api-gateway-account-stack";
 import { ApiStack } from "../../stacks/api-stack";
 import { loadConfig, type StepgateConfig } from "../../stacks/config/load";
+import { writeOpenApiDocument } from "../../stacks/openapi";
 import { WorkflowStack } from "../../stacks/workflow-stack";
 import type { AsyncRunner, StartSyncExecutionApiProps } from "../../stacks/constructs/stage";
 import { type Json, type SynthesizedResource, SynthesizedStack } from "../../local/synthesized";
@@ -120,6 +121,7 @@ export function synthesizeToFolder(env: Record<string, string> = {}, root = temp
   new ApiStack(app, "api", { config });
   if (config.apiGatewayAccount === "managed") new ApiGatewayAccountStack(app, "apigw-account", { config });
   app.synth();
+  writeOpenApiDocument(outdir, config);
   return outdir;
 }
 

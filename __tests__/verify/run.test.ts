@@ -68,7 +68,7 @@ describe("npm run verify against npm run local", () => {
     const skipped = Object.keys(byRow).filter((name) => byRow[name] === "skip");
     expect(skipped.sort()).toEqual([...NOT_RUN, ...COSTLY, CONNECT_AUTH].sort());
     expect(Object.entries(byRow).filter(([name, result]) => result !== "pass" && !skipped.includes(name))).toEqual([]);
-    expect(run.stdout).toMatch(/^OK: 10 passed, 0 failed, 13 not run; walkthrough latency p50 \d+ ms, p95 \d+ ms \(10 requests\)$/m);
+    expect(run.stdout).toMatch(/^OK: 10 passed, 0 failed, 15 not run; walkthrough latency p50 \d+ ms, p95 \d+ ms \(10 requests\)$/m);
     expect(run.stdout).toContain(`(about ${executionsPerRun({ all: false, samples: 5 })} Express executions)`);
     expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
   });
@@ -78,7 +78,7 @@ describe("npm run verify against npm run local", () => {
     expect(run.code).toBe(0);
     const byRow = results(run.stdout);
     for (const name of COSTLY) expect([name, byRow[name]]).toEqual([name, "pass"]);
-    expect(run.stdout).toMatch(/^OK: 12 passed, 0 failed, 11 not run; .* \(2 requests\)$/m);
+    expect(run.stdout).toMatch(/^OK: 12 passed, 0 failed, 13 not run; .* \(2 requests\)$/m);
     expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
   });
 
@@ -356,7 +356,7 @@ describe("npm run verify when the limits are met (repeated runs spend them, as c
       }
       expect(THROTTLED.rest).toBe("throttled: wait, or raise the limits (STEPGATE_REST_RATE_LIMIT/STEPGATE_REST_BURST_LIMIT)");
       expect(THROTTLED.websocket).toBe("throttled: wait, or raise the limits (STEPGATE_WS_RATE_LIMIT/STEPGATE_WS_BURST_LIMIT)");
-      expect(run.stdout).toMatch(new RegExp(`^THROTTLED: \\d passed, 0 failed, ${throttled.length} throttled, 13 not run; `, "m"));
+      expect(run.stdout).toMatch(new RegExp(`^THROTTLED: \\d passed, 0 failed, ${throttled.length} throttled, 15 not run; `, "m"));
       expect(run.stdout + run.stderr).not.toContain(KEY);
     } finally {
       await gateway.close();
@@ -387,7 +387,7 @@ describe("npm run verify when the limits are met (repeated runs spend them, as c
       expect(stdout).toContain(`  REST: POST /orders reaches workflow orders: ${THROTTLED.stepFunctions}`);
       expect(stdout).toContain(`  WebSocket: action orders reaches workflow orders: ${THROTTLED.stepFunctions}`);
       expect(THROTTLED.quota).toBe("over the API key's quota: wait for the next period (STEPGATE_QUOTA_PERIOD), or raise STEPGATE_QUOTA_LIMIT");
-      expect(stdout).toMatch(/^THROTTLED: 0 passed, 0 failed, 12 throttled, 13 not run; /m);
+      expect(stdout).toMatch(/^THROTTLED: 0 passed, 0 failed, 12 throttled, 15 not run; /m);
       expect(stdout).not.toContain(KEY);
     } finally {
       await close();
@@ -414,7 +414,7 @@ describe("npm run verify against a stand-in that answers wrongly", () => {
       ]);
       for (const name of ["WebSocket: the seed's walkthrough", "REST: no content type", "REST: no API key"])
         expect([name, byRow[name]]).toEqual([name, "pass"]);
-      expect(run.stdout).toMatch(/^FAILED: 3 passed, 7 failed, 13 not run; /m);
+      expect(run.stdout).toMatch(/^FAILED: 3 passed, 7 failed, 15 not run; /m);
       expect(run.stdout).toContain("REST: the seed's walkthrough: the answer holds the API key's value");
       expect(run.stdout).toContain("WebSocket: a message over 128 KB: error: no close within 1500 ms");
       expect(run.stdout).toContain("Invalid request body for key <api key>");
@@ -441,7 +441,7 @@ describe("npm run verify against a stand-in that answers wrongly", () => {
       "1",
     ]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^FAILED: 0 passed, 11 failed, 12 not run; /m);
+    expect(run.stdout).toMatch(/^FAILED: 0 passed, 11 failed, 14 not run; /m);
     expect(run.stdout).toContain("REST: no API key: error: fetch failed (ECONNREFUSED)");
     expect(run.stdout).not.toContain(KEY);
   });

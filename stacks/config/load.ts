@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type StateConfig, stateConfig } from "./backend";
 import { loadDefinition } from "./definition";
+import { actionProblems, loadSchema, schemaPathOf } from "./schema";
 import { edgeProblems } from "./edges";
 import {
   DEFAULT_WORKFLOW,
@@ -40,6 +41,11 @@ export interface Workflow {
   readonly definitionPath: string;
   /** The definition, validated and serialized compactly. */
   readonly definition: string;
+  /**
+   * The input contract: the JSON Schema (draft 4) beside the definition (`<name>.schema.json`),
+   * checked and serialized compactly; none when there is no such file.
+   */
+  readonly schema?: string;
   readonly names: WorkflowNames;
   /**
    * Answered asynchronously (STEPGATE_ASYNC_WORKFLOWS): started through the runner, its result
@@ -141,6 +147,7 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
   const definitionFile = path.resolve(projectDir, values.definitionPath);
   const loaded = loadDefinition(definitionFile, { type: values.standardWorkflows.includes(DEFAULT_WORKFLOW) ? "STANDARD" : "EXPRESS" });
   problems.push(...loaded.problems.map((problem) => `${SETTINGS.definitionPath.name} (${definitionFile})${problem}`));
+  const mainSchema = workflowSchema(definitionFile, DEFAULT_WORKFLOW, `${SETTINGS.definitionPath.name} (${DEFAULT_WORKFLOW}: schema`, problems);
   if (values.alarmEmails !== undefined && values.alarmTopicArn !== undefined) {
     problems.push(
       `${SETTINGS.alarmEmails.name}: has no effect with ${SETTINGS.alarmTopicArn.name} (subscriptions are made only to the topic stepgate creates): subscribe the addresses to your topic, or leave ${SETTINGS.alarmTopicArn.name} unset`,
@@ -156,7 +163,13 @@ export function loadConfig(sources: ConfigSources = {}): StepgateConfig {
   if (problems.length > 0) throw new ConfigError(inTableOrder(problems));
   const names = resourceNames(values.prefix);
   const definition = loaded.definition ?? "";
-  const main = { name: DEFAULT_WORKFLOW, definitionPath: values.definitionPath, definition, names: workflowNames(values.prefix, DEFAULT_WORKFLOW) };
+  const main = {
+    name: DEFAULT_WORKFLOW,
+    definitionPath: values.definitionPath,
+    definition,
+    ...(mainSchema === undefined ? {} : { schema: mainSchema }),
+    names: workflowNames(values.prefix, DEFAULT_WORKFLOW),
+  };
   const workflows = [main, ...extras].map((w): Workflow => ({ ...w, ...modes(w.name) }));
   return { ...values, definition, state: backend.state, names, workflows };
 }
@@ -226,7 +239,14 @@ function extraWorkflows(values: Settings, projectDir: string, prefixInvalid: boo
     const file = path.resolve(projectDir, definitionPath);
     const loaded = loadDefinition(file, { type: values.standardWorkflows.includes(name) ? "STANDARD" : "EXPRESS" });
     problems.push(...loaded.problems.map((problem) => `${setting} (${name}: ${file})${problem}`));
-    workflows.push({ name, definitionPath, definition: loaded.definition ?? "", names: workflowNames(values.prefix, name) });
+    const schema = workflowSchema(file, name, `${setting} (${name}: schema`, problems);
+    workflows.push({
+      name,
+      definitionPath,
+      definition: loaded.definition ?? "",
+      ...(schema === undefined ? {} : { schema }),
+      names: workflowNames(values.prefix, name),
+    });
   }
   const maxWebSocket = MAX_WEBSOCKET_ROUTES - 2;
   const maxRest = MAX_REST_RESOURCES - 1;
@@ -245,6 +265,18 @@ function extraWorkflows(values: Settings, projectDir: string, prefixInvalid: boo
     );
   }
   return workflows;
+}
+
+/**
+ * The schema beside a workflow's definition, checked, or undefined when it has none; each problem
+ * goes to `problems` as "<at> <file>)<problem>".
+ */
+function workflowSchema(definitionFile: string, name: string, at: string, problems: string[]): string | undefined {
+  const file = schemaPathOf(definitionFile);
+  const loaded = loadSchema(file);
+  const found = [...loaded.problems, ...(loaded.schema === undefined ? [] : actionProblems(JSON.parse(loaded.schema), name))];
+  problems.push(...found.map((problem) => `${at} ${file})${problem}`));
+  return found.length > 0 ? undefined : loaded.schema;
 }
 
 /** The largest the API Gateway role's policy can be, whitespace aside (as IAM counts), for these state machines. */

@@ -63,7 +63,7 @@ export class RestCors extends Construct {
           new ApiGatewayGatewayResponse(this, `gateway_response_${responseType.toLowerCase()}`, {
             restApiId: props.restApiId,
             responseType,
-            responseParameters: { "gatewayresponse.header.Access-Control-Allow-Origin": quoted(this.fixedOrigin) },
+            responseParameters: this.gatewayResponseParameters,
             responseTemplates: { "application/json": GATEWAY_RESPONSE_TEMPLATE },
           }),
         );
@@ -74,6 +74,11 @@ export class RestCors extends Construct {
   /** The one value of `Access-Control-Allow-Origin`, or undefined when it depends on the request. */
   get fixedOrigin(): string | undefined {
     return this.origins.length === 1 ? this.origins[0] : undefined;
+  }
+
+  /** The CORS header of API Gateway's own errors: the fixed origin, or none (see the class). */
+  get gatewayResponseParameters(): Record<string, string> | undefined {
+    return this.fixedOrigin === undefined ? undefined : { "gatewayresponse.header.Access-Control-Allow-Origin": quoted(this.fixedOrigin) };
   }
 
   /** What a method response declares: the CORS headers it may carry. */

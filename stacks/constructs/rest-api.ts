@@ -1,4 +1,5 @@
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
+import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { ApiGatewayIntegrationResponse } from "@cdktf/provider-aws/lib/api-gateway-integration-response";
 import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
@@ -16,6 +17,8 @@ import { RestAuth, type RestAuthProps } from "./rest-auth";
 import {
   type AsyncRunner,
   INTEGRATION_TIMEOUT_MS,
+  inputModelName,
+  modelSchema,
   redeployedOnChangeOf,
   runnerOf,
   type StartSyncExecutionApiProps,
@@ -23,6 +26,7 @@ import {
   workflowRouteScopeId,
 } from "./stage";
 import { templateFile, templateText } from "./template-file";
+import { DEFAULT_WORKFLOW } from "../config/names";
 
 /** The seed sent the API key's value; stepgate sends its id (see docs/security.md). */
 export const DEFAULT_SEND_API_KEY_VALUE = false;
@@ -70,6 +74,13 @@ const INTEGRATION_RESPONSES = [
   { id: "refused", selectionPattern: "4\\d{2}", statusCode: "400", template: "rest-error-response.vtl" },
   { id: "unavailable", selectionPattern: "5\\d{2}", statusCode: "502", template: "rest-error-response.vtl" },
 ] as const;
+
+/**
+ * What a body its workflow's schema refuses gets (API Gateway's BAD_REQUEST_BODY, also a body that
+ * is not JSON): its default message, and what the validator found. A gateway response template is
+ * not run through VTL: the variable is substituted as it is.
+ */
+export const BAD_REQUEST_BODY_TEMPLATE = '{"message": "Invalid request body", "validationErrors": "$context.error.validationErrorString"}';
 
 /** Every status a client can get from the integration, including the templates' overrides. */
 export const REST_METHOD_STATUS_CODES = ["200", "400", "429", "500", "502", "504"] as const;
@@ -148,12 +159,31 @@ export class RestApi extends Construct {
     const shapers: TerraformResource[] = [
       model,
       validator,
-      ...startExecutionMethod(this, "root", this.api.rootResourceId, { name: "/", stateMachineArn: props.stateMachineArn, async: props.async }, shared),
+      ...startExecutionMethod(
+        this,
+        "root",
+        this.api.rootResourceId,
+        { name: "/", stateMachineArn: props.stateMachineArn, async: props.async, schema: props.schema, modelName: inputModelName(DEFAULT_WORKFLOW) },
+        shared,
+      ),
     ];
     for (const workflow of props.workflows ?? []) {
       const scope = new Construct(this, workflowRouteScopeId(workflow.name));
       const resource = new ApiGatewayResource(scope, "resource", { restApiId: this.api.id, parentId: this.api.rootResourceId, pathPart: workflow.name });
-      shapers.push(resource, ...startExecutionMethod(scope, workflow.name, resource.id, workflow, shared));
+      shapers.push(resource, ...startExecutionMethod(scope, workflow.name, resource.id, { ...workflow, modelName: inputModelName(workflow.name) }, shared));
+    }
+    if (props.schema !== undefined || props.workflows?.some((w) => w.schema !== undefined)) {
+      // Only with a schema: without one, the API keeps API Gateway's own answer (and its bytes).
+      shapers.push(
+        new ApiGatewayGatewayResponse(this, "gateway_response_bad_request_body", {
+          restApiId: this.api.id,
+          responseType: "BAD_REQUEST_BODY",
+          statusCode: "400",
+          // A specific response type replaces DEFAULT_4XX's, CORS header included: so it carries its own.
+          responseParameters: cors?.gatewayResponseParameters,
+          responseTemplates: { "application/json": BAD_REQUEST_BODY_TEMPLATE },
+        }),
+      );
     }
     if (props.async || props.workflows?.some((w) => w.async)) {
       shapers.push(...executionsResource(new Construct(this, "executions"), runnerOf(props, `/${EXECUTIONS_PATH_PART}`), shared));
@@ -233,18 +263,29 @@ function startExecutionMethod(
   scope: Construct,
   preflightId: string,
   resourceId: string,
-  workflow: { readonly name: string; readonly stateMachineArn: string; readonly async?: boolean },
+  workflow: { readonly name: string; readonly stateMachineArn: string; readonly async?: boolean; readonly schema?: string; readonly modelName: string },
   { api, model, validator, props, auth, cors }: Shared,
 ): TerraformResource[] {
   const { stateMachineArn } = workflow;
   const runner = workflow.async ? runnerOf(props, workflow.name) : undefined;
+  // The workflow's input contract, when it has one: the body validator checks it instead of "any JSON".
+  const inputModel =
+    workflow.schema === undefined
+      ? undefined
+      : new ApiGatewayModel(scope, "input_model", {
+          restApiId: api.id,
+          name: workflow.modelName,
+          contentType: "application/json",
+          description: `The input of ${workflow.name === "/" ? DEFAULT_WORKFLOW : workflow.name}: its schema, which API Gateway checks every request body against`,
+          schema: modelSchema(workflow.schema),
+        });
   const method = new ApiGatewayMethod(scope, "method", {
     restApiId: api.id,
     resourceId,
     httpMethod: "POST",
     ...auth.methodProps,
     requestValidatorId: validator.id,
-    requestModels: { "application/json": model.name },
+    requestModels: { "application/json": (inputModel ?? model).name },
   });
   const integration = new ApiGatewayIntegration(scope, "integration", {
     restApiId: api.id,
@@ -272,7 +313,7 @@ function startExecutionMethod(
     : { statusCodes: REST_METHOD_STATUS_CODES, integration: INTEGRATION_RESPONSES };
   const answers = methodAnswers(scope, resourceId, method, integration, responses, { api, cors });
   cors?.preflight(preflightId, resourceId, ["POST"]);
-  return [method, integration, ...answers];
+  return [...(inputModel ? [inputModel] : []), method, integration, ...answers];
 }
 
 /**

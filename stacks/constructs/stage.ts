@@ -2,7 +2,8 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { createHash } from "node:crypto";
 import { Fn, type IResolveContext, type ITerraformDependable, Lazy, ref, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { terraformStringParts } from "./template-file";
+import { DRAFT_04 } from "../config/schema";
+import { terraformLiteral, terraformStringParts } from "./template-file";
 
 /** API Gateway's longest integration timeout: a synchronous execution gets at most this long. */
 export const INTEGRATION_TIMEOUT_MS = 29_000;
@@ -30,6 +31,12 @@ export interface StartSyncExecutionApiProps {
    * @default false
    */
   readonly async?: boolean;
+  /**
+   * The default workflow's input contract: a JSON Schema (draft 4, compactly serialized) that API
+   * Gateway checks each request body or message against before starting anything.
+   * @default none: any JSON starts an execution
+   */
+  readonly schema?: string;
   /**
    * The runner of async workflows, required when any is async.
    * @default none: every workflow is synchronous
@@ -65,6 +72,12 @@ export interface WorkflowRoute {
    * @default false
    */
   readonly async?: boolean;
+  /**
+   * Its input contract: a JSON Schema (draft 4, compactly serialized) API Gateway checks its
+   * requests against.
+   * @default none: any JSON starts an execution
+   */
+  readonly schema?: string;
 }
 
 /** What an API needs to start async workflows through the runner (stacks/constructs/runner.ts). */
@@ -83,6 +96,20 @@ export interface AsyncRunner {
 export function runnerOf(props: { readonly runner?: AsyncRunner }, route: string): AsyncRunner {
   if (props.runner === undefined) throw new Error(`${route} is async, but the API has no runner`);
   return props.runner;
+}
+
+/** The name of a workflow's input model in both APIs (letters and digits, as API Gateway's model names): `orders-eu` is `OrdersEuInput`. */
+export function inputModelName(workflow: string): string {
+  return `${workflow
+    .split("-")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("")}Input`;
+}
+
+/** A workflow's schema as a model holds it: draft 4 named, as API Gateway's models are; `${` and `%{` (in a pattern) passed through Terraform unchanged. */
+export function modelSchema(schema: string): string {
+  const parsed = JSON.parse(schema) as Record<string, unknown>;
+  return terraformLiteral(JSON.stringify({ $schema: DRAFT_04, ...parsed }));
 }
 
 /** The scope of a workflow's route in an API: its resources' addresses start with it. */

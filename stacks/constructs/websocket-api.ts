@@ -2,13 +2,24 @@ import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2Deployment } from "@cdktf/provider-aws/lib/apigatewayv2-deployment";
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
 import { Apigatewayv2IntegrationResponse } from "@cdktf/provider-aws/lib/apigatewayv2-integration-response";
+import { Apigatewayv2Model } from "@cdktf/provider-aws/lib/apigatewayv2-model";
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2RouteResponse } from "@cdktf/provider-aws/lib/apigatewayv2-route-response";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { Fn } from "cdktf";
-import { INTEGRATION_TIMEOUT_MS, redeployedOnChangeOf, runnerOf, type StartSyncExecutionApiProps, stageLogGroups, workflowRouteScopeId } from "./stage";
+import {
+  INTEGRATION_TIMEOUT_MS,
+  inputModelName,
+  modelSchema,
+  redeployedOnChangeOf,
+  runnerOf,
+  type StartSyncExecutionApiProps,
+  stageLogGroups,
+  workflowRouteScopeId,
+} from "./stage";
+import { DEFAULT_WORKFLOW } from "../config/names";
 import { templateFile } from "./template-file";
 
 /** How a client must authorize the WebSocket `$connect` request. */
@@ -27,6 +38,11 @@ export interface WebSocketApiProps extends StartSyncExecutionApiProps {
 
 /** Route selection: a message whose JSON `action` names a workflow goes to its route; every other one to `$default`. */
 const ROUTE_SELECTION_EXPRESSION = "$request.body.action";
+/**
+ * Model selection of a route with an input contract: the `action` a message names is never a key of
+ * the route's models, so API Gateway falls back to the `$default` model, the workflow's schema.
+ */
+export const MODEL_SELECTION_EXPRESSION = "$request.body.action";
 /** Where a client puts the API key when `$connect` requires one. */
 export const WEBSOCKET_API_KEY_SELECTION_EXPRESSION = "$request.header.x-api-key";
 
@@ -67,10 +83,21 @@ export class WebSocketApi extends Construct {
       routeKey: "$default",
       stateMachineArn: props.stateMachineArn,
       async: props.async ?? false,
+      schema: props.schema,
+      modelName: inputModelName(DEFAULT_WORKFLOW),
     });
     for (const workflow of props.workflows ?? []) {
       const scope = new Construct(this, workflowRouteScopeId(workflow.name));
-      shapers.push(...twoWayRoute(scope, "", { ...route, routeKey: workflow.name, stateMachineArn: workflow.stateMachineArn, async: workflow.async ?? false }));
+      shapers.push(
+        ...twoWayRoute(scope, "", {
+          ...route,
+          routeKey: workflow.name,
+          stateMachineArn: workflow.stateMachineArn,
+          async: workflow.async ?? false,
+          schema: workflow.schema,
+          modelName: inputModelName(workflow.name),
+        }),
+      );
     }
 
     if (connectAuth !== "NONE") {
@@ -144,6 +171,10 @@ interface TwoWayRoute {
   readonly endpoint: string;
   /** Who owns an async execution (see OWNERS). */
   readonly owner: string;
+  /** The workflow's input contract (JSON Schema draft 4), which API Gateway checks each message against; none: any message. */
+  readonly schema?: string;
+  /** Name of its model, when it has a schema. */
+  readonly modelName: string;
   readonly props: WebSocketApiProps;
 }
 
@@ -157,7 +188,7 @@ interface TwoWayRoute {
 function twoWayRoute(
   scope: Construct,
   idPrefix: string,
-  { apiId, routeKey, stateMachineArn, async, endpoint, owner, props }: TwoWayRoute,
+  { apiId, routeKey, stateMachineArn, async, endpoint, owner, schema, modelName, props }: TwoWayRoute,
 ): TerraformResource[] {
   const runner = async ? runnerOf(props, routeKey) : undefined;
   // A literal "$default" key: unescaped, "$default" would be read as a selection expression.
@@ -188,6 +219,16 @@ function twoWayRoute(
     integrationResponseKey: "$default",
     ...(runner ? { templateSelectionExpression, responseTemplates: { $default: templateFile("websocket-async-accepted.vtl") } } : {}),
   });
+  const model =
+    schema === undefined
+      ? undefined
+      : new Apigatewayv2Model(scope, `${idPrefix}input_model`, {
+          apiId,
+          name: modelName,
+          contentType: "application/json",
+          description: `The input of ${routeKey === "$default" ? DEFAULT_WORKFLOW : routeKey}: its schema, which API Gateway checks every message against`,
+          schema: modelSchema(schema),
+        });
   const route = new Apigatewayv2Route(scope, `${idPrefix}route`, {
     apiId,
     routeKey,
@@ -195,11 +236,12 @@ function twoWayRoute(
     target: `integrations/${integration.id}`,
     // Two-way: without a route response API Gateway would not send the result back.
     routeResponseSelectionExpression: "$default",
+    ...(model ? { modelSelectionExpression: MODEL_SELECTION_EXPRESSION, requestModels: { $default: model.name } } : {}),
   });
   const routeResponse = new Apigatewayv2RouteResponse(scope, `${idPrefix}route_response`, {
     apiId,
     routeId: route.id,
     routeResponseKey: "$default",
   });
-  return [integration, integrationResponse, route, routeResponse];
+  return [...(model ? [model] : []), integration, integrationResponse, route, routeResponse];
 }

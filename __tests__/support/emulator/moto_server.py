@@ -208,6 +208,14 @@ class NotFound(APIGatewayV2Error):
     def __init__(self, message: str) -> None:
         super().__init__("NotFoundException", message)
 
+    # Gap: GetModels is not implemented (GET /v2/apis/{apiId}/models answers 500; the provider
+    # reads each model by id, the tests list them). AWS: the API's models, as GetModel returns each,
+    # under "items".
+    def get_models(self):
+        api = self.apigatewayv2_backend.get_api(self.path.split("/")[3])
+        return 200, {}, json.dumps({"items": [model.to_json() for model in api.models.values()]})
+
+    ApiGatewayV2Response.get_models = get_models
 
 class Conflict(APIGatewayV2Error):
     code = 409
