@@ -298,7 +298,9 @@ describe("Terraform addresses", () => {
       gone: [],
     });
   });
+});
 
+describe("Terraform addresses, input contracts", () => {
   it("of the input contracts' resources: schemas only add, and move or remove nothing (the workflow stack gains nothing)", () => {
     const folder = temporaryFolder("addresses");
     const sync = { STEPGATE_WORKFLOWS: "orders=templates/workflow.asl.json" };
