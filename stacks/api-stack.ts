@@ -51,13 +51,12 @@ export class ApiStack extends StepgateStack {
     // account 000000000000 stands in, plainly visible in the plan, which only a review may make.
     const workflowState = readWorkflowState(this, config);
     const { stateMachineArn, runnerArn } = workflowState;
-    const isAsync = (name: string) => config.workflows.some((w) => w.name === name && w.async);
-    const schemaOf = (name: string) => config.workflows.find((w) => w.name === name)?.schema;
-    const workflows: WorkflowRoute[] = workflowState.stateMachineArns.map((w) => ({
-      ...w,
-      ...(isAsync(w.name) ? { async: true } : {}),
-      ...(schemaOf(w.name) === undefined ? {} : { schema: schemaOf(w.name) }),
-    }));
+    const configured = (name: string) => config.workflows.find((w) => w.name === name);
+    const isAsync = (name: string) => configured(name)?.async === true;
+    const workflows: WorkflowRoute[] = workflowState.stateMachineArns.map((w) => {
+      const { async, schema } = configured(w.name) ?? {};
+      return { ...w, ...(async ? { async: true } : {}), ...(schema === undefined ? {} : { schema }) };
+    });
     const partition = new DataAwsPartition(this, "partition");
     const integrationUri = startSyncExecutionUri(partition.partition, config.region);
     const runner: AsyncRunner | undefined =
