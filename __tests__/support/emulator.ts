@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Json } from "../../local/synthesized";
@@ -76,6 +76,56 @@ export interface EmulatorRequest {
   readonly digest: string;
 }
 
+/**
+ * boto3 kept running (./emulator/aws.py --serve) for one emulator's calls: one request at a time,
+ * answered in order. Started on the first call, it ends when its standard input closes (close(),
+ * or the test worker's end), so nothing outlives the test file.
+ */
+class AwsClient {
+  private child?: ChildProcessWithoutNullStreams;
+  private readonly waiting: Array<{ resolve: (answer: Json) => void; reject: (error: Error) => void }> = [];
+  private buffered = "";
+  private stderr = "";
+
+  send(request: Json): Promise<Json> {
+    const child = this.child ?? this.start();
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      child.stdin.write(`${JSON.stringify(request)}\n`);
+    });
+  }
+
+  private start(): ChildProcessWithoutNullStreams {
+    const child = spawn("python3", [AWS_CLIENT, "--serve"], { stdio: ["pipe", "pipe", "pipe"] });
+    this.child = child;
+    child.stdout.on("data", (chunk: Buffer) => {
+      this.buffered += chunk.toString();
+      for (let end = this.buffered.indexOf("\n"); end >= 0; end = this.buffered.indexOf("\n")) {
+        const reply = JSON.parse(this.buffered.slice(0, end)) as { answer?: Json; error?: string };
+        this.buffered = this.buffered.slice(end + 1);
+        const waiting = this.waiting.shift();
+        if (reply.error === undefined) waiting?.resolve(reply.answer as Json);
+        else waiting?.reject(new Error(`AWS call to the emulator failed: ${reply.error}`));
+      }
+    });
+    child.stderr.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
+    child.once("exit", (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      for (const waiting of this.waiting.splice(0)) waiting.reject(new Error(`AWS calls to the emulator ended (${code ?? signal}): ${this.stderr}`));
+    });
+    return child;
+  }
+
+  /** Ends the process (its standard input closed) and waits until it is gone. */
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const gone = new Promise((resolve) => child.once("exit", resolve));
+    child.stdin.end();
+    await gone;
+  }
+}
+
 /** Starts moto's server on a free port of 127.0.0.1; resolves once it answers. */
 export async function startEmulator(): Promise<Emulator> {
   // The launcher prints its port once it listens, and ends when its stdin closes.
@@ -84,16 +134,8 @@ export async function startEmulator(): Promise<Emulator> {
     ready: (stdout) => (stdout.includes("\n") ? Number(stdout.trim()) : undefined),
   });
   const url = `http://127.0.0.1:${port}`;
-  const aws = (request: Json): Promise<Json> =>
-    new Promise((resolve, reject) => {
-      const client = spawn("python3", [AWS_CLIENT], { stdio: ["pipe", "pipe", "pipe"] });
-      let out = "";
-      let err = "";
-      client.stdout.on("data", (c: Buffer) => (out += c.toString()));
-      client.stderr.on("data", (c: Buffer) => (err += c.toString()));
-      client.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`AWS call to the emulator failed: ${err}`))));
-      client.stdin.end(JSON.stringify({ endpoint: url, ...request }));
-    });
+  const client = new AwsClient();
+  const aws = (request: Json): Promise<Json> => client.send({ endpoint: url, ...request });
   return {
     url,
     call: async (service, operation, params = {}, region = "us-east-1") => (await aws({ calls: [{ service, operation, params, region }] }))[0],
@@ -105,7 +147,10 @@ export async function startEmulator(): Promise<Emulator> {
       const answer = await fetch(`${url}/_stepgate/throttle`, { method: "POST", body: JSON.stringify({ every }) });
       if (!answer.ok) throw new Error(`the emulator refused to throttle: ${answer.status}`);
     },
-    stop: () => server.stop(),
+    stop: async () => {
+      await client.close();
+      await server.stop();
+    },
   };
 }
 

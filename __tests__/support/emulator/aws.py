@@ -8,14 +8,21 @@ Reads one JSON request on standard input and writes its answer as JSON:
   replaces, recreates or duplicates without a new name (the APIs' deployments, stages, routes,
   integrations; the roles' inline policies), one line each, without the ids AWS makes, sorted,
   duplicates kept.
+
+With --serve, it stays: one request per line on standard input, one answer per line on standard
+output ({"answer": ...} or {"error": "<AWS's error code or the exception's name>: <message>"}),
+until standard input closes. Its clients are kept between requests: starting Python with boto3
+and loading a service's model cost about half a second of CPU, which the tests paid on every call.
 """
 
+import functools
 import json
 import sys
 
 import boto3
 
 
+@functools.cache
 def client(endpoint: str, service: str, region: str):
     return boto3.client(service, endpoint_url=endpoint, region_name=region, aws_access_key_id="test", aws_secret_access_key="test")
 
@@ -100,21 +107,37 @@ def parts(endpoint: str, regions: list) -> list:
     return sorted(found)
 
 
-def main() -> None:
-    request = json.load(sys.stdin)
+def answer(request: dict):
     endpoint = request["endpoint"]
     if "inventory" in request:
-        answer = inventory(endpoint, request["inventory"])
-    elif "parts" in request:
-        answer = parts(endpoint, request["parts"])
+        return inventory(endpoint, request["inventory"])
+    if "parts" in request:
+        return parts(endpoint, request["parts"])
+    answers = []
+    for call in request["calls"]:
+        method = getattr(client(endpoint, call["service"], call.get("region", "us-east-1")), call["operation"])
+        result = method(**call.get("params", {}))
+        result.pop("ResponseMetadata", None)
+        answers.append(result)
+    return answers
+
+
+def serve() -> None:
+    for line in sys.stdin:
+        try:
+            reply = {"answer": answer(json.loads(line))}
+        except Exception as e:  # noqa: BLE001 - every failure goes back to the caller, named
+            code = getattr(e, "response", {}).get("Error", {}).get("Code") or type(e).__name__
+            reply = {"error": f"{code}: {e}"}
+        sys.stdout.write(json.dumps(reply, default=str) + "\n")
+        sys.stdout.flush()
+
+
+def main() -> None:
+    if sys.argv[1:] == ["--serve"]:
+        serve()
     else:
-        answer = []
-        for call in request["calls"]:
-            method = getattr(client(endpoint, call["service"], call.get("region", "us-east-1")), call["operation"])
-            result = method(**call.get("params", {}))
-            result.pop("ResponseMetadata", None)
-            answer.append(result)
-    json.dump(answer, sys.stdout, default=str)
+        json.dump(answer(json.load(sys.stdin)), sys.stdout, default=str)
 
 
 if __name__ == "__main__":

@@ -320,7 +320,10 @@ class Faults:
         self.throttled: set = set()
         # TEST_EMULATOR_REQUEST_LOG=<folder>: every request also written there, a JSON line each
         # (emulator-<pid>.jsonl), to read after a run, whatever its end.
+        # The folder is made if it is not there yet.
         folder = os.environ.get("TEST_EMULATOR_REQUEST_LOG")
+        if folder:
+            os.makedirs(folder, exist_ok=True)
         self.log = open(os.path.join(folder, f"emulator-{os.getpid()}.jsonl"), "a") if folder else None
 
     def __call__(self, environ, start_response):
