@@ -77,7 +77,7 @@ export interface EmulatorRequest {
 }
 
 /**
- * boto3 kept running (./emulator/aws.py --serve) for one emulator's calls: one request at a time,
+ * boto3 kept running (./emulator/aws.py) for one emulator's calls: one request at a time,
  * answered in order. Started on the first call, it ends when its standard input closes (close(),
  * or the test worker's end), so nothing outlives the test file.
  */
@@ -96,7 +96,7 @@ class AwsClient {
   }
 
   private start(): ChildProcessWithoutNullStreams {
-    const child = spawn("python3", [AWS_CLIENT, "--serve"], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("python3", [AWS_CLIENT], { stdio: ["pipe", "pipe", "pipe"] });
     this.child = child;
     child.stdout.on("data", (chunk: Buffer) => {
       this.buffered += chunk.toString();

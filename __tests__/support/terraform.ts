@@ -32,14 +32,14 @@ export type TerraformSetup =
 const CACHE = path.join(PROJECT_DIR, "node_modules", ".cache", "stepgate-terraform");
 const AWS = "registry.terraform.io/hashicorp/aws";
 /**
- * The review variable (the api stack's var.review_plan) only where a test sets it. Go's garbage
- * collector less eager in terraform and the provider (GOGC=400 unless set; Go's default is 100):
- * the AWS provider's heap is large and the tests' commands allocate much, so at the default a
- * third of the provider's CPU went to collecting (an apply test file measured alone: provider 53 s
- * of CPU, terraform 19 s; with GOGC=400, 34 s and 15 s). The provider's peak RSS grows, to about
- * 1 GB; the machines these run on have room for five at once.
+ * Go's garbage collector less eager in terraform and the provider, unless GOGC is set (Go's
+ * default is 100): the AWS provider's heap is large and the tests' commands allocate much, so at
+ * the default a third of the provider's CPU went to collecting (an apply test file measured
+ * alone: provider 53 s of CPU, terraform 19 s; with 400, 34 s and 15 s). The provider's peak RSS
+ * grows to about 1.1 GB; the machines these run on have room for five at once.
  */
 const GO_GC_PERCENT = "400";
+/** The review variable (the api stack's var.review_plan) only where a test sets it. */
 const baseEnv = (): NodeJS.ProcessEnv => {
   const { TF_VAR_review_plan: _, ...env } = process.env;
   return { GOGC: GO_GC_PERCENT, ...env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", TF_INPUT: "0" };

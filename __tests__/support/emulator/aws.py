@@ -1,6 +1,10 @@
-"""AWS calls to the emulator through boto3, for the apply tests.
+"""AWS calls to the emulator through boto3, for the apply and fault tests.
 
-Reads one JSON request on standard input and writes its answer as JSON:
+Kept running for one emulator (its clients kept between requests: starting Python with boto3 and
+loading a service's model cost about half a second of CPU, which the tests once paid on every
+call): one JSON request per line on standard input, one answer per line on standard output,
+{"answer": ...} or {"error": "<AWS's error code or the exception's name>: <message>"}, until
+standard input closes. The requests:
   {"endpoint": URL, "calls": [{"service", "operation", "params", "region"}]}: each call's answer, in order;
   {"endpoint": URL, "inventory": [region, ...]}: what the emulator holds of every kind of resource
   stepgate makes, one "kind id" line each, sorted;
@@ -8,11 +12,6 @@ Reads one JSON request on standard input and writes its answer as JSON:
   replaces, recreates or duplicates without a new name (the APIs' deployments, stages, routes,
   integrations; the roles' inline policies), one line each, without the ids AWS makes, sorted,
   duplicates kept.
-
-With --serve, it stays: one request per line on standard input, one answer per line on standard
-output ({"answer": ...} or {"error": "<AWS's error code or the exception's name>: <message>"}),
-until standard input closes. Its clients are kept between requests: starting Python with boto3
-and loading a service's model cost about half a second of CPU, which the tests paid on every call.
 """
 
 import functools
@@ -122,7 +121,7 @@ def answer(request: dict):
     return answers
 
 
-def serve() -> None:
+def main() -> None:
     for line in sys.stdin:
         try:
             reply = {"answer": answer(json.loads(line))}
@@ -131,13 +130,6 @@ def serve() -> None:
             reply = {"error": f"{code}: {e}"}
         sys.stdout.write(json.dumps(reply, default=str) + "\n")
         sys.stdout.flush()
-
-
-def main() -> None:
-    if sys.argv[1:] == ["--serve"]:
-        serve()
-    else:
-        json.dump(answer(json.load(sys.stdin)), sys.stdout, default=str)
 
 
 if __name__ == "__main__":
