@@ -1,5 +1,5 @@
 import { STACK_IDS } from "../../stacks/stack-ids";
-import { applySetup, type EmulatedStacks, type Emulator, startEmulator, synthesizeForEmulator } from "./emulator";
+import { applySetup, type EmulatedStacks, type Emulator, startEmulator, suspiciousRequests, synthesizeForEmulator } from "./emulator";
 import { SETTINGS } from "../../stacks/config/settings";
 import { describeNeeding, stopTerraform } from "./terraform";
 import { temporaryFolder } from "./temporary-folders";
@@ -75,12 +75,17 @@ export function describeApplied(name: string, variant: AppliedVariant, checks?: 
     });
     /** Runs a Terraform step; a failure's message ends with moto's tracebacks, where the gap usually shows. */
     const step = <T>(run: () => Promise<T>): Promise<T> =>
-      run().catch((e: Error) => {
+      run().catch(async (e: Error) => {
         const tracebacks = aws
           .log()
           .split("\n")
           .filter((line) => /Error|Exception/.test(line));
-        throw new Error(`${e.message}\nmoto's errors:\n${tracebacks.slice(-20).join("\n") || "(none)"}`);
+        // A write sent twice is how a create fails with "already exists" in an apply of its own.
+        const requests = await aws.requests().then(suspiciousRequests, (why: Error) => [`(not read: ${why.message})`]);
+        throw new Error(
+          `${e.message}\nmoto's errors:\n${tracebacks.slice(-20).join("\n") || "(none)"}\n` +
+            `the emulator's requests, a write sent again after its success or an answer of 500 or more:\n${requests.slice(-20).join("\n") || "(none)"}`,
+        );
       });
 
     beforeAll(async () => {

@@ -61,6 +61,32 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
+/** Operations of the JSON and query protocols that change something (the REST ones: any method but GET and HEAD). */
+const WRITE =
+  /^(Add|Associate|Attach|Create|Delete|Deregister|Detach|Disable|Disassociate|Enable|Import|Publish|Put|Register|Remove|Schedule|Send|Set|Start|Stop|Subscribe|Tag|Untag|Update)/;
+
+/**
+ * What a failed apply's message should say of the emulator's requests: each write it answered
+ * with success and then got again (the same digest: a client's retry of a call that had worked,
+ * which a create answers with "already exists"), each answer of 500 or more, and each answer the
+ * server could not write whole (the client gone first). Empty when there is none.
+ */
+export function suspiciousRequests(requests: readonly EmulatorRequest[]): string[] {
+  const succeeded = new Map<string, number>();
+  const lines: string[] = [];
+  const name = (r: EmulatorRequest) => `${r.service} ${r.operation || `${r.method} ${r.path}`}`;
+  requests.forEach((r, i) => {
+    const write = r.operation ? WRITE.test(r.operation) : r.method !== "GET" && r.method !== "HEAD";
+    const first = succeeded.get(r.digest);
+    if (write && first !== undefined)
+      lines.push(`#${i} ${name(r)}: sent again after #${first} was answered ${requests[first].status}; answered ${r.status} this time`);
+    if (r.status >= 500) lines.push(`#${i} ${name(r)}: answered ${r.status} in ${r.ms} ms`);
+    if (r.written === false) lines.push(`#${i} ${name(r)}: its answer (${r.status}) not written whole, the client gone first`);
+    if (write && r.status < 300 && first === undefined) succeeded.set(r.digest, i);
+  });
+  return lines;
+}
+
 /** One request the emulator answered. */
 export interface EmulatorRequest {
   /** The service its signature names ("apigateway", "kms"...). */
@@ -74,6 +100,8 @@ export interface EmulatorRequest {
   readonly ms: number;
   /** Of the method, path, query and body: the same request sent twice has the same digest. */
   readonly digest: string;
+  /** Whether the server wrote the whole answer (false: the client had closed the connection first). */
+  readonly written: boolean;
 }
 
 /**

@@ -279,12 +279,19 @@ async function startReattached(binary: string): Promise<ReattachedProvider> {
   // Configured a second time in one process, the provider fails on a CA bundle ("unable to add
   // custom RootCAs HTTPClient, has no WithTransportOptions"); the tests' endpoints are plain HTTP.
   const { AWS_CA_BUNDLE: _, ...env } = baseEnv();
+  // TEST_PROVIDER_LOG=<folder>: the provider's own log (TF_LOG, DEBUG unless set: every AWS request,
+  // its answer and each retry's attempt number) also written there, a file per provider, to read
+  // after a run however it ended. A reattached provider logs to its standard error, not to
+  // Terraform's TF_LOG_PATH.
+  const logFolder = process.env.TEST_PROVIDER_LOG;
+  if (logFolder) fs.mkdirSync(logFolder, { recursive: true });
+  const tee = logFolder ? ' 2> >(tee -a "$TEST_PROVIDER_LOG/provider-$$.log" >&2)' : "";
   const { ready: reattach, server } = await startServer(
     `${binary} -debug`,
     "bash",
-    ["-c", '"$0" -debug & p=$!; trap "kill -INT $p 2>/dev/null; wait $p" EXIT; cat >/dev/null', binary],
+    ["-c", `"$0" -debug${tee} & p=$!; trap "kill -INT $p 2>/dev/null; wait $p" EXIT; cat >/dev/null`, binary],
     {
-      env: { ...env, TMPDIR: socketDir },
+      env: { ...env, ...(logFolder ? { TEST_PROVIDER_LOG: path.resolve(logFolder), TF_LOG: env.TF_LOG ?? "DEBUG" } : {}), TMPDIR: socketDir },
       awaited: "TF_REATTACH_PROVIDERS",
       ready: (stdout) => /TF_REATTACH_PROVIDERS='([^']+)'/.exec(stdout)?.[1],
     },

@@ -41,7 +41,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from moto.stepfunctions.responses import StepFunctionResponse  # noqa: E402
 from moto.wafv2.exceptions import WAFNonexistentItemException  # noqa: E402
 from moto.wafv2.responses import WAFV2Response  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
 
 
 # API Gateway's regional hosted zones (AWS General Reference, "Amazon API Gateway endpoints and quotas").
@@ -357,12 +357,26 @@ class Faults:
         else:
             result = self.app(environ, respond)
         record = {**record, "status": answered.get("status"), "ms": round((time.monotonic() - started) * 1000)}
+        return self.answer(result, record)
+
+    def answer(self, result, record):
+        """The answer's body, as the server writes it; the request recorded once the server has
+        written it all ("written": true) or has failed to (false: the client gone first)."""
+        written = False
+        try:
+            yield from result
+            written = True
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+            self.record({**record, "written": written})
+
+    def record(self, record) -> None:
         with self.lock:
             self.requests.append(record)
             if self.log:
                 self.log.write(json.dumps({"at": round(time.time(), 3), **record}) + "\n")
                 self.log.flush()
-        return result
 
     def throttles(self, service: str, method: str, digest: str) -> bool:
         if service != "apigateway" or method not in ("POST", "PUT", "PATCH", "DELETE"):
@@ -420,7 +434,16 @@ def main() -> None:
     mend_wafv2()
     # Tracebacks only, not a line per request.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, Faults(DomainDispatcherApplication(create_backend_app)), threaded=True)
+    faults = Faults(DomainDispatcherApplication(create_backend_app))
+
+    # werkzeug says nothing of a client gone before its answer was written; the tests' failure
+    # messages show this line (and the request's "written": false in the request log).
+    def connection_dropped(handler, error, environ=None) -> None:
+        where = f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}" if environ else "before a request"
+        print(f"ConnectionDropped: {where}: {error!r}", file=sys.stderr, flush=True)
+
+    WSGIRequestHandler.connection_dropped = connection_dropped
+    server = make_server("127.0.0.1", 0, faults, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(server.server_address[1], flush=True)
     sys.stdin.read()
