@@ -443,6 +443,17 @@ def main() -> None:
         print(f"ConnectionDropped: {where}: {error!r}", file=sys.stderr, flush=True)
 
     WSGIRequestHandler.connection_dropped = connection_dropped
+    # Gap (werkzeug's server, not moto): each answer goes out in two writes, the status line and
+    # headers, then the body, on a socket with Nagle's algorithm on, so under load the body can
+    # reach the client tens of milliseconds after the headers. The AWS provider's HTTP client
+    # (Go's, under aws-sdk-go-v2) at times closed the connection in that gap, after reading the
+    # headers and before the body, and its SDK sent the call again, which the emulator had
+    # already done: a create retried so is answered "already exists" (the KMS alias flake,
+    # CONTRIBUTING). AWS's endpoints answer over TLS, the headers and a small body in one record.
+    # Mend: every answer written whole, in one send (a buffered writer, flushed once per answer),
+    # with Nagle off, as Python's socketserver advises for a buffered writer.
+    WSGIRequestHandler.wbufsize = -1
+    WSGIRequestHandler.disable_nagle_algorithm = True
     server = make_server("127.0.0.1", 0, faults, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(server.server_address[1], flush=True)
