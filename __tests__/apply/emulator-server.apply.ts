@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { applySetup, type Emulator, startEmulator } from "../support/emulator";
+import { type Emulator, emulatorMissing, startEmulator } from "../support/emulator";
 import { describeNeeding } from "../support/terraform";
 
 /**
@@ -40,9 +40,8 @@ for _ in range(3):
 print(json.dumps(answers))
 `;
 
-const { missing } = applySetup();
-
-describeNeeding(missing, "the emulator's server", () => {
+// Only moto is needed here, not Terraform.
+describeNeeding(emulatorMissing(), "the emulator's server", () => {
   let aws: Emulator;
   beforeAll(async () => {
     aws = await startEmulator();

@@ -84,7 +84,7 @@ export function describeApplied(name: string, variant: AppliedVariant, checks?: 
         const requests = await aws.requests().then(suspiciousRequests, (why: Error) => [`(not read: ${why.message})`]);
         throw new Error(
           `${e.message}\nmoto's errors:\n${tracebacks.slice(-20).join("\n") || "(none)"}\n` +
-            `the emulator's requests, a write sent again after its success or an answer of 500 or more:\n${requests.slice(-20).join("\n") || "(none)"}`,
+            `the emulator's suspicious requests:\n${requests.slice(-20).join("\n") || "(none)"}`,
         );
       });
 

@@ -16,7 +16,7 @@ const LAUNCHER = path.join(__dirname, "emulator", "moto_server.py");
 const AWS_CLIENT = path.join(__dirname, "emulator", "aws.py");
 
 /** Why the emulator cannot run here (moto, with the boto3 it brings, cannot be imported), or undefined. */
-function emulatorMissing(): string | undefined {
+export function emulatorMissing(): string | undefined {
   try {
     execFileSync("python3", ["-c", "import moto.server, boto3"], { stdio: "ignore" });
     return undefined;
